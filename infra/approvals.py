@@ -1,0 +1,90 @@
+"""The PM sign-off table of the rollout plan, kept in ``rollout/approvals.toml``.
+
+Deploying phase N to prod needs a record for every required phase up to N (phase 5 is
+optional and only needed when deploying it). A phase that switches the LLM on also needs
+the plan's phase-5 checklist confirmed in its record.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from valine.rollout import PHASES, PhaseConfig
+
+from .config import ConfigError
+
+DEFAULT_PATH = Path("rollout/approvals.toml")
+LLM_CHECKLIST = ("budget_cap_tested", "fallback_tested", "billing_alerts_configured")
+
+
+@dataclass(frozen=True)
+class Approval:
+    stage: str
+    phase: int
+    approver: str
+    date: dt.date
+    notes: str
+    checklist: frozenset[str]
+
+
+def load(path: Path) -> list[Approval]:
+    if not path.exists():
+        return []
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML ({exc}); fix the file") from exc
+    out = []
+    for i, row in enumerate(data.get("approval", []), start=1):
+        try:
+            date = row["date"]
+            if isinstance(date, str):
+                date = dt.date.fromisoformat(date)
+            if not isinstance(date, dt.date):
+                raise ValueError("date must be YYYY-MM-DD")
+            checklist = row.get("checklist", {})
+            out.append(Approval(
+                stage=str(row["stage"]), phase=int(row["phase"]), approver=str(row["approver"]).strip(),
+                date=date, notes=str(row.get("notes", "")),
+                checklist=frozenset(k for k, v in checklist.items() if v is True),
+            ))
+        except (KeyError, ValueError, TypeError) as exc:
+            raise ConfigError(f"{path}: approval #{i} needs stage, phase, approver and date ({exc})") from exc
+        if not out[-1].approver:
+            raise ConfigError(f"{path}: approval #{i} has an empty approver")
+    return out
+
+
+def find(approvals: list[Approval], stage: str, phase: int) -> Approval | None:
+    matches = [a for a in approvals if a.stage == stage and a.phase == phase]
+    return max(matches, key=lambda a: a.date) if matches else None
+
+
+def required_phases(target: PhaseConfig) -> list[int]:
+    return [n for n, p in sorted(PHASES.items()) if n <= target.number and (not p.optional or n == target.number)]
+
+
+def check_gate(path: Path, stage: str, phase: PhaseConfig) -> None:
+    """Raise ConfigError naming the missing approval; only prod is gated."""
+    if stage != "prod":
+        return
+    approvals = load(path)
+    for n in required_phases(phase):
+        rec = find(approvals, stage, n)
+        if rec is None:
+            raise ConfigError(
+                f"prod phase {phase.number} needs a PM approval for phase {n}; add an [[approval]] with "
+                f"stage=\"prod\", phase={n}, approver, date and notes to {path} (see docs/rollout.md)"
+            )
+    if phase.requires_llm_checklist:
+        rec = find(approvals, stage, phase.number)
+        assert rec is not None
+        missing = [k for k in LLM_CHECKLIST if k not in rec.checklist]
+        if missing:
+            raise ConfigError(
+                f"prod phase {phase.number} turns LLM parsing on: approval in {path} must confirm "
+                f"checklist.{', checklist.'.join(missing)} = true"
+            )

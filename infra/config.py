@@ -1,0 +1,148 @@
+"""Stage settings and the synth-time validation of ``-c phase`` / ``-c stage``.
+
+The phase table itself lives in ``valine.rollout`` because the Lambda runtime reads it
+too. Everything here is parsed once in ``app.py``; constructs receive typed values as
+keyword arguments and never look at context themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from valine.rollout import PhaseConfig, UnknownPhase, phase_from_text
+
+STAGES = ("dev", "prod")
+_SNOWFLAKE = re.compile(r"^\d{17,20}$")
+_HEX_KEY = re.compile(r"^[0-9a-fA-F]{64}$")
+_REPO = re.compile(r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class ConfigError(ValueError):
+    """A configuration mistake the operator can fix; its message is one line saying how."""
+
+
+@dataclass(frozen=True)
+class StageConfig:
+    name: str
+    discord_application_id: str
+    discord_public_key: str
+    guild_ids: tuple[str, ...]
+    admin_role_ids: tuple[str, ...]
+    pm_role_ids: tuple[str, ...]
+    developer_role_ids: tuple[str, ...]
+    github_repository: str
+    github_base_branch: str
+    oncall_emails: tuple[str, ...]
+    oncall_https_urls: tuple[str, ...]
+    conversation_ttl_minutes: int = 60
+    audit_retention_days: int = 90
+    log_retention_days: int = 30
+    llm_model: str = "gpt-4o-mini"
+    llm_input_usd_per_million: float = 0.15
+    llm_output_usd_per_million: float = 0.60
+    llm_timeout_seconds: float = 8.0
+    llm_max_retries: int = 1
+
+    @property
+    def is_prod(self) -> bool:
+        return self.name == "prod"
+
+
+@dataclass(frozen=True)
+class DeployTarget:
+    """What one ``cdk synth``/``deploy`` builds: a phase of the plan on a stage."""
+
+    phase: PhaseConfig
+    stage: StageConfig
+
+
+def _ids(stage: str, key: str, value: Any, *, required: bool) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [] if value in (None, "") else [value]
+    out = tuple(str(v).strip() for v in items)
+    where = f"cdk.json context stages.{stage}.{key}"
+    if required and not out:
+        raise ConfigError(f"stage {stage}: {key} is missing; set {where} to a list of Discord ids")
+    for v in out:
+        if not _SNOWFLAKE.match(v):
+            raise ConfigError(f"stage {stage}: {key} has {v!r}, not a Discord id (17-20 digits); fix {where}")
+    return out
+
+
+def _text(stage: str, raw: Mapping[str, Any], key: str, pattern: re.Pattern[str], example: str) -> str:
+    value = str(raw.get(key) or "").strip()
+    where = f"cdk.json context stages.{stage}.{key}"
+    if not value or value.startswith("<"):
+        raise ConfigError(f"stage {stage}: {key} is not set; put it in {where} (example: {example})")
+    if not pattern.match(value):
+        raise ConfigError(f"stage {stage}: {key}={value!r} is malformed; fix {where} (example: {example})")
+    return value
+
+
+def stage_from_context(name: str, stages: Mapping[str, Any]) -> StageConfig:
+    if name not in STAGES:
+        raise ConfigError(f"stage must be one of {', '.join(STAGES)}; got {name!r} (example: -c stage=dev)")
+    raw = stages.get(name)
+    if not isinstance(raw, Mapping):
+        raise ConfigError(f"stage {name}: no settings; add a stages.{name} object to cdk.json context")
+    roles = raw.get("role_ids") or {}
+    oncall = raw.get("oncall") or {}
+    emails = tuple(str(e) for e in oncall.get("emails") or [] if not str(e).startswith("<"))
+    for e in emails:
+        if not _EMAIL.match(e):
+            raise ConfigError(f"stage {name}: on-call email {e!r} is malformed; fix stages.{name}.oncall.emails")
+    urls = tuple(str(u) for u in oncall.get("https_urls") or [] if not str(u).startswith("<"))
+    for u in urls:
+        if not u.startswith("https://"):
+            raise ConfigError(f"stage {name}: pager url {u!r} must start with https://; fix stages.{name}.oncall")
+    if name == "prod" and not (emails or urls):
+        raise ConfigError("stage prod: no on-call subscription; set stages.prod.oncall.emails or https_urls")
+    llm = raw.get("llm") or {}
+    try:
+        cfg = StageConfig(
+            name=name,
+            discord_application_id=_text(name, raw, "discord_application_id", _SNOWFLAKE, "123456789012345678"),
+            discord_public_key=_text(name, raw, "discord_public_key", _HEX_KEY, "64 hex characters"),
+            guild_ids=_ids(name, "guild_ids", raw.get("guild_ids"), required=True),
+            admin_role_ids=_ids(name, "role_ids.admin", roles.get("admin"), required=True),
+            pm_role_ids=_ids(name, "role_ids.pm", roles.get("pm"), required=False),
+            developer_role_ids=_ids(name, "role_ids.developer", roles.get("developer"), required=False),
+            github_repository=_text(name, raw, "github_repository", _REPO, "my-org/my-site"),
+            github_base_branch=str(raw.get("github_base_branch") or "main"),
+            oncall_emails=emails,
+            oncall_https_urls=urls,
+            conversation_ttl_minutes=int(raw.get("conversation_ttl_minutes", 60)),
+            audit_retention_days=int(raw.get("audit_retention_days", 90)),
+            log_retention_days=int(raw.get("log_retention_days", 30)),
+            llm_model=str(llm.get("model", "gpt-4o-mini")),
+            llm_input_usd_per_million=float(llm.get("input_usd_per_million", 0.15)),
+            llm_output_usd_per_million=float(llm.get("output_usd_per_million", 0.60)),
+            llm_timeout_seconds=float(llm.get("timeout_seconds", 8.0)),
+            llm_max_retries=int(llm.get("max_retries", 1)),
+        )
+    except (TypeError, ValueError) as exc:
+        if isinstance(exc, ConfigError):
+            raise
+        raise ConfigError(f"stage {name}: a number in cdk.json context stages.{name} is malformed ({exc})") from exc
+    if not 1 <= cfg.conversation_ttl_minutes <= 24 * 60:
+        raise ConfigError(f"stage {name}: conversation_ttl_minutes must be 1..1440")
+    if cfg.llm_max_retries not in (0, 1):
+        raise ConfigError(f"stage {name}: llm.max_retries must be 0 or 1")
+    return cfg
+
+
+def target_from_context(context: Mapping[str, Any]) -> DeployTarget:
+    """Validate ``-c phase`` and ``-c stage`` (both arrive as strings) and the stage settings."""
+    stage_name = str(context.get("stage") or "dev").strip()
+    raw_phase = context.get("phase")
+    if stage_name == "dev" and raw_phase in (None, ""):
+        raw_phase = "1"  # dev defaults to the most restrictive phase; prod must say which
+    try:
+        phase = phase_from_text(raw_phase)
+    except UnknownPhase as exc:
+        raise ConfigError(str(exc)) from exc
+    stages = context.get("stages") or {}
+    return DeployTarget(phase=phase, stage=stage_from_context(stage_name, stages))

@@ -1,0 +1,93 @@
+"""One Lambda function of the bot: code, logs, the live alias and its deployment group.
+
+Both functions are built here so runtime, architecture, JSON logging, log retention and
+the canary wiring cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Validations
+from aws_cdk import aws_codedeploy as codedeploy
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from constructs import Construct
+
+from infra.bundling import LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME
+
+LIVE_ALIAS = "live"
+
+
+class BotFunction(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        construct_id: str,
+        *,
+        function_name: str,
+        handler: str,
+        code: lambda_.Code,
+        environment: Mapping[str, str],
+        timeout: Duration,
+        memory_mb: int,
+        log_retention_days: int,
+        canary: bool,
+        description: str,
+    ) -> None:
+        super().__init__(scope, construct_id)
+        self.log_group = logs.LogGroup(
+            self,
+            "Logs",
+            log_group_name=f"/aws/lambda/{function_name}",
+            retention=log_retention(log_retention_days),
+            removal_policy=RemovalPolicy.DESTROY,
+        )
+        self.function = lambda_.Function(
+            self,
+            "Function",
+            function_name=function_name,
+            description=description,
+            runtime=LAMBDA_RUNTIME,
+            architecture=LAMBDA_ARCHITECTURE,
+            handler=handler,
+            code=code,
+            environment=dict(environment),
+            timeout=timeout,
+            memory_size=memory_mb,
+            logging_format=lambda_.LoggingFormat.JSON,
+            log_group=self.log_group,
+        )
+        # The alias is what API Gateway and SQS call; CodeDeploy shifts it between versions.
+        self.alias = lambda_.Alias(self, "Live", alias_name=LIVE_ALIAS, version=self.function.current_version)
+        self.deployment_group = codedeploy.LambdaDeploymentGroup(
+            self,
+            "Deployment",
+            alias=self.alias,
+            deployment_config=(
+                codedeploy.LambdaDeploymentConfig.CANARY_10_PERCENT_5_MINUTES if canary
+                else codedeploy.LambdaDeploymentConfig.ALL_AT_ONCE
+            ),
+            auto_rollback=codedeploy.AutoRollbackConfig(failed_deployment=True, stopped_deployment=True),
+        )
+        Validations.of(self.function).acknowledge(Acknowledgment(
+            id="AwsSolutions::AwsSolutions-L1",
+            reason="Python 3.12 is pinned on purpose: the bundled PyNaCl/cffi/tree-sitter wheels are built "
+            "for cp312; moving runtimes is a deliberate change of infra/bundling.py.",
+        ))
+
+
+_RETENTIONS: tuple[tuple[int, logs.RetentionDays], ...] = (
+    (1, logs.RetentionDays.ONE_DAY), (3, logs.RetentionDays.THREE_DAYS), (5, logs.RetentionDays.FIVE_DAYS),
+    (7, logs.RetentionDays.ONE_WEEK), (14, logs.RetentionDays.TWO_WEEKS), (30, logs.RetentionDays.ONE_MONTH),
+    (60, logs.RetentionDays.TWO_MONTHS), (90, logs.RetentionDays.THREE_MONTHS),
+    (180, logs.RetentionDays.SIX_MONTHS), (365, logs.RetentionDays.ONE_YEAR),
+)
+
+
+def log_retention(days: int) -> logs.RetentionDays:
+    """The shortest CloudWatch retention that keeps logs at least ``days`` days."""
+    for value, retention in _RETENTIONS:
+        if value >= days:
+            return retention
+    return _RETENTIONS[-1][1]

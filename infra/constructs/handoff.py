@@ -1,0 +1,34 @@
+"""The durable hand-off from the interactions function to the worker: SQS + dead letters."""
+
+from __future__ import annotations
+
+from aws_cdk import Duration
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+MAX_RECEIVES = 3
+
+
+class JobQueue(Construct):
+    def __init__(self, scope: Construct, construct_id: str, *, stage: str, worker_timeout: Duration) -> None:
+        super().__init__(scope, construct_id)
+        self.dead_letters = sqs.Queue(
+            self,
+            "DeadLetters",
+            queue_name=f"valine-jobs-dlq-{stage}",
+            retention_period=Duration.days(14),
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+        )
+        self.queue = sqs.Queue(
+            self,
+            "Queue",
+            queue_name=f"valine-jobs-{stage}",
+            # Three attempts fit inside Discord's 15-minute token lifetime: the worker can
+            # still tell the user on the last one.
+            visibility_timeout=Duration.seconds(worker_timeout.to_seconds() * 3),
+            retention_period=Duration.hours(1),
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            dead_letter_queue=sqs.DeadLetterQueue(queue=self.dead_letters, max_receive_count=MAX_RECEIVES),
+        )

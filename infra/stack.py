@@ -1,0 +1,144 @@
+"""The one stack: composes the constructs and wires grants. It defines no resource itself."""
+
+from __future__ import annotations
+
+from aws_cdk import Acknowledgment, CfnOutput, Duration, Stack, Validations
+from aws_cdk import aws_lambda_event_sources as sources
+from constructs import Construct
+
+from infra.bundling import lambda_code
+from infra.config import DeployTarget
+from infra.constructs.bot_function import BotFunction, log_retention
+from infra.constructs.conversation_table import ConversationTable
+from infra.constructs.handoff import JobQueue
+from infra.constructs.interactions_api import InteractionsApi
+from infra.constructs.oncall import OnCall
+from infra.constructs.secrets import BotSecrets
+
+WORKER_TIMEOUT = Duration.seconds(60)
+
+
+def stack_name(stage: str) -> str:
+    return f"valine-orchestrator-{stage}"
+
+
+class ValineStack(Stack):
+    def __init__(self, scope: Construct, construct_id: str, *, target: DeployTarget, **kwargs: object) -> None:
+        super().__init__(scope, construct_id, **kwargs)  # type: ignore[arg-type]
+        phase, stage = target.phase, target.stage
+        self.target = target
+
+        table = ConversationTable(self, "Conversations", stage=stage.name, retain=stage.is_prod)
+        secrets = BotSecrets(self, "Secrets", stage=stage.name, with_openai=phase.llm_enabled)
+        jobs = JobQueue(self, "Jobs", stage=stage.name, worker_timeout=WORKER_TIMEOUT)
+        oncall = OnCall(self, "OnCall", stage=stage.name, emails=stage.oncall_emails,
+                        https_urls=stage.oncall_https_urls)
+
+        common = {
+            "STAGE": stage.name,
+            "PHASE": str(phase.number),
+            "TABLE_NAME": table.table.table_name,
+            "DISCORD_APPLICATION_ID": stage.discord_application_id,
+            "DISCORD_GUILD_IDS": ",".join(stage.guild_ids),
+            "ADMIN_ROLE_IDS": ",".join(stage.admin_role_ids),
+            "PM_ROLE_IDS": ",".join(stage.pm_role_ids),
+            "DEVELOPER_ROLE_IDS": ",".join(stage.developer_role_ids),
+            "CONVERSATION_TTL_MINUTES": str(stage.conversation_ttl_minutes),
+            "AUDIT_RETENTION_DAYS": str(stage.audit_retention_days),
+            # Kill-switch defaults; the live values are flags in the table (valine flags set).
+            "USE_LLM_PARSING": "true" if phase.llm_enabled else "false",
+            "DISABLE_UX_UPDATES": "false",
+        }
+        interactions = BotFunction(
+            self, "Interactions",
+            function_name=f"valine-orchestrator-discord-{stage.name}",
+            description="Answers Discord interactions within 3 s; hands slow work to the worker",
+            handler="valine.handlers.interactions.handler",
+            code=lambda_code("interactions"),
+            environment={
+                **common,
+                "DISCORD_PUBLIC_KEY": stage.discord_public_key,
+                "JOB_QUEUE_URL": jobs.queue.queue_url,
+            },
+            timeout=Duration.seconds(5),
+            # More memory buys more CPU, which is what a cold start within 3 s needs.
+            memory_mb=1024,
+            log_retention_days=stage.log_retention_days,
+            canary=stage.is_prod,
+        )
+        worker_env = {
+            **common,
+            "GITHUB_REPOSITORY": stage.github_repository,
+            "GITHUB_BASE_BRANCH": stage.github_base_branch,
+            "GITHUB_SECRET_ARN": secrets.github.secret_arn,
+            "DISCORD_BOT_TOKEN_SECRET_ARN": secrets.discord_bot_token.secret_arn,
+            "JOB_MAX_RECEIVES": "3",
+        }
+        if secrets.openai is not None:
+            worker_env |= {
+                "OPENAI_SECRET_ARN": secrets.openai.secret_arn,
+                "LLM_MODEL": stage.llm_model,
+                "LLM_INPUT_USD_PER_MILLION": str(stage.llm_input_usd_per_million),
+                "LLM_OUTPUT_USD_PER_MILLION": str(stage.llm_output_usd_per_million),
+                "LLM_TIMEOUT_SECONDS": str(stage.llm_timeout_seconds),
+                "LLM_MAX_RETRIES": str(stage.llm_max_retries),
+                "LLM_DAILY_CAP_USD": str(phase.llm_daily_cap_usd),
+            }
+        worker = BotFunction(
+            self, "Worker",
+            function_name=f"valine-orchestrator-worker-{stage.name}",
+            description="Parses requests, builds previews from GitHub, opens draft PRs, edits Discord messages",
+            handler="valine.handlers.worker.handler",
+            code=lambda_code("worker"),
+            environment=worker_env,
+            timeout=WORKER_TIMEOUT,
+            memory_mb=1024,
+            log_retention_days=stage.log_retention_days,
+            canary=stage.is_prod,
+        )
+        worker.alias.add_event_source(sources.SqsEventSource(
+            jobs.queue, batch_size=1, report_batch_item_failures=True,
+        ))
+
+        api = InteractionsApi(self, "InteractionsApi", stage=stage.name, target=interactions.alias,
+                              log_retention=log_retention(stage.log_retention_days))
+
+        # Grants: the interactions function writes tasks and enqueues; the worker does the rest.
+        table.table.grant_read_write_data(interactions.alias)
+        table.table.grant_read_write_data(worker.alias)
+        jobs.queue.grant_send_messages(interactions.alias)
+        for secret in (secrets.github, secrets.discord_bot_token, secrets.openai):
+            if secret is not None:
+                secret.grant_read(worker.alias)
+
+        table_arn_token = self.resolve(table.table.table_arn)["Fn::GetAtt"][0]
+        for fn in (interactions, worker):
+            Validations.of(fn).acknowledge(
+                Acknowledgment(
+                    id="AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
+                    "service-role/AWSLambdaBasicExecutionRole]",
+                    reason="AWSLambdaBasicExecutionRole only allows writing the function's own logs.",
+                ),
+                Acknowledgment(
+                    id="AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
+                    "service-role/AWSCodeDeployRoleForLambdaLimited]",
+                    reason="CodeDeploy's managed role for Lambda canaries is scoped to alias shifting and "
+                    "the deployment hooks; AWS maintains it as the service evolves.",
+                ),
+                Acknowledgment(
+                    id=f"AwsSolutions::AwsSolutions-IAM5[Resource::<{table_arn_token}.Arn>/index/*]",
+                    reason="grant_read_write_data adds <table>/index/* so the audit-trail GSIs can be queried; "
+                    "every other statement names exact resources.",
+                ),
+            )
+
+        self.table = table
+        self.interactions = interactions
+        self.worker = worker
+        self.jobs = jobs
+        self.oncall = oncall
+        self.secrets = secrets
+        self.api = api
+        CfnOutput(self, "InteractionsEndpoint", value=api.url,
+                  description="Paste into Discord: Developer Portal > General Information > Interactions Endpoint URL")
+        CfnOutput(self, "Phase", value=str(phase.number))

@@ -1,0 +1,205 @@
+"""The rollout plan as one typed table.
+
+Source: shared/rollout/production-canary-rollout-plan.md. Both sides read this module:
+the CDK app (what each phase deploys, alarm thresholds) and the Lambda runtime (who may
+use ``/ux-update``, whether GitHub is written, whether the LLM parser may run), so the
+two cannot disagree about what a phase means.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    """Discord roles the plan talks about, mapped from role ids per stage."""
+
+    ADMIN = "admin"
+    PM = "pm"
+    DEVELOPER = "developer"
+    MEMBER = "member"  # any member of a configured guild without one of the roles above
+
+
+class LlmMode(StrEnum):
+    OFF = "off"
+    ADMINS = "admins"  # phase 5: admins only
+    OPT_IN = "opt_in"  # phase 6: any allowed user who asks for it
+
+
+@dataclass(frozen=True)
+class Criteria:
+    """What must hold before leaving a phase (its success + the next phase's go/no-go).
+
+    ``None`` means the plan sets no number for this phase. ``manual`` lists what no
+    metric can show (feedback, open bugs); a check lists them, never passes them.
+    """
+
+    observation_hours: int
+    min_successful_flows: int | None = None
+    max_error_rate_pct: float | None = None
+    max_avg_duration_ms: int | None = None
+    max_p95_duration_ms: int | None = None
+    max_prs_created: int | None = None  # phase 1: "No PRs created yet"
+    max_daily_llm_cost_usd: float | None = None
+    min_llm_accuracy_pct: float | None = None
+    manual: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PhaseConfig:
+    number: int
+    name: str
+    allowed_roles: frozenset[Role]
+    github_writes: bool  # False: dry run, previews only
+    llm: LlmMode
+    # Rollback trigger on the error rate, in percent; 0.0 means "any error".
+    error_rate_rollback_pct: float
+    error_rate_target_pct: float
+    criteria: Criteria
+    optional: bool = False
+    llm_daily_cap_usd: float = 5.0
+    llm_daily_rollback_usd: float = 10.0
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def dry_run(self) -> bool:
+        return not self.github_writes
+
+    @property
+    def llm_enabled(self) -> bool:
+        return self.llm is not LlmMode.OFF
+
+    @property
+    def requires_llm_checklist(self) -> bool:
+        """Phases that switch the LLM on need the plan's phase-5 checklist signed."""
+        return self.llm_enabled
+
+    def may_use(self, roles: frozenset[Role]) -> bool:
+        return bool(roles & self.allowed_roles)
+
+
+_ADMINS = frozenset({Role.ADMIN})
+_ADMINS_PMS = frozenset({Role.ADMIN, Role.PM})
+_STAFF = frozenset({Role.ADMIN, Role.PM, Role.DEVELOPER})
+_EVERYONE = frozenset(Role)
+
+PHASES: dict[int, PhaseConfig] = {
+    1: PhaseConfig(
+        number=1,
+        name="Infrastructure (dry run)",
+        allowed_roles=_ADMINS,
+        github_writes=False,
+        llm=LlmMode.OFF,
+        error_rate_rollback_pct=0.0,
+        error_rate_target_pct=0.0,
+        criteria=Criteria(
+            observation_hours=48,
+            max_error_rate_pct=0.0,
+            max_prs_created=0,
+            manual=("All Lambda functions healthy", "Smoke tests with basic commands passed",
+                    "No open P0/P1 bugs"),
+        ),
+    ),
+    2: PhaseConfig(
+        number=2,
+        name="Admin-only canary",
+        allowed_roles=_ADMINS,
+        github_writes=True,
+        llm=LlmMode.OFF,
+        error_rate_rollback_pct=1.0,
+        error_rate_target_pct=0.0,
+        criteria=Criteria(
+            observation_hours=72,
+            min_successful_flows=5,
+            max_error_rate_pct=1.0,
+            max_avg_duration_ms=3000,
+            max_p95_duration_ms=5000,
+            manual=("Positive feedback from admin users", "No data corruption in DynamoDB"),
+        ),
+    ),
+    3: PhaseConfig(
+        number=3,
+        name="PM users",
+        allowed_roles=_ADMINS_PMS,
+        github_writes=True,
+        llm=LlmMode.OFF,
+        error_rate_rollback_pct=0.5,
+        error_rate_target_pct=0.5,
+        criteria=Criteria(
+            observation_hours=7 * 24,
+            min_successful_flows=20,
+            max_error_rate_pct=0.5,
+            max_p95_duration_ms=5000,
+            manual=("Positive feedback from PMs", "No performance degradation vs phase 2"),
+        ),
+    ),
+    4: PhaseConfig(
+        number=4,
+        name="Developer role",
+        allowed_roles=_STAFF,
+        github_writes=True,
+        llm=LlmMode.OFF,
+        error_rate_rollback_pct=0.3,
+        error_rate_target_pct=0.3,
+        criteria=Criteria(
+            observation_hours=7 * 24,
+            min_successful_flows=50,
+            max_error_rate_pct=0.3,
+            max_p95_duration_ms=5000,
+            manual=("Adoption > 20% of eligible users",),
+        ),
+    ),
+    5: PhaseConfig(
+        number=5,
+        name="LLM parsing canary (optional)",
+        allowed_roles=_STAFF,
+        github_writes=True,
+        llm=LlmMode.ADMINS,
+        # "No increase in error rate": the phase-4 target is the line not to cross.
+        error_rate_rollback_pct=0.3,
+        error_rate_target_pct=0.3,
+        optional=True,
+        criteria=Criteria(
+            observation_hours=48,
+            max_error_rate_pct=0.3,
+            max_daily_llm_cost_usd=5.0,
+            min_llm_accuracy_pct=80.0,
+            manual=("LLM parsing accuracy > 80% by manual review (valine eval-llm helps)",
+                    "PM aware of ongoing costs"),
+        ),
+        notes=("Rollback if daily cost > $10 or accuracy < 60%",),
+    ),
+    6: PhaseConfig(
+        number=6,
+        name="General availability",
+        allowed_roles=_EVERYONE,
+        github_writes=True,
+        llm=LlmMode.OPT_IN,
+        error_rate_rollback_pct=1.0,
+        error_rate_target_pct=0.2,
+        criteria=Criteria(
+            observation_hours=7 * 24,
+            max_error_rate_pct=0.2,
+            max_p95_duration_ms=10000,
+            max_daily_llm_cost_usd=5.0,
+            manual=("100+ weekly active users", "Sustained positive feedback", "SLA targets defined"),
+        ),
+    ),
+}
+
+VALID_PHASES = tuple(sorted(PHASES))
+
+
+class UnknownPhase(ValueError):
+    pass
+
+
+def phase_from_text(raw: object) -> PhaseConfig:
+    """Parse a phase as it arrives from ``-c phase=N`` or an environment variable (a string)."""
+    valid = ", ".join(str(p) for p in VALID_PHASES)
+    text = str(raw).strip() if raw is not None else ""
+    if not text.isdigit() or int(text) not in PHASES:
+        shown = "nothing" if not text else repr(text)
+        raise UnknownPhase(f"phase must be one of {valid}; got {shown} (example: -c phase=2)")
+    return PHASES[int(text)]
