@@ -92,6 +92,7 @@ def lambda_code(bundle: str, *, skip_bundling: bool = False) -> lambda_.Code:
         bundling=BundlingOptions(
             # Never pulled: local bundling always succeeds, but CDK requires an image.
             image=DockerImage.from_registry("public.ecr.aws/sam/build-python3.12"),
-            local=PipLocalBundling(bundle),
+            # jsii passes the options as one positional object, not the keywords the stub declares.
+            local=PipLocalBundling(bundle),  # type: ignore[arg-type]
         ),
     )

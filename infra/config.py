@@ -98,8 +98,6 @@ def stage_from_context(name: str, stages: Mapping[str, Any]) -> StageConfig:
     for u in urls:
         if not u.startswith("https://"):
             raise ConfigError(f"stage {name}: pager url {u!r} must start with https://; fix stages.{name}.oncall")
-    if name == "prod" and not (emails or urls):
-        raise ConfigError("stage prod: no on-call subscription; set stages.prod.oncall.emails or https_urls")
     llm = raw.get("llm") or {}
     try:
         cfg = StageConfig(
@@ -127,6 +125,8 @@ def stage_from_context(name: str, stages: Mapping[str, Any]) -> StageConfig:
         if isinstance(exc, ConfigError):
             raise
         raise ConfigError(f"stage {name}: a number in cdk.json context stages.{name} is malformed ({exc})") from exc
+    if cfg.is_prod and not (emails or urls):
+        raise ConfigError("stage prod: no on-call subscription; set stages.prod.oncall.emails or https_urls")
     if not 1 <= cfg.conversation_ttl_minutes <= 24 * 60:
         raise ConfigError(f"stage {name}: conversation_ttl_minutes must be 1..1440")
     if cfg.llm_max_retries not in (0, 1):

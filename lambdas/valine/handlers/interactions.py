@@ -1,1 +1,20 @@
-def handler(event, context): return {}
+"""Lambda entry point behind ``POST /discord`` (API Gateway HTTP API, payload 2.0)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from valine.wiring import interactions_app
+
+
+def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    body = event.get("body") or ""
+    try:
+        raw = base64.b64decode(body, validate=True) if event.get("isBase64Encoded") else body.encode("utf-8")
+    except ValueError:
+        return {"statusCode": 400, "headers": {"content-type": "application/json"},
+                "body": '{"error":"body is not valid base64"}'}
+    response = interactions_app().handle(event.get("headers") or {}, raw)
+    return {"statusCode": response.status, "headers": response.headers, "body": json.dumps(response.body)}

@@ -1,0 +1,1 @@
+"""The operator and local-development CLI (``.venv/bin/valine``); never shipped to Lambda."""

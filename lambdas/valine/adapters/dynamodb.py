@@ -1,0 +1,185 @@
+"""Tasks and flags in the conversation table (DynamoDB)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import time
+from typing import Any
+
+from valine.ports import Flags, TransitionError, TransitionResult
+from valine.tasks.model import Task, TaskState
+
+DAY = 86400
+
+
+def _iso(ts: float) -> str:
+    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def task_to_doc(task: Task) -> str:
+    data = dataclasses.asdict(task)
+    data["state"] = task.state.value
+    return json.dumps(data, separators=(",", ":"))
+
+
+def task_from_doc(doc: str) -> Task:
+    data = json.loads(doc)
+    data["state"] = TaskState(data["state"])
+    data["requester_roles"] = tuple(data.get("requester_roles") or ())
+    data["history"] = tuple(data.get("history") or ())
+    fields = {f.name for f in dataclasses.fields(Task)}
+    return Task(**{k: v for k, v in data.items() if k in fields})
+
+
+class DynamoTaskStore:
+    """TaskStore on one table: ``pk=TASK#<id>``; two GSIs give the audit trail."""
+
+    def __init__(self, client: Any, table_name: str, *, retention_days: int) -> None:
+        self._db = client
+        self._table = table_name
+        self._retention = retention_days * DAY
+
+    def _item(self, task: Task) -> dict[str, Any]:
+        purge_from = task.updated_at if task.state.terminal else max(task.expires_at, task.updated_at)
+        return {
+            "pk": {"S": f"TASK#{task.task_id}"},
+            "sk": {"S": "TASK"},
+            "state": {"S": task.state.value},
+            "requester_id": {"S": task.requester_id},
+            "expires_at": {"N": f"{task.expires_at:.3f}"},
+            "version": {"N": str(task.version)},
+            "created_at": {"S": _iso(task.created_at)},
+            "gsi1pk": {"S": f"USER#{task.requester_id}"},
+            "gsi2pk": {"S": "TASKS"},
+            "purge_at": {"N": str(int(purge_from + self._retention))},
+            "doc": {"S": task_to_doc(task)},
+        }
+
+    def create(self, task: Task) -> bool:
+        try:
+            self._db.put_item(TableName=self._table, Item=self._item(task),
+                              ConditionExpression="attribute_not_exists(pk)")
+        except self._db.exceptions.ConditionalCheckFailedException:
+            return False
+        return True
+
+    def get(self, task_id: str) -> Task | None:
+        out = self._db.get_item(TableName=self._table, Key={"pk": {"S": f"TASK#{task_id}"}, "sk": {"S": "TASK"}},
+                                ConsistentRead=True)
+        item = out.get("Item")
+        return task_from_doc(item["doc"]["S"]) if item else None
+
+    def transition(self, task: Task, *, expect: tuple[TaskState, ...], now: float, actor_id: str | None = None,
+                   actor_is_admin: bool = False, expect_version: int | None = None,
+                   check_expiry: bool = True) -> TransitionResult:
+        names = {"#state": "state"}
+        values: dict[str, Any] = {}
+        conditions = ["attribute_exists(pk)"]
+        states = []
+        for i, state in enumerate(expect):
+            values[f":s{i}"] = {"S": state.value}
+            states.append(f":s{i}")
+        conditions.append(f"#state IN ({', '.join(states)})")
+        if actor_id is not None and not actor_is_admin:
+            conditions.append("requester_id = :actor")
+            values[":actor"] = {"S": actor_id}
+        if check_expiry:
+            conditions.append("expires_at > :now")
+            values[":now"] = {"N": f"{now:.3f}"}
+        if expect_version is not None:
+            conditions.append("version = :v")
+            values[":v"] = {"N": str(expect_version)}
+        try:
+            self._db.put_item(TableName=self._table, Item=self._item(task),
+                              ConditionExpression=" AND ".join(conditions),
+                              ExpressionAttributeNames=names, ExpressionAttributeValues=values)
+        except self._db.exceptions.ConditionalCheckFailedException:
+            current = self.get(task.task_id)
+            return TransitionResult(current, _why(current, expect, now, actor_id, actor_is_admin,
+                                                  expect_version, check_expiry))
+        return TransitionResult(task)
+
+    def recent(self, *, requester_id: str | None, limit: int) -> list[Task]:
+        if requester_id is None:
+            index, key = "by-time", {":k": {"S": "TASKS"}}
+            cond = "gsi2pk = :k"
+        else:
+            index, key = "by-requester", {":k": {"S": f"USER#{requester_id}"}}
+            cond = "gsi1pk = :k"
+        out = self._db.query(TableName=self._table, IndexName=index, KeyConditionExpression=cond,
+                             ExpressionAttributeValues=key, ScanIndexForward=False, Limit=limit)
+        return [task_from_doc(i["doc"]["S"]) for i in out.get("Items", [])]
+
+
+def _why(current: Task | None, expect: tuple[TaskState, ...], now: float, actor_id: str | None,
+         actor_is_admin: bool, expect_version: int | None, check_expiry: bool) -> TransitionError:
+    if current is None:
+        return TransitionError.NOT_FOUND
+    if current.state not in expect:
+        return TransitionError.WRONG_STATE
+    if actor_id is not None and not actor_is_admin and current.requester_id != actor_id:
+        return TransitionError.NOT_ALLOWED
+    if check_expiry and current.expires_at <= now:
+        return TransitionError.EXPIRED
+    if expect_version is not None and current.version != expect_version:
+        return TransitionError.STALE
+    return TransitionError.WRONG_STATE
+
+
+class DynamoFlags:
+    """Kill switches in the table, so a flip reaches the live alias without a redeploy.
+
+    Cached for ``max_age`` seconds per process: a change takes effect within that time.
+    The phase still bounds them: the LLM only runs in phases that enable it.
+    """
+
+    KEY = {"pk": {"S": "FLAGS"}, "sk": {"S": "CURRENT"}}
+
+    def __init__(self, client: Any, table_name: str, *, defaults: Flags, max_age: float = 30.0,
+                 clock: Any = time.monotonic) -> None:
+        self._db = client
+        self._table = table_name
+        self._defaults = defaults
+        self._max_age = max_age
+        self._clock = clock
+        self._cached: tuple[float, Flags] | None = None
+
+    def current(self) -> Flags:
+        now = self._clock()
+        if self._cached and now - self._cached[0] < self._max_age:
+            return self._cached[1]
+        flags = self.read()
+        self._cached = (now, flags)
+        return flags
+
+    def read(self) -> Flags:
+        item = self._db.get_item(TableName=self._table, Key=self.KEY).get("Item") or {}
+
+        def flag(name: str, default: bool) -> bool:
+            return bool(item[name]["BOOL"]) if name in item and "BOOL" in item[name] else default
+
+        return Flags(disable_ux_updates=flag("disable_ux_updates", self._defaults.disable_ux_updates),
+                     use_llm_parsing=flag("use_llm_parsing", self._defaults.use_llm_parsing))
+
+    def set(self, *, changed_by: str, now: float, **values: bool) -> tuple[Flags, Flags]:
+        """Change flags and append an audit record; returns (before, after)."""
+        before = self.read()
+        names = {f"#{k}": k for k in values}
+        vals: dict[str, Any] = {f":{k}": {"BOOL": v} for k, v in values.items()}
+        vals[":by"] = {"S": changed_by}
+        vals[":at"] = {"S": _iso(now)}
+        sets = ", ".join(f"#{k} = :{k}" for k in values)
+        self._db.update_item(TableName=self._table, Key=self.KEY, UpdateExpression=f"SET {sets}, "
+                             "updated_by = :by, updated_at = :at", ExpressionAttributeNames=names,
+                             ExpressionAttributeValues=vals)
+        after = self.read()
+        self._db.put_item(TableName=self._table, Item={
+            "pk": {"S": "FLAGS"}, "sk": {"S": f"AUDIT#{_iso(now)}"}, "by": {"S": changed_by},
+            "before": {"S": json.dumps(dataclasses.asdict(before))},
+            "after": {"S": json.dumps(dataclasses.asdict(after))},
+            "purge_at": {"N": str(int(now + 365 * DAY))},
+        })
+        self._cached = None
+        return before, after

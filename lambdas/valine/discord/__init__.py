@@ -1,0 +1,1 @@
+"""Discord interactions: names from the API documentation, signature check, builders."""

@@ -1,0 +1,127 @@
+"""Builders for interaction responses, message bodies and components."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from valine.discord.types import (
+    EPHEMERAL,
+    MAX_CONTENT,
+    MAX_CUSTOM_ID,
+    ButtonStyle,
+    ComponentType,
+    InteractionResponseType,
+    TextInputStyle,
+)
+
+CONFIRM, EDIT, CANCEL = "confirm", "edit", "cancel"
+_PREFIX = "ux"
+
+
+def custom_id(action: str, task_id: str) -> str:
+    value = f"{_PREFIX}:{action}:{task_id}"
+    if len(value) > MAX_CUSTOM_ID:
+        raise ValueError(f"custom_id longer than {MAX_CUSTOM_ID}: {value!r}")
+    return value
+
+
+def parse_custom_id(value: object) -> tuple[str, str] | None:
+    if not isinstance(value, str) or len(value) > MAX_CUSTOM_ID:
+        return None
+    parts = value.split(":")
+    if len(parts) != 3 or parts[0] != _PREFIX or parts[1] not in (CONFIRM, EDIT, CANCEL) or not parts[2]:
+        return None
+    return parts[1], parts[2]
+
+
+def clip(content: str, limit: int = MAX_CONTENT) -> str:
+    if len(content) <= limit:
+        return content
+    return content[: limit - 1] + "…"
+
+
+def button(label: str, style: ButtonStyle, cid: str) -> dict[str, Any]:
+    return {"type": ComponentType.BUTTON, "style": style, "label": label, "custom_id": cid}
+
+
+def link_button(label: str, url: str) -> dict[str, Any]:
+    return {"type": ComponentType.BUTTON, "style": ButtonStyle.LINK, "label": label, "url": url}
+
+
+def row(*components: dict[str, Any]) -> dict[str, Any]:
+    return {"type": ComponentType.ACTION_ROW, "components": list(components)}
+
+
+def preview_buttons(task_id: str) -> list[dict[str, Any]]:
+    return [row(
+        button("Confirm", ButtonStyle.SUCCESS, custom_id(CONFIRM, task_id)),
+        button("Edit", ButtonStyle.SECONDARY, custom_id(EDIT, task_id)),
+        button("Cancel", ButtonStyle.DANGER, custom_id(CANCEL, task_id)),
+    )]
+
+
+def revise_buttons(task_id: str) -> list[dict[str, Any]]:
+    """For a clarification or an invalid request: answer with Edit, or Cancel."""
+    return [row(
+        button("Edit request", ButtonStyle.PRIMARY, custom_id(EDIT, task_id)),
+        button("Cancel", ButtonStyle.DANGER, custom_id(CANCEL, task_id)),
+    )]
+
+
+def body(content: str, components: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A message body for PATCH @original; ``components=[]`` removes the buttons."""
+    out: dict[str, Any] = {"content": clip(content), "allowed_mentions": {"parse": []}}
+    if components is not None:
+        out["components"] = components
+    return out
+
+
+def pong() -> dict[str, Any]:
+    return {"type": InteractionResponseType.PONG}
+
+
+def deferred(*, ephemeral: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {"type": InteractionResponseType.DEFERRED_CHANNEL_MESSAGE_WITH_SOURCE}
+    if ephemeral:
+        out["data"] = {"flags": EPHEMERAL}
+    return out
+
+
+def reply(content: str, *, ephemeral: bool = True, components: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    data = body(content, components)
+    if ephemeral:
+        data["flags"] = EPHEMERAL
+    return {"type": InteractionResponseType.CHANNEL_MESSAGE_WITH_SOURCE, "data": data}
+
+
+def update(content: str, components: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    return {"type": InteractionResponseType.UPDATE_MESSAGE, "data": body(content, components)}
+
+
+def deferred_update() -> dict[str, Any]:
+    return {"type": InteractionResponseType.DEFERRED_UPDATE_MESSAGE}
+
+
+def edit_modal(task_id: str, request: str) -> dict[str, Any]:
+    return {
+        "type": InteractionResponseType.MODAL,
+        "data": {
+            "custom_id": custom_id(EDIT, task_id),
+            "title": "Edit your UX update",
+            "components": [row({
+                "type": ComponentType.TEXT_INPUT,
+                "custom_id": "request",
+                "style": TextInputStyle.PARAGRAPH,
+                "label": "Request",
+                "value": request[:1000],
+                "min_length": 1,
+                "max_length": 1000,
+                "required": True,
+            })],
+        },
+    }
+
+
+def autocomplete(choices: list[dict[str, str]]) -> dict[str, Any]:
+    return {"type": InteractionResponseType.APPLICATION_COMMAND_AUTOCOMPLETE_RESULT,
+            "data": {"choices": choices[:25]}}

@@ -1,0 +1,48 @@
+"""CloudWatch metrics as Embedded Metric Format log lines (no API call on the hot path).
+
+One JSON line per data point, printed to stdout, which Lambda ships to CloudWatch Logs and
+CloudWatch turns into metrics. The names here are the ones the dashboard and alarms use
+(infra/constructs/observability.py reads ``NAMESPACE`` and the metric names from here).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from typing import IO, Any
+
+NAMESPACE = "Valine/UxAgent"
+
+
+class EmfMetrics:
+    def __init__(self, *, stage: str, stream: IO[str] | None = None, clock: Any = time.time) -> None:
+        self._stage = stage
+        self._stream = stream
+        self._clock = clock
+
+    def _emit(self, name: str, value: float, unit: str, dimensions: dict[str, str]) -> None:
+        dims = {"Stage": self._stage, **{k: str(v) for k, v in dimensions.items()}}
+        # Publish the stage-only series too, so dashboards can sum without knowing every role.
+        dim_sets = [["Stage"]] + ([sorted(dims)] if len(dims) > 1 else [])
+        line = {
+            "_aws": {
+                "Timestamp": int(self._clock() * 1000),
+                "CloudWatchMetrics": [{"Namespace": NAMESPACE, "Dimensions": dim_sets,
+                                       "Metrics": [{"Name": name, "Unit": unit}]}],
+            },
+            name: value,
+            **dims,
+        }
+        stream = self._stream or sys.stdout
+        stream.write(json.dumps(line, separators=(",", ":")) + "\n")
+        stream.flush()
+
+    def count(self, name: str, value: float = 1, **dimensions: str) -> None:
+        self._emit(name, value, "Count", dimensions)
+
+    def timing(self, name: str, milliseconds: float, **dimensions: str) -> None:
+        self._emit(name, round(milliseconds, 3), "Milliseconds", dimensions)
+
+    def money(self, name: str, usd: float, **dimensions: str) -> None:
+        self._emit(name, usd, "None", dimensions)

@@ -1,0 +1,138 @@
+"""The ports the domain talks to. Adapters implement them for AWS, Discord, GitHub and
+OpenAI; tests and ``make local`` use the same adapters against local stand-ins, and the
+in-memory fakes in tests/fakes implement these Protocols too."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Protocol
+
+from valine.tasks.model import Task, TaskState
+
+
+class Clock(Protocol):
+    def now(self) -> float: ...
+
+
+class TransitionError(StrEnum):
+    NOT_FOUND = "not_found"
+    WRONG_STATE = "wrong_state"
+    EXPIRED = "expired"
+    NOT_ALLOWED = "not_allowed"
+    STALE = "stale"
+
+
+@dataclass(frozen=True)
+class TransitionResult:
+    task: Task | None
+    error: TransitionError | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class TaskStore(Protocol):
+    """Task persistence. Every state change is a single conditional write."""
+
+    def create(self, task: Task) -> bool:
+        """Store a new task; False if one with this id exists (a replayed interaction)."""
+
+    def get(self, task_id: str) -> Task | None: ...
+
+    def transition(
+        self,
+        task: Task,
+        *,
+        expect: tuple[TaskState, ...],
+        now: float,
+        actor_id: str | None = None,
+        actor_is_admin: bool = False,
+        expect_version: int | None = None,
+        check_expiry: bool = True,
+    ) -> TransitionResult:
+        """Write ``task`` if the stored one is in ``expect`` (and, when given, belongs to
+        ``actor_id`` unless an admin acts, is not expired, has ``expect_version``)."""
+
+    def recent(self, *, requester_id: str | None, limit: int) -> list[Task]: ...
+
+
+@dataclass(frozen=True)
+class Job:
+    kind: str  # "preview" | "create_pr"
+    task_id: str
+    application_id: str
+    token: str  # interaction token: edits the message for 15 minutes
+    version: int = 0
+    interaction_id: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        return {"kind": self.kind, "task_id": self.task_id, "application_id": self.application_id,
+                "token": self.token, "version": self.version, "interaction_id": self.interaction_id}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Job:
+        return cls(kind=str(data["kind"]), task_id=str(data["task_id"]),
+                   application_id=str(data["application_id"]), token=str(data["token"]),
+                   version=int(data.get("version", 0)), interaction_id=str(data.get("interaction_id", "")))
+
+
+class JobQueue(Protocol):
+    def send(self, job: Job) -> None: ...
+
+
+@dataclass(frozen=True)
+class Flags:
+    disable_ux_updates: bool
+    use_llm_parsing: bool
+
+
+class FlagSource(Protocol):
+    def current(self) -> Flags: ...
+
+
+class Metrics(Protocol):
+    def count(self, name: str, value: float = 1, **dimensions: str) -> None: ...
+
+    def timing(self, name: str, milliseconds: float, **dimensions: str) -> None: ...
+
+
+class DiscordWebhooks(Protocol):
+    """What the worker needs from Discord: edit the interaction's original message."""
+
+    def edit_original(self, application_id: str, token: str, message: Mapping[str, Any]) -> None: ...
+
+
+@dataclass(frozen=True)
+class RepoFile:
+    path: str
+    content: str
+    sha: str  # blob sha
+    commit_sha: str  # the base branch commit it was read at
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    number: int
+    url: str
+    draft: bool
+    branch: str
+
+
+class GitHub(Protocol):
+    """What the UX agent needs from GitHub (REST v3, Git Data API)."""
+
+    def read_file(self, path: str, ref: str) -> RepoFile: ...
+
+    def branch_head(self, branch: str) -> str | None: ...
+
+    def commit_file(self, *, base_sha: str, branch: str, path: str, content: str, message: str) -> str:
+        """One commit on a new branch ``branch`` from ``base_sha``; returns the commit sha."""
+
+    def find_pull(self, branch: str) -> PullRequest | None: ...
+
+    def open_draft_pull(self, *, branch: str, base: str, title: str, body: str) -> PullRequest: ...
+
+    def delete_branch(self, branch: str) -> None: ...

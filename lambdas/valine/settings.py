@@ -1,0 +1,93 @@
+"""Configuration parsed once from the environment into a typed value.
+
+The domain never reads ``os.environ``; the composition root (wiring.py) builds this and
+passes what each part needs.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from valine.rollout import PhaseConfig, Role, phase_from_text
+
+
+def _ids(raw: str | None) -> frozenset[str]:
+    return frozenset(x.strip() for x in (raw or "").split(",") if x.strip())
+
+
+def _bool(raw: str | None, default: bool = False) -> bool:
+    if raw is None or raw.strip() == "":
+        return default
+    return raw.strip().lower() in ("1", "true", "yes", "on")
+
+
+@dataclass(frozen=True)
+class Settings:
+    stage: str
+    phase: PhaseConfig
+    table_name: str
+    application_id: str
+    public_key_hex: str
+    guild_ids: frozenset[str]
+    admin_role_ids: frozenset[str]
+    pm_role_ids: frozenset[str]
+    developer_role_ids: frozenset[str]
+    conversation_ttl_seconds: int
+    audit_retention_days: int
+    default_use_llm: bool
+    default_disable_ux: bool
+    job_queue_url: str = ""
+    github_repository: str = ""
+    github_base_branch: str = "main"
+    github_secret_arn: str = ""
+    openai_secret_arn: str = ""
+    job_max_receives: int = 3
+    aws_endpoint_url: str | None = None  # the local stack's moto server
+    github_api_url: str = "https://api.github.com"
+    discord_api_url: str = "https://discord.com/api/v10"
+    version: str = "0.1.0"
+
+    def roles_of(self, role_ids: list[str] | tuple[str, ...]) -> frozenset[Role]:
+        """Map a member's Discord role ids to the plan's roles; every guild member is MEMBER."""
+        ids = set(role_ids)
+        roles = {Role.MEMBER}
+        if ids & self.admin_role_ids:
+            roles.add(Role.ADMIN)
+        if ids & self.pm_role_ids:
+            roles.add(Role.PM)
+        if ids & self.developer_role_ids:
+            roles.add(Role.DEVELOPER)
+        return frozenset(roles)
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        e = os.environ if env is None else env
+        from valine import __version__
+
+        return cls(
+            stage=e.get("STAGE", "dev"),
+            phase=phase_from_text(e.get("PHASE", "1")),
+            table_name=e.get("TABLE_NAME", "valine-ux-agent-conversations-dev"),
+            application_id=e.get("DISCORD_APPLICATION_ID", ""),
+            public_key_hex=e.get("DISCORD_PUBLIC_KEY", ""),
+            guild_ids=_ids(e.get("DISCORD_GUILD_IDS")),
+            admin_role_ids=_ids(e.get("ADMIN_ROLE_IDS")),
+            pm_role_ids=_ids(e.get("PM_ROLE_IDS")),
+            developer_role_ids=_ids(e.get("DEVELOPER_ROLE_IDS")),
+            conversation_ttl_seconds=int(e.get("CONVERSATION_TTL_MINUTES", "60")) * 60,
+            audit_retention_days=int(e.get("AUDIT_RETENTION_DAYS", "90")),
+            default_use_llm=_bool(e.get("USE_LLM_PARSING")),
+            default_disable_ux=_bool(e.get("DISABLE_UX_UPDATES")),
+            job_queue_url=e.get("JOB_QUEUE_URL", ""),
+            github_repository=e.get("GITHUB_REPOSITORY", ""),
+            github_base_branch=e.get("GITHUB_BASE_BRANCH", "main"),
+            github_secret_arn=e.get("GITHUB_SECRET_ARN", ""),
+            openai_secret_arn=e.get("OPENAI_SECRET_ARN", ""),
+            job_max_receives=int(e.get("JOB_MAX_RECEIVES", "3")),
+            aws_endpoint_url=e.get("AWS_ENDPOINT_URL") or None,
+            github_api_url=e.get("GITHUB_API_URL", "https://api.github.com").rstrip("/"),
+            discord_api_url=e.get("DISCORD_API_URL", "https://discord.com/api/v10").rstrip("/"),
+            version=__version__,
+        )

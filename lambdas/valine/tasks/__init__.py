@@ -1,0 +1,1 @@
+"""Requests as tasks with a lifecycle and an audit trail (the agents-as-employees workflow)."""

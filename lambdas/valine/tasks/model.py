@@ -1,0 +1,78 @@
+"""The task record and its lifecycle.
+
+proposed -> awaiting_confirmation -> in_progress -> completed | failed
+proposed | awaiting_confirmation -> cancelled | expired
+A proposed task is being parsed, or waits for the requester to answer a clarification
+(Edit) or fix an invalid request.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from enum import StrEnum
+from typing import Any
+
+
+class TaskState(StrEnum):
+    PROPOSED = "proposed"
+    AWAITING_CONFIRMATION = "awaiting_confirmation"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+
+    @property
+    def terminal(self) -> bool:
+        return self in (TaskState.COMPLETED, TaskState.FAILED, TaskState.CANCELLED, TaskState.EXPIRED)
+
+    @property
+    def open(self) -> bool:
+        """States in which the requester may still Edit or Cancel."""
+        return self in (TaskState.PROPOSED, TaskState.AWAITING_CONFIRMATION)
+
+
+@dataclass(frozen=True)
+class Task:
+    task_id: str
+    requester_id: str
+    requester_name: str
+    requester_roles: tuple[str, ...]
+    guild_id: str
+    channel_id: str
+    request: str
+    state: TaskState
+    created_at: float
+    updated_at: float
+    expires_at: float  # confirmation deadline; readers must check it (TTL deletes late)
+    use_llm: bool = False
+    version: int = 0  # bumped on every edit so stale worker jobs can tell they are stale
+    intent: dict[str, Any] | None = None
+    parser: str | None = None
+    preview_diff: str | None = None
+    target_path: str | None = None
+    base_sha: str | None = None
+    original_sha: str | None = None  # git blob sha of the file the preview was computed from
+    new_content: str | None = None
+    previewed_at: float | None = None
+    confirmed_by: str | None = None
+    confirmed_at: float | None = None
+    completed_at: float | None = None
+    branch: str | None = None
+    pr_url: str | None = None
+    pr_number: int | None = None
+    outcome: str | None = None  # a line for the audit trail: why it failed, "dry run", ...
+    history: tuple[dict[str, Any], ...] = field(default=())
+
+    def expired(self, now: float) -> bool:
+        return self.state.open and self.expires_at <= now
+
+    def with_event(self, now: float, event: str, by: str | None = None, **changes: Any) -> Task:
+        entry = {"at": round(now, 3), "event": event}
+        if by:
+            entry["by"] = by
+        return replace(self, updated_at=now, history=(*self.history, entry), **changes)
+
+    @property
+    def short_id(self) -> str:
+        return self.task_id[-6:]
