@@ -1,0 +1,1 @@
+"""The UX agent: catalog, request parsing, safe JSX edits and previews."""

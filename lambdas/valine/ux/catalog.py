@@ -1,0 +1,142 @@
+"""What the UX agent may touch: sections, their files, and one edit rule per property.
+
+The catalog is data. The default (catalog.json beside this file) matches the example
+site; a team points the bot at its own site with ``.valine/catalog.json`` in the target
+repository. ``validate_against`` rejects a catalog whose files or elements do not exist.
+"""
+
+from __future__ import annotations
+
+import json
+import posixpath
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from importlib import resources
+from typing import Any
+
+REPO_CATALOG_PATH = ".valine/catalog.json"
+_SELECTOR = re.compile(
+    r"^(?P<tag>[A-Za-z][A-Za-z0-9.]*)?(?:\[(?P<attr>[A-Za-z_:][-A-Za-z0-9_:.]*)=(?P<val>[^\]\"']+)\])?$"
+)
+_NAME = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
+
+
+class RuleKind(StrEnum):
+    TEXT = "text"
+    COLOR = "color"
+    LINKS = "links"
+
+
+class CatalogError(ValueError):
+    """A catalog mistake; the message names the section, property, file or element."""
+
+
+@dataclass(frozen=True)
+class Selector:
+    tag: str | None
+    attr: str | None
+    value: str | None
+
+    @classmethod
+    def parse(cls, text: str) -> Selector:
+        m = _SELECTOR.match(text.strip())
+        if not m or not (m.group("tag") or m.group("attr")):
+            raise CatalogError(f"element selector {text!r} is not `tag`, `[attr=value]` or `tag[attr=value]`")
+        return cls(m.group("tag"), m.group("attr"), m.group("val"))
+
+    def __str__(self) -> str:
+        attr = f"[{self.attr}={self.value}]" if self.attr else ""
+        return f"{self.tag or ''}{attr}"
+
+
+@dataclass(frozen=True)
+class PropertyRule:
+    name: str
+    kind: RuleKind
+    element: Selector
+    style: str | None = None  # COLOR: the style property it sets, e.g. backgroundColor
+    max_length: int = 200
+
+
+@dataclass(frozen=True)
+class Section:
+    name: str
+    file: str
+    properties: Mapping[str, PropertyRule]
+
+
+@dataclass(frozen=True)
+class Catalog:
+    sections: Mapping[str, Section]
+
+    def section_names(self) -> list[str]:
+        return list(self.sections)
+
+    def property_names(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for section in self.sections.values():
+            seen.update(dict.fromkeys(section.properties))
+        return list(seen)
+
+    @classmethod
+    def from_json(cls, data: Any) -> Catalog:
+        if not isinstance(data, dict) or not isinstance(data.get("sections"), dict) or not data["sections"]:
+            raise CatalogError('a catalog is {"sections": {"<name>": {"file": ..., "properties": {...}}}}')
+        sections = {}
+        for name, raw in data["sections"].items():
+            if not _NAME.match(str(name)):
+                raise CatalogError(f"section name {name!r} must be lowercase letters, digits and dashes")
+            if not isinstance(raw, dict):
+                raise CatalogError(f"section {name}: must be an object with file and properties")
+            file = str(raw.get("file") or "")
+            _check_path(name, file)
+            props = {}
+            for prop, rule in (raw.get("properties") or {}).items():
+                if not _NAME.match(str(prop)) or prop == "section":
+                    raise CatalogError(f"section {name}: property name {prop!r} is not allowed")
+                if not isinstance(rule, dict):
+                    raise CatalogError(f"section {name}, property {prop}: rule must be an object")
+                try:
+                    kind = RuleKind(str(rule.get("kind")))
+                except ValueError as exc:
+                    raise CatalogError(f"section {name}, property {prop}: kind must be text, color or links") \
+                        from exc
+                style = rule.get("style")
+                if kind is RuleKind.COLOR and not (isinstance(style, str) and re.match(r"^[a-zA-Z]+$", style)):
+                    raise CatalogError(f"section {name}, property {prop}: a color rule needs a style property "
+                                       "name such as backgroundColor")
+                props[prop] = PropertyRule(name=prop, kind=kind, element=Selector.parse(str(rule.get("element", ""))),
+                                           style=style, max_length=int(rule.get("max_length", 200)))
+            if not props:
+                raise CatalogError(f"section {name}: no properties")
+            sections[name] = Section(name=name, file=file, properties=props)
+        return cls(sections=sections)
+
+
+def _check_path(section: str, path: str) -> None:
+    norm = posixpath.normpath(path) if path else ""
+    if (not path or path.startswith("/") or "\\" in path or norm.startswith("..") or "/../" in f"/{path}/"
+            or norm != path or not path.endswith((".jsx", ".tsx", ".js"))):
+        raise CatalogError(f"section {section}: file {path!r} must be a relative .jsx/.tsx/.js path inside the "
+                           "repository, without '..'")
+
+
+def default_catalog() -> Catalog:
+    text = resources.files("valine.ux").joinpath("catalog.json").read_text(encoding="utf-8")
+    return Catalog.from_json(json.loads(text))
+
+
+def validate_against(catalog: Catalog, read_file: Callable[[str], str | None]) -> None:
+    """Reject a catalog naming a file that is missing or an element the rule cannot find."""
+    from valine.ux.jsx import find_element  # tree-sitter: only the worker and CLI need it
+
+    for section in catalog.sections.values():
+        source = read_file(section.file)
+        if source is None:
+            raise CatalogError(f"section {section.name}: file {section.file} does not exist in the repository")
+        for rule in section.properties.values():
+            if find_element(source, rule.element) is None:
+                raise CatalogError(f"section {section.name}, property {rule.name}: no element {rule.element} "
+                                   f"in {section.file}")
