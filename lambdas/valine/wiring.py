@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from functools import cache
+from typing import Any
 
 from valine.adapters.aws import client
 from valine.adapters.dynamodb import DynamoFlags, DynamoTaskStore
@@ -42,6 +43,42 @@ def build_interactions(settings: Settings) -> Interactions:
         clock=SystemClock(),
         metrics=EmfMetrics(stage=settings.stage),
     )
+
+
+def build_worker(settings: Settings, *, github: Any = None, discord: Any = None) -> Any:
+    """The worker's UxAgent. Heavy imports (requests, tree-sitter) stay out of the interactions path."""
+    from valine.adapters.discord_webhooks import DiscordWebhooksHttp
+    from valine.adapters.github import GitHubRest
+    from valine.adapters.secrets import SecretsCache
+    from valine.agent import AgentConfig, UxAgent
+    from valine.parsing import CatalogSource, RequestParser
+
+    secrets = SecretsCache(client("secretsmanager", settings.aws_endpoint_url, fast=False))
+    db = client("dynamodb", settings.aws_endpoint_url, fast=False)
+
+    def github_token() -> str:
+        value = secrets.json(settings.github_secret_arn, required="token", example='{"token":"github_pat_..."}')
+        return str(value["token"])
+
+    github = github or GitHubRest(api_url=settings.github_api_url, repository=settings.github_repository,
+                                  token_provider=github_token)
+    metrics = EmfMetrics(stage=settings.stage)
+    return UxAgent(
+        config=AgentConfig(phase=settings.phase, repository=settings.github_repository,
+                           base_branch=settings.github_base_branch, ttl_seconds=settings.conversation_ttl_seconds),
+        store=DynamoTaskStore(db, settings.table_name, retention_days=settings.audit_retention_days),
+        github=github,
+        discord=discord or DiscordWebhooksHttp(api_url=settings.discord_api_url),
+        catalog=CatalogSource(github, settings.github_base_branch),
+        parse=RequestParser(settings=settings, flags=build_flags(settings), secrets=secrets, metrics=metrics),
+        clock=SystemClock(),
+        metrics=metrics,
+    )
+
+
+@cache
+def worker_agent() -> Any:
+    return build_worker(settings())
 
 
 @cache

@@ -1,0 +1,36 @@
+"""Edits the interaction's original message through Discord's webhook endpoint."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+import requests
+
+from valine.adapters.http import Retrying, RetryPolicy
+
+log = logging.getLogger("valine.discord")
+
+
+class DiscordDeliveryError(Exception):
+    pass
+
+
+class DiscordWebhooksHttp:
+    def __init__(self, *, api_url: str, session: requests.Session | None = None,
+                 retry: Retrying | None = None) -> None:
+        self._api = api_url.rstrip("/")
+        self._http = session or requests.Session()
+        self._retry = retry or Retrying(RetryPolicy(attempts=4, total_seconds=15.0))
+
+    def edit_original(self, application_id: str, token: str, message: Mapping[str, Any]) -> None:
+        # The interaction token authorises this call; no bot token is needed (or sent).
+        url = f"{self._api}/webhooks/{application_id}/{token}/messages/@original"
+        try:
+            response = self._retry.call(lambda timeout: self._http.patch(
+                url, json=dict(message), timeout=timeout, headers={"User-Agent": "valine-ux-agent"}))
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            raise DiscordDeliveryError("could not reach Discord") from exc
+        if response.status_code >= 400:
+            raise DiscordDeliveryError(f"Discord answered {response.status_code} to the message edit")

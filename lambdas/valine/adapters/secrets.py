@@ -1,0 +1,38 @@
+"""Secrets Manager values, read in the worker and cached (never in env vars or logs)."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+
+class SecretNotSet(Exception):
+    def __init__(self, secret_id: str, example: str) -> None:
+        super().__init__(f"secret {secret_id} has no value yet; an operator fills it with: aws secretsmanager "
+                         f"put-secret-value --secret-id {secret_id} --secret-string '{example}'")
+
+
+class SecretsCache:
+    def __init__(self, client: Any, *, max_age: float = 900.0, clock: Any = time.monotonic) -> None:
+        self._sm = client
+        self._max_age = max_age
+        self._clock = clock
+        self._cache: dict[str, tuple[float, dict[str, Any]]] = {}
+
+    def json(self, secret_id: str, *, required: str, example: str) -> dict[str, Any]:
+        hit = self._cache.get(secret_id)
+        if hit and self._clock() - hit[0] < self._max_age:
+            return hit[1]
+        raw = self._sm.get_secret_value(SecretId=secret_id)["SecretString"]
+        try:
+            value = json.loads(raw)
+        except ValueError:
+            value = {required: raw}  # a bare string is accepted as the one field we need
+        if not isinstance(value, dict) or value.get("unset") or not value.get(required):
+            raise SecretNotSet(secret_id, example)
+        self._cache[secret_id] = (self._clock(), value)
+        return value
+
+    def forget(self, secret_id: str) -> None:
+        self._cache.pop(secret_id, None)
