@@ -1,22 +1,102 @@
-"""``valine``: operator and local-development commands."""
+"""valine: operator and local-development commands.
+
+  valine local                         run the whole bot on 127.0.0.1:${PORT:-8787}
+  valine discord ux-update "..."       send a signed /ux-update to the local endpoint
+  valine discord press confirm         press a button on the latest preview
+  valine parse "..." [--json]          show how a request is understood
+  valine register-commands --stage S   register the slash commands
+  valine flags get|set --stage S       kill switches (DISABLE_UX_UPDATES, USE_LLM_PARSING)
+"""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+from typing import Any
+
+DEFAULT_URL = f"http://127.0.0.1:{os.environ.get('PORT', '8787')}"
+
+
+def _bool(text: str) -> bool:
+    if text.lower() in ("true", "1", "yes", "on"):
+        return True
+    if text.lower() in ("false", "0", "no", "off"):
+        return False
+    raise argparse.ArgumentTypeError(f"{text!r} is not true or false")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="valine", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("version", help="print the version")
+    sub.add_parser("local", help="run the whole bot locally (moto, Discord and GitHub emulators, worker)")
+
+    p = sub.add_parser("parse", help="print how a request is understood (no LLM)")
+    p.add_argument("request")
+    p.add_argument("--json", action="store_true", help="print exactly one JSON object")
+
+    d = sub.add_parser("discord", help="play a Discord client against `valine local`")
+    d.add_argument("--url", default=DEFAULT_URL, help="the local endpoint (default %(default)s)")
+    dsub = d.add_subparsers(dest="action", required=True)
+
+    def who(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--user", default="alice", help="user name (default alice)")
+        p.add_argument("--role", action="append", default=None,
+                       help="admin, pm, developer or member; repeat for several (default admin)")
+        p.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for the worker")
+
+    u = dsub.add_parser("ux-update", help="send /ux-update and show the preview")
+    u.add_argument("request", nargs="?", default="")
+    u.add_argument("--section")
+    u.add_argument("--property")
+    u.add_argument("--value")
+    u.add_argument("--use-llm", action="store_true")
+    who(u)
+    for action in ("confirm", "cancel"):
+        b = dsub.add_parser(action, help=f"press {action.title()} on a message (default: the latest preview)")
+        b.add_argument("--message", help="message id (see `valine discord messages`)")
+        who(b)
+    e = dsub.add_parser("edit", help="press Edit and submit a new request in the modal")
+    e.add_argument("request")
+    e.add_argument("--message")
+    who(e)
+    for name in ("status", "agents", "tasks"):
+        who(dsub.add_parser(name, help=f"send /{name}"))
+    dsub.add_parser("messages", help="list the messages in the emulated channel")
+
+    r = sub.add_parser("register-commands", help="register the slash commands (bulk overwrite)")
+    r.add_argument("--stage", required=True, choices=["dev", "prod", "local"])
+    r.add_argument("--guild", help="register in one guild (instant) instead of globally")
+    r.add_argument("--api-url", default=os.environ.get("DISCORD_API_URL", "https://discord.com/api/v10"))
+    r.add_argument("--application-id", help="default: from cdk.json for the stage")
+
+    f = sub.add_parser("flags", help="read or flip the kill switches on the live alias (no redeploy)")
+    f.add_argument("op", choices=["get", "set"])
+    f.add_argument("--stage", required=True, choices=["dev", "prod", "local"])
+    f.add_argument("--disable-ux", type=_bool, metavar="true|false")
+    f.add_argument("--use-llm", type=_bool, metavar="true|false")
+    f.add_argument("--endpoint-url", default=os.environ.get("AWS_ENDPOINT_URL"),
+                   help="AWS endpoint (the local stack's moto server for --stage local)")
+    return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="valine", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("version", help="print the version")
-    args = parser.parse_args(argv)
-    if args.command == "version":
-        from valine import __version__
+    args = build_parser().parse_args(argv)
+    from valine_cli import commands
 
-        print(__version__)
-    return 0
+    handler: Any = getattr(commands, f"cmd_{args.command.replace('-', '_')}")
+    try:
+        return int(handler(args) or 0)
+    except KeyboardInterrupt:
+        return 130
+    except commands.CliError as exc:
+        print(f"valine: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
     sys.exit(main())
+
+

@@ -9,12 +9,13 @@ from typing import Any
 from valine.wiring import interactions_app
 
 
-def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+def handler(event: dict[str, Any], context: Any = None, app: Any = None) -> dict[str, Any]:
+    """``app`` lets ``make local`` and the tests inject their own composition; Lambda passes none."""
     body = event.get("body") or ""
     try:
         raw = base64.b64decode(body, validate=True) if event.get("isBase64Encoded") else body.encode("utf-8")
     except ValueError:
         return {"statusCode": 400, "headers": {"content-type": "application/json"},
                 "body": '{"error":"body is not valid base64"}'}
-    response = interactions_app().handle(event.get("headers") or {}, raw)
+    response = (app or interactions_app()).handle(event.get("headers") or {}, raw)
     return {"statusCode": response.status, "headers": response.headers, "body": json.dumps(response.body)}

@@ -1,0 +1,295 @@
+"""The CLI's commands; each is ``cmd_<name>(args) -> exit code``."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class CliError(Exception):
+    """A mistake the operator can fix; printed as one line."""
+
+
+def cmd_version(args: argparse.Namespace) -> int:
+    from valine import __version__
+
+    print(__version__)
+    return 0
+
+
+# ---- parse -------------------------------------------------------------------------------
+def cmd_parse(args: argparse.Namespace) -> int:
+    from valine.ux.catalog import default_catalog
+    from valine.ux.intent import Clarify, Intent
+    from valine.ux.parser import parse_request
+
+    result = parse_request(args.request, default_catalog())
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False))
+    elif isinstance(result, Intent):
+        print(f"section: {result.section}")
+        for key, value in result.changes.items():
+            print(f"  {key}: {value}")
+    elif isinstance(result, Clarify):
+        print(f"question: {result.question}")
+    else:
+        print(f"error: {result.message}")
+    return 0 if isinstance(result, Intent) else 1
+
+
+# ---- local -------------------------------------------------------------------------------
+def cmd_local(args: argparse.Namespace) -> int:
+    import logging
+
+    from valine_cli.local.stack import LocalConfig, LocalStack
+
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    try:
+        stack = LocalStack(LocalConfig.from_env()).start()
+    except OSError as exc:
+        raise CliError(f"could not start the local stack ({exc}); is port {LocalConfig.from_env().port} in use? "
+                       "Set PORT=...") from exc
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    h = stack.health()
+    dev_note = " (development key; valine discord signs with it)" if h["dev_signing_key"] else ""
+    print(f"""Valine is running locally (stage {h['stage']}, rollout phase {h['phase']}: {h['phase_name']}).
+
+  interactions endpoint  {stack.url}/discord   (health: {stack.url}/healthz)
+  Discord API emulator   {h['discord_url']}
+  GitHub API emulator    {h['github_url']}   repository {h['repository']} (git: {h['state_dir']}/site.git)
+  AWS (moto server)      {h['aws_url']}   table {h['table']}
+  public key             {h['public_key']}{dev_note}
+
+Try, in another terminal:
+  .venv/bin/valine discord ux-update "make the navbar blue" --user alice --role admin
+  .venv/bin/valine discord confirm --user alice --role admin
+Ctrl-C stops everything.""", flush=True)
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stack.stop()
+    return 0
+
+
+# ---- discord client ------------------------------------------------------------------------
+def _client(args: argparse.Namespace) -> Any:
+    import requests
+
+    from valine_cli.discord_client import DiscordClient
+
+    try:
+        return DiscordClient(args.url)
+    except requests.ConnectionError as exc:
+        raise CliError(f"nothing answers at {args.url}; start the local stack with `make local` first") from exc
+
+
+def _roles(args: argparse.Namespace) -> list[str]:
+    return list(args.role or ["admin"])
+
+
+def _latest_with(client: Any, action: str) -> str:
+    for message in sorted(client.messages(), key=lambda m: m.get("created", 0), reverse=True):
+        for row in message.get("components", []):
+            for comp in row.get("components", []):
+                if str(comp.get("custom_id", "")).split(":")[1:2] == [action]:
+                    return str(message["id"])
+    raise CliError(f"no message has a {action.title()} button; run `valine discord ux-update ...` first")
+
+
+def _show(client: Any, out: dict[str, Any], timeout: float, edits_before: int = 0) -> int:
+    from valine_cli.discord_client import render
+
+    response = out.get("response", {})
+    if out["status"] != 200:
+        print(f"HTTP {out['status']}: {response}")
+        return 1
+    kind = response.get("type")
+    if "modal" in out:
+        print(f"[modal] {out['modal'].get('title')}")
+        return 0
+    message_id = out.get("message_id")
+    data = response.get("data") or {}
+    if kind == 4 and data.get("flags", 0) & 64:
+        print(f"[only you can see this]\n{data.get('content')}")
+        return 0
+    if not message_id:
+        print(json.dumps(response))
+        return 0
+    if kind in (5, 6) or (kind == 7 and (data.get("content", "").endswith("…"))):
+        message = client.wait_settled(message_id, edits_before if kind != 5 else 0, timeout)
+    else:
+        message = client.message(message_id)
+    print(render(message))
+    return 0
+
+
+def cmd_discord(args: argparse.Namespace) -> int:
+    from valine_cli.discord_client import render
+
+    client = _client(args)
+    if args.action == "messages":
+        for message in client.messages():
+            print(render(message), end="\n\n")
+        return 0
+    roles = _roles(args)
+    if args.action == "ux-update":
+        options = {k: v for k, v in {"request": args.request, "section": args.section, "property": args.property,
+                                     "value": args.value}.items() if v}
+        if args.use_llm:
+            options["use_llm"] = "true"
+        return _show(client, client.command("ux-update", args.user, roles, options), args.timeout)
+    if args.action in ("status", "agents", "tasks"):
+        return _show(client, client.command(args.action, args.user, roles), args.timeout)
+    if args.action in ("confirm", "cancel"):
+        message_id = args.message or _latest_with(client, args.action)
+        before = len(client.message(message_id).get("edits", []))
+        return _show(client, client.press(message_id, args.action, args.user, roles), args.timeout, before + 1)
+    if args.action == "edit":
+        message_id = args.message or _latest_with(client, "edit")
+        opened = client.press(message_id, "edit", args.user, roles)
+        if "modal" not in opened:
+            return _show(client, opened, args.timeout)
+        before = len(client.message(message_id).get("edits", []))
+        out = client.submit_edit(message_id, opened["modal"]["custom_id"], args.request, args.user, roles)
+        return _show(client, {**out, "response": {"type": 6}}, args.timeout, before + 1) if out["status"] == 200 \
+            and out["response"].get("type") == 7 else _show(client, out, args.timeout)
+    raise CliError(f"unknown action {args.action}")
+
+
+# ---- operator commands ---------------------------------------------------------------------
+def _stage_settings(stage: str) -> dict[str, Any]:
+    context = json.loads((REPO_ROOT / "cdk.json").read_text())["context"]
+    return dict(context["stages"].get(stage) or {})
+
+
+def _local_health() -> dict[str, Any]:
+    import os
+
+    import requests
+
+    url = f"http://127.0.0.1:{os.environ.get('PORT', '8787')}/healthz"
+    try:
+        return dict(requests.get(url, timeout=3).json())
+    except requests.ConnectionError as exc:
+        raise CliError(f"--stage local needs the local stack: nothing answers at {url}; run `make local`") from exc
+
+
+def _aws(service: str, endpoint: str | None) -> Any:
+    import boto3
+
+    return boto3.client(service, endpoint_url=endpoint)
+
+
+def _operator() -> str:
+    try:
+        email = subprocess.run(["git", "config", "user.email"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        email = ""
+    return f"{getpass.getuser()}{f' <{email}>' if email else ''}"
+
+
+def cmd_register_commands(args: argparse.Namespace) -> int:
+    import requests
+
+    from valine.discord.commands import command_schema
+
+    endpoint = None
+    if args.stage == "local":
+        health = _local_health()
+        app_id = args.application_id or health["application_id"]
+        api = f"{health['discord_url']}/api/v10"
+        endpoint = health["aws_url"]
+    else:
+        app_id = args.application_id or str(_stage_settings(args.stage).get("discord_application_id", ""))
+        api = args.api_url.rstrip("/")
+        if not app_id or app_id.startswith("<"):
+            raise CliError(f"no Discord application id for stage {args.stage}; set it in cdk.json or pass "
+                           "--application-id")
+    token = _bot_token(args.stage, endpoint)
+    headers = {"Authorization": f"Bot {token}", "User-Agent": "valine-cli"}
+    here = f"{api}/applications/{app_id}" + (f"/guilds/{args.guild}" if args.guild else "")
+    other = f"{api}/applications/{app_id}" if args.guild else None
+    if other is not None:
+        existing = requests.get(f"{other}/commands", headers=headers, timeout=10)
+        if existing.ok and existing.json():
+            raise CliError("commands are also registered globally; registering per guild too shows each one twice. "
+                           "Register globally only, or remove the global ones first")
+    else:
+        guilds = _stage_settings(args.stage).get("guild_ids") or []
+        for guild in guilds if args.stage != "local" else health["guild_ids"]:
+            existing = requests.get(f"{api}/applications/{app_id}/guilds/{guild}/commands", headers=headers,
+                                    timeout=10)
+            if existing.ok and existing.json():
+                raise CliError(f"commands are registered in guild {guild}; registering globally too shows each one "
+                               f"twice. Keep using --guild {guild}, or remove those first")
+    response = requests.put(f"{here}/commands", json=command_schema(), headers=headers, timeout=10)
+    if not response.ok:
+        raise CliError(f"Discord refused the commands: HTTP {response.status_code} {response.text[:300]}")
+    names = ", ".join("/" + c["name"] for c in response.json())
+    print(f"registered {names} {'in guild ' + args.guild if args.guild else 'globally'} for application {app_id}")
+    return 0
+
+
+def _bot_token(stage: str, endpoint: str | None) -> str:
+    import os
+
+    if os.environ.get("DISCORD_BOT_TOKEN"):
+        return os.environ["DISCORD_BOT_TOKEN"]
+    secret_id = f"valine/{stage}/discord-bot-token"
+    try:
+        raw = _aws("secretsmanager", endpoint).get_secret_value(SecretId=secret_id)["SecretString"]
+    except Exception as exc:
+        raise CliError(f"could not read {secret_id} ({type(exc).__name__}); set DISCORD_BOT_TOKEN or fill the "
+                       "secret (docs/runbook.md)") from exc
+    value = json.loads(raw)
+    if value.get("unset") or not value.get("bot_token"):
+        raise CliError(f"{secret_id} is not filled yet: aws secretsmanager put-secret-value --secret-id {secret_id} "
+                       "--secret-string '{\"bot_token\":\"...\"}'")
+    return str(value["bot_token"])
+
+
+def cmd_flags(args: argparse.Namespace) -> int:
+    from valine.adapters.dynamodb import DynamoFlags
+    from valine.ports import Flags
+
+    endpoint = args.endpoint_url
+    table = f"valine-ux-agent-conversations-{args.stage}"
+    if args.stage == "local":
+        health = _local_health()
+        endpoint = endpoint or health["aws_url"]
+        table = health["table"]
+    import os
+
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    flags = DynamoFlags(_aws("dynamodb", endpoint), table, defaults=Flags(False, False))
+    if args.op == "get":
+        current = flags.read()
+        print(json.dumps({"stage": args.stage, "DISABLE_UX_UPDATES": current.disable_ux_updates,
+                          "USE_LLM_PARSING": current.use_llm_parsing}))
+        return 0
+    changes = {k: v for k, v in {"disable_ux_updates": args.disable_ux, "use_llm_parsing": args.use_llm}.items()
+               if v is not None}
+    if not changes:
+        raise CliError("nothing to set; pass --disable-ux true|false and/or --use-llm true|false")
+    who = _operator()
+    before, after = flags.set(changed_by=who, now=time.time(), **changes)
+    for name, attr in (("DISABLE_UX_UPDATES", "disable_ux_updates"), ("USE_LLM_PARSING", "use_llm_parsing")):
+        if getattr(before, attr) != getattr(after, attr):
+            print(f"{args.stage}: {name} {str(getattr(before, attr)).lower()} -> "
+                  f"{str(getattr(after, attr)).lower()} (by {who}; live within 60 s, no redeploy)")
+    print(json.dumps({"event": "flags_changed", "stage": args.stage, "by": who,
+                      "after": {"DISABLE_UX_UPDATES": after.disable_ux_updates,
+                                "USE_LLM_PARSING": after.use_llm_parsing}}), file=sys.stderr)
+    return 0

@@ -1,0 +1,149 @@
+"""Plays a Discord client against the local stack: signed interactions, as Discord sends them."""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import secrets
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import requests
+from nacl.signing import SigningKey
+
+from valine.discord.types import InteractionType
+
+_IDS = itertools.count(int(time.time() * 1000) << 22)
+
+
+def snowflake() -> str:
+    return str(next(_IDS))
+
+
+def user_id(name: str) -> str:
+    return str(10**17 + int(hashlib.sha256(name.encode()).hexdigest(), 16) % (9 * 10**17))
+
+
+class DiscordClient:
+    def __init__(self, endpoint: str, *, health: dict[str, Any] | None = None, signing_key: SigningKey | None = None,
+                 session: requests.Session | None = None) -> None:
+        self.endpoint = endpoint.rstrip("/")
+        self.http = session or requests.Session()
+        self.health = health or self.http.get(f"{self.endpoint}/healthz", timeout=5).json()
+        if signing_key is None:
+            key_file = Path(self.health["state_dir"]) / "dev-signing-key"
+            if not self.health.get("dev_signing_key") or not key_file.exists():
+                raise SystemExit("the local stack verifies with a real application's public key, so only Discord can "
+                                 "sign for it; unset DISCORD_PUBLIC_KEY to use the development key")
+            signing_key = SigningKey(bytes.fromhex(key_file.read_text().strip()))
+        self.key = signing_key
+        self.emulator = self.health["discord_url"]
+        self.channel_id = "100000000000000099"
+
+    # ---- building and sending ----------------------------------------------------------
+    def member(self, user: str, roles: list[str]) -> dict[str, Any]:
+        role_ids: list[str] = []
+        for role in roles:
+            ids = self.health["role_ids"].get(role)
+            if ids is None and role != "member":
+                raise SystemExit(f"unknown role {role!r}; use admin, pm, developer or member")
+            role_ids += (ids or [])[:1]
+        return {"user": {"id": user_id(user), "username": user}, "roles": role_ids}
+
+    def sign(self, body: bytes, timestamp: str | None = None) -> dict[str, str]:
+        ts = timestamp or str(int(time.time()))
+        return {"X-Signature-Ed25519": self.key.sign(ts.encode() + body).signature.hex(),
+                "X-Signature-Timestamp": ts, "Content-Type": "application/json"}
+
+    def post(self, interaction: dict[str, Any], *, headers: dict[str, str] | None = None,
+             body: bytes | None = None) -> requests.Response:
+        raw = body if body is not None else json.dumps(interaction).encode()
+        return self.http.post(f"{self.endpoint}/discord", data=raw, headers=headers or self.sign(raw), timeout=10)
+
+    def _interaction(self, kind: int, user: str, roles: list[str], data: dict[str, Any],
+                     message_id: str | None = None, dm: bool = False) -> dict[str, Any]:
+        interaction: dict[str, Any] = {
+            "id": snowflake(), "application_id": self.health["application_id"], "type": kind,
+            "token": "tok_" + secrets.token_urlsafe(24), "version": 1, "data": data,
+            "channel_id": self.channel_id,
+        }
+        if dm:
+            interaction["user"] = {"id": user_id(user), "username": user}
+        else:
+            interaction["guild_id"] = self.health["guild_ids"][0]
+            interaction["member"] = self.member(user, roles)
+        if message_id:
+            interaction["message"] = {"id": message_id}
+        return interaction
+
+    def _exchange(self, interaction: dict[str, Any], message_id: str | None) -> dict[str, Any]:
+        token = interaction["token"]
+        self.http.post(f"{self.emulator}/_emulator/interactions/{token}", json={"message_id": message_id}, timeout=5)
+        response = self.post(interaction)
+        out: dict[str, Any] = {"status": response.status_code, "interaction_id": interaction["id"],
+                               "token": token}
+        try:
+            out["response"] = response.json()
+        except ValueError:
+            out["response"] = {"raw": response.text}
+        if response.status_code == 200:
+            applied = self.http.post(f"{self.emulator}/_emulator/interactions/{token}/response",
+                                     json=out["response"], timeout=5).json()
+            out["message_id"] = applied.get("message_id")
+            if "modal" in applied:
+                out["modal"] = applied["modal"]
+        return out
+
+    def command(self, name: str, user: str, roles: list[str], options: dict[str, str] | None = None,
+                dm: bool = False) -> dict[str, Any]:
+        data = {"id": snowflake(), "name": name, "type": 1,
+                "options": [{"name": k, "type": 3, "value": v} for k, v in (options or {}).items()]}
+        return self._exchange(self._interaction(InteractionType.APPLICATION_COMMAND, user, roles, data, dm=dm), None)
+
+    def press(self, message_id: str, action: str, user: str, roles: list[str]) -> dict[str, Any]:
+        message = self.message(message_id)
+        custom = next((c["custom_id"] for row in message.get("components", []) for c in row.get("components", [])
+                       if str(c.get("custom_id", "")).split(":")[1:2] == [action]), None)
+        if custom is None:
+            raise LookupError(f"message {message_id} has no {action} button (buttons: "
+                              f"{[c.get('label') for r in message.get('components', []) for c in r['components']]})")
+        data = {"custom_id": custom, "component_type": 2}
+        return self._exchange(self._interaction(InteractionType.MESSAGE_COMPONENT, user, roles, data, message_id),
+                              message_id)
+
+    def submit_edit(self, message_id: str, custom_id: str, text: str, user: str, roles: list[str]) -> dict[str, Any]:
+        data = {"custom_id": custom_id, "components": [
+            {"type": 1, "components": [{"type": 4, "custom_id": "request", "value": text}]}]}
+        return self._exchange(self._interaction(InteractionType.MODAL_SUBMIT, user, roles, data, message_id),
+                              message_id)
+
+    # ---- reading what Discord shows ----------------------------------------------------
+    def message(self, message_id: str) -> dict[str, Any]:
+        return dict(self.http.get(f"{self.emulator}/_emulator/messages/{message_id}", timeout=5).json())
+
+    def messages(self) -> list[dict[str, Any]]:
+        return list(self.http.get(f"{self.emulator}/_emulator/messages", timeout=5).json())
+
+    def wait(self, message_id: str, until: Callable[[dict[str, Any]], bool], timeout: float = 30.0) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        message = self.message(message_id)
+        while not until(message) and time.monotonic() < deadline:
+            time.sleep(0.05)
+            message = self.message(message_id)
+        return message
+
+    def wait_settled(self, message_id: str, edits_before: int, timeout: float = 30.0) -> dict[str, Any]:
+        """Wait until the worker has edited the message since ``edits_before`` edits."""
+        return self.wait(message_id, lambda m: len(m.get("edits", [])) > edits_before and not m.get("deferred"),
+                         timeout)
+
+
+def render(message: dict[str, Any]) -> str:
+    buttons = [c.get("label") for row in message.get("components", []) for c in row.get("components", [])]
+    text = f"[message {message['id']}{' (ephemeral)' if message.get('ephemeral') else ''}]\n{message.get('content')}"
+    if buttons:
+        text += "\n[buttons: " + " | ".join(str(b) for b in buttons) + "]"
+    return text

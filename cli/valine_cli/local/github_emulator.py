@@ -1,0 +1,247 @@
+"""A GitHub REST emulator backed by a real git repository.
+
+It answers the paths and shapes the bot uses (``/repos/{owner}/{repo}/...``: contents,
+git refs, commits, blobs, trees, pulls, labels) with git plumbing on a bare repository,
+so a pull request's diff is what git says it is. ``draft_supported=False`` makes draft
+requests fail with 422 like a plan without drafts.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from valine_cli.local.httpbase import JsonServer, Request
+
+_GIT_ENV = {"GIT_AUTHOR_NAME": "Valine Bot", "GIT_AUTHOR_EMAIL": "bot@valine.invalid",
+            "GIT_COMMITTER_NAME": "Valine Bot", "GIT_COMMITTER_EMAIL": "bot@valine.invalid"}
+
+
+class GitRepo:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def git(self, *args: str, input: bytes | None = None, env: dict[str, str] | None = None,
+            check: bool = True) -> str:
+        result = subprocess.run(["git", "--git-dir", str(self.path), *args], input=input, capture_output=True,
+                                env={**os.environ, **_GIT_ENV, **(env or {})}, check=False)
+        if check and result.returncode != 0:
+            raise RuntimeError(f"git {' '.join(args)}: {result.stderr.decode()[:300]}")
+        return result.stdout.decode("utf-8", "replace").strip()
+
+    @classmethod
+    def seed(cls, path: Path, source: Path, branch: str = "main") -> GitRepo:
+        shutil.rmtree(path, ignore_errors=True)
+        subprocess.run(["git", "init", "-q", "--bare", "-b", branch, str(path)], check=True)
+        repo = cls(path)
+        with tempfile.TemporaryDirectory() as work:
+            shutil.copytree(source, work, dirs_exist_ok=True)
+            env = {**os.environ, **_GIT_ENV}
+            run = dict(cwd=work, check=True, env=env, capture_output=True)
+            subprocess.run(["git", "init", "-q", "-b", branch], **run)  # type: ignore[call-overload]
+            subprocess.run(["git", "add", "-A"], **run)  # type: ignore[call-overload]
+            subprocess.run(["git", "commit", "-q", "-m", "Initial site"], **run)  # type: ignore[call-overload]
+            subprocess.run(["git", "push", "-q", str(path), branch], **run)  # type: ignore[call-overload]
+        return repo
+
+    def rev(self, ref: str) -> str | None:
+        out = self.git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
+        return out or None
+
+
+class GitHubEmulator(JsonServer):
+    def __init__(self, repo: GitRepo, full_name: str, *, token: str, port: int = 0) -> None:
+        super().__init__("github-emulator", port=port)
+        self.repo = repo
+        self.full_name = full_name
+        self.token = token
+        self.draft_supported = True
+        self.pulls: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        base = rf"^/repos/{full_name}"
+        self.route("GET", base + r"$", self._repo_info)
+        self.route("GET", base + r"/contents/(.+)$", self._contents)
+        self.route("GET", base + r"/git/ref/heads/(.+)$", self._get_ref)
+        self.route("GET", base + r"/git/commits/([0-9a-f]{40})$", self._get_commit)
+        self.route("POST", base + r"/git/blobs$", self._blob)
+        self.route("POST", base + r"/git/trees$", self._tree)
+        self.route("POST", base + r"/git/commits$", self._commit)
+        self.route("POST", base + r"/git/refs$", self._create_ref)
+        self.route("PATCH", base + r"/git/refs/heads/(.+)$", self._update_ref)
+        self.route("DELETE", base + r"/git/refs/heads/(.+)$", self._delete_ref)
+        self.route("GET", base + r"/pulls$", self._list_pulls)
+        self.route("POST", base + r"/pulls$", self._create_pull)
+        self.route("GET", base + r"/pulls/(\d+)$", self._get_pull)
+        self.route("POST", base + r"/issues/(\d+)/labels$", self._labels)
+        self.route("POST", r"^/_emulator/settings$", self._settings)
+        self.route("GET", r"^/_emulator/branches$", lambda req: (200, self.branches()))
+
+    # ---- helpers -----------------------------------------------------------------------
+    def _auth(self, req: Request) -> tuple[int, Any] | None:
+        if req.headers.get("authorization") != f"Bearer {self.token}":
+            return 401, {"message": "Bad credentials"}
+        if not req.headers.get("x-github-api-version"):
+            return 400, {"message": "X-GitHub-Api-Version header is required by this emulator"}
+        return None
+
+    def route(self, method: str, pattern: str, fn: Any) -> None:
+        if pattern.startswith("^/_emulator"):
+            return super().route(method, pattern, fn)
+
+        def guarded(req: Request, *groups: str) -> tuple[int, Any]:
+            return self._auth(req) or fn(req, *groups)
+        super().route(method, pattern, guarded)
+
+    def branches(self) -> dict[str, str]:
+        out = self.repo.git("for-each-ref", "--format=%(refname:short) %(objectname)", "refs/heads")
+        return dict(line.split(" ", 1) for line in out.splitlines() if line)
+
+    def diff(self, base: str, head: str) -> str:
+        return self.repo.git("diff", f"{base}...{head}")
+
+    def push_commit(self, branch: str, path: str, content: str, message: str = "Someone else's change") -> str:
+        """Move ``branch`` forward with a change to ``path`` (tests: 'the base branch moved')."""
+        parent = self.repo.rev(branch)
+        assert parent
+        blob = self.repo.git("hash-object", "-w", "--stdin", input=content.encode())
+        tree = self._write_tree(self.repo.git("rev-parse", f"{parent}^{{tree}}"), [(path, "100644", blob)])
+        sha = self.repo.git("commit-tree", tree, "-p", parent, "-m", message)
+        self.repo.git("update-ref", f"refs/heads/{branch}", sha)
+        return sha
+
+    def _write_tree(self, base_tree: str, entries: list[tuple[str, str, str]]) -> str:
+        with tempfile.NamedTemporaryFile(delete=False) as index:
+            env = {"GIT_INDEX_FILE": index.name}
+        try:
+            self.repo.git("read-tree", base_tree, env=env)
+            for path, mode, sha in entries:
+                self.repo.git("update-index", "--add", "--cacheinfo", f"{mode},{sha},{path}", env=env)
+            return self.repo.git("write-tree", env=env)
+        finally:
+            os.unlink(index.name)
+
+    # ---- endpoints ---------------------------------------------------------------------
+    def _repo_info(self, req: Request) -> tuple[int, Any]:
+        return 200, {"full_name": self.full_name, "default_branch": "main", "private": True}
+
+    def _contents(self, req: Request, path: str) -> tuple[int, Any]:
+        ref = req.param("ref", "main")
+        commit = self.repo.rev(ref)
+        if commit is None:
+            return 404, {"message": "No commit found for the ref"}
+        sha = self.repo.git("rev-parse", "--verify", "--quiet", f"{commit}:{path}", check=False)
+        if not sha or self.repo.git("cat-file", "-t", sha) != "blob":
+            return 404, {"message": "Not Found"}
+        data = subprocess.run(["git", "--git-dir", str(self.repo.path), "cat-file", "blob", sha],
+                              capture_output=True, check=True).stdout
+        return 200, {"type": "file", "encoding": "base64", "path": path, "sha": sha, "size": len(data),
+                     "content": base64.encodebytes(data).decode()}
+
+    def _get_ref(self, req: Request, branch: str) -> tuple[int, Any]:
+        sha = self.repo.rev(f"refs/heads/{branch}")
+        if sha is None:
+            return 404, {"message": "Not Found"}
+        return 200, {"ref": f"refs/heads/{branch}", "object": {"sha": sha, "type": "commit"}}
+
+    def _get_commit(self, req: Request, sha: str) -> tuple[int, Any]:
+        if self.repo.rev(sha) is None:
+            return 404, {"message": "Not Found"}
+        tree = self.repo.git("rev-parse", f"{sha}^{{tree}}")
+        parents = self.repo.git("rev-list", "--parents", "-n", "1", sha).split()[1:]
+        return 200, {"sha": sha, "tree": {"sha": tree}, "parents": [{"sha": p} for p in parents]}
+
+    def _blob(self, req: Request) -> tuple[int, Any]:
+        body = req.json()
+        raw = base64.b64decode(body["content"]) if body.get("encoding") == "base64" else body["content"].encode()
+        return 201, {"sha": self.repo.git("hash-object", "-w", "--stdin", input=raw)}
+
+    def _tree(self, req: Request) -> tuple[int, Any]:
+        body = req.json()
+        entries = [(e["path"], e["mode"], e["sha"]) for e in body["tree"]]
+        for path, _, _ in entries:
+            if path.startswith("/") or ".." in path.split("/"):
+                return 422, {"message": f"invalid tree path {path}"}
+        return 201, {"sha": self._write_tree(body["base_tree"], entries)}
+
+    def _commit(self, req: Request) -> tuple[int, Any]:
+        body = req.json()
+        args = ["commit-tree", body["tree"]]
+        for parent in body.get("parents", []):
+            args += ["-p", parent]
+        sha = self.repo.git(*args, "-m", body["message"])
+        return 201, {"sha": sha, "tree": {"sha": body["tree"]}}
+
+    def _create_ref(self, req: Request) -> tuple[int, Any]:
+        body = req.json()
+        ref = body["ref"]
+        with self._lock:
+            if self.repo.rev(ref) is not None:
+                return 422, {"message": "Reference already exists"}
+            self.repo.git("update-ref", ref, body["sha"])
+        return 201, {"ref": ref, "object": {"sha": body["sha"], "type": "commit"}}
+
+    def _update_ref(self, req: Request, branch: str) -> tuple[int, Any]:
+        self.repo.git("update-ref", f"refs/heads/{branch}", req.json()["sha"])
+        return 200, {"ref": f"refs/heads/{branch}", "object": {"sha": req.json()["sha"]}}
+
+    def _delete_ref(self, req: Request, branch: str) -> tuple[int, Any]:
+        if self.repo.rev(f"refs/heads/{branch}") is None:
+            return 422, {"message": "Reference does not exist"}
+        self.repo.git("update-ref", "-d", f"refs/heads/{branch}")
+        return 204, b""
+
+    def _pull_json(self, pr: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in pr.items() if not k.startswith("_")}
+
+    def _list_pulls(self, req: Request) -> tuple[int, Any]:
+        head = req.param("head")
+        branch = head.split(":", 1)[1] if ":" in head else head
+        with self._lock:
+            return 200, [self._pull_json(p) for p in self.pulls if not branch or p["head"]["ref"] == branch]
+
+    def _create_pull(self, req: Request) -> tuple[int, Any]:
+        body = req.json()
+        head, base = body["head"], body["base"]
+        if self.repo.rev(f"refs/heads/{head}") is None:
+            return 422, {"message": "Validation Failed", "errors": [{"message": f"head {head} does not exist"}]}
+        if body.get("draft") and not self.draft_supported:
+            return 422, {"message": "Validation Failed", "errors": [
+                {"message": "Draft pull requests are not supported in this repository."}]}
+        with self._lock:
+            if any(p["head"]["ref"] == head and p["state"] == "open" for p in self.pulls):
+                return 422, {"message": "Validation Failed",
+                             "errors": [{"message": f"A pull request already exists for {head}."}]}
+            number = len(self.pulls) + 1
+            pr = {"number": number, "title": body["title"], "body": body.get("body", ""),
+                  "draft": bool(body.get("draft")), "state": "open", "labels": [],
+                  "head": {"ref": head, "sha": self.repo.rev(f"refs/heads/{head}")}, "base": {"ref": base},
+                  "html_url": f"{self.url}/{self.full_name}/pull/{number}"}
+            self.pulls.append(pr)
+        return 201, self._pull_json(pr)
+
+    def _get_pull(self, req: Request, number: str) -> tuple[int, Any]:
+        for pr in self.pulls:
+            if pr["number"] == int(number):
+                if "diff" in req.headers.get("accept", ""):
+                    return 200, self.diff(pr["base"]["ref"], pr["head"]["ref"])
+                return 200, self._pull_json(pr)
+        return 404, {"message": "Not Found"}
+
+    def _labels(self, req: Request, number: str) -> tuple[int, Any]:
+        for pr in self.pulls:
+            if pr["number"] == int(number):
+                pr["labels"] = sorted({*pr["labels"], *req.json().get("labels", [])})
+                return 200, [{"name": n} for n in pr["labels"]]
+        return 404, {"message": "Not Found"}
+
+    def _settings(self, req: Request) -> tuple[int, Any]:
+        body = req.json() or {}
+        if "draft_supported" in body:
+            self.draft_supported = bool(body["draft_supported"])
+        return 200, {"draft_supported": self.draft_supported}

@@ -1,0 +1,296 @@
+"""``valine local``: the whole bot on 127.0.0.1, talking real protocols.
+
+- moto's server over HTTP stands in for DynamoDB, SQS and Secrets Manager;
+- the Discord and GitHub emulators answer the real API paths;
+- ``POST /discord`` runs the same interactions handler as the Lambda (API Gateway event
+  shape, base64 body), verifying Ed25519 signatures;
+- worker threads poll the job queue and call the same worker entry point as the Lambda,
+  with ``ApproximateReceiveCount`` and a dead-letter queue after 3 receives.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import os
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from valine.handlers.interactions import handler as interactions_handler
+from valine.handlers.worker import process as worker_process
+from valine.settings import Settings
+from valine.wiring import build_interactions, build_worker
+from valine_cli.local.discord_emulator import DiscordEmulator
+from valine_cli.local.faults import parse_faults
+from valine_cli.local.github_emulator import GitHubEmulator, GitRepo
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+log = logging.getLogger("valine.local")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def dev_stage() -> dict[str, Any]:
+    return json.loads((REPO_ROOT / "cdk.json").read_text())["context"]["stages"]["dev"]
+
+
+def _ids(env: dict[str, str], key: str, default: list[str]) -> list[str]:
+    raw = env.get(key)
+    return [x.strip() for x in raw.split(",") if x.strip()] if raw else list(default)
+
+
+@dataclass
+class LocalConfig:
+    port: int = 8787
+    phase: str = "4"
+    application_id: str = "100000000000000001"
+    guild_ids: list[str] = field(default_factory=lambda: ["100000000000000002"])
+    admin_role_ids: list[str] = field(default_factory=list)
+    pm_role_ids: list[str] = field(default_factory=list)
+    developer_role_ids: list[str] = field(default_factory=list)
+    public_key_hex: str | None = None
+    state_dir: Path = REPO_ROOT / ".local"
+    repository: str = "example-org/valine-site"
+    base_branch: str = "main"
+    ttl_minutes: int = 60
+    faults: str = ""
+    worker_threads: int = 4
+    visibility_timeout: int = 5
+    llm_base_url: str | None = None
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None) -> LocalConfig:
+        e = dict(os.environ if env is None else env)
+        dev = dev_stage()
+        roles = dev.get("role_ids", {})
+        return cls(
+            port=int(e.get("PORT", "8787")),
+            phase=e.get("PHASE", "4"),
+            application_id=e.get("DISCORD_APPLICATION_ID", dev["discord_application_id"]),
+            guild_ids=_ids(e, "DISCORD_GUILD_IDS", dev["guild_ids"]),
+            admin_role_ids=_ids(e, "ADMIN_ROLE_IDS", roles.get("admin", [])),
+            pm_role_ids=_ids(e, "PM_ROLE_IDS", roles.get("pm", [])),
+            developer_role_ids=_ids(e, "DEVELOPER_ROLE_IDS", roles.get("developer", [])),
+            public_key_hex=e.get("DISCORD_PUBLIC_KEY") or None,
+            ttl_minutes=int(e.get("CONVERSATION_TTL_MINUTES", "60")),
+            faults=e.get("FAULTS", ""),
+            llm_base_url=e.get("OPENAI_BASE_URL") or None,
+        )
+
+
+def dev_signing_key(state_dir: Path) -> Any:
+    """The development key pair: its public half verifies, the CLI signs with the private half."""
+    from nacl.signing import SigningKey
+
+    path = state_dir / "dev-signing-key"
+    state_dir.mkdir(parents=True, exist_ok=True)
+    if path.exists():
+        return SigningKey(bytes.fromhex(path.read_text().strip()))
+    key = SigningKey.generate()
+    path.write_text(key.encode().hex())
+    path.chmod(0o600)
+    return key
+
+
+class LocalStack:
+    TABLE = "valine-ux-agent-conversations-local"
+
+    def __init__(self, config: LocalConfig) -> None:
+        self.config = config
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self.worker_runs = 0
+
+    # ---- lifecycle ---------------------------------------------------------------------
+    def start(self) -> LocalStack:
+        from moto.server import ThreadedMotoServer
+
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's request log drowns everything
+        cfg = self.config
+        for key, value in {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
+                           "AWS_DEFAULT_REGION": "us-east-1"}.items():
+            os.environ.setdefault(key, value)
+        self.moto_port = free_port()
+        self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
+        self.moto.start()
+        self.aws_url = f"http://127.0.0.1:{self.moto_port}"
+        self.github_token = "ghp_local_" + os.urandom(8).hex()
+        self.discord_bot_token = "local-bot-" + os.urandom(8).hex()
+        self._provision_aws()
+
+        repo = GitRepo.seed(cfg.state_dir / "site.git", REPO_ROOT / "example-site", cfg.base_branch)
+        self.github = GitHubEmulator(repo, cfg.repository, token=self.github_token).start()
+        self.discord = DiscordEmulator(application_id=cfg.application_id, bot_token=self.discord_bot_token).start()
+        if cfg.faults:
+            faults = parse_faults(cfg.faults)
+            self.github.faults.set(faults)
+            self.discord.faults.set(parse_faults(cfg.faults))
+
+        if cfg.public_key_hex:
+            self.signing_key = None
+            public_key = cfg.public_key_hex
+        else:
+            self.signing_key = dev_signing_key(cfg.state_dir)
+            public_key = self.signing_key.verify_key.encode().hex()
+        self.settings = Settings.from_env({
+            "STAGE": "local", "PHASE": cfg.phase, "TABLE_NAME": self.TABLE,
+            "DISCORD_APPLICATION_ID": cfg.application_id, "DISCORD_PUBLIC_KEY": public_key,
+            "DISCORD_GUILD_IDS": ",".join(cfg.guild_ids), "ADMIN_ROLE_IDS": ",".join(cfg.admin_role_ids),
+            "PM_ROLE_IDS": ",".join(cfg.pm_role_ids), "DEVELOPER_ROLE_IDS": ",".join(cfg.developer_role_ids),
+            "CONVERSATION_TTL_MINUTES": str(cfg.ttl_minutes), "JOB_QUEUE_URL": self.queue_url,
+            "GITHUB_REPOSITORY": cfg.repository, "GITHUB_BASE_BRANCH": cfg.base_branch,
+            "GITHUB_SECRET_ARN": self.github_secret_arn, "OPENAI_SECRET_ARN": self.openai_secret_arn,
+            "USE_LLM_PARSING": "false", "DISABLE_UX_UPDATES": "false", "JOB_MAX_RECEIVES": "3",
+            "AWS_ENDPOINT_URL": self.aws_url, "GITHUB_API_URL": self.github.url,
+            "DISCORD_API_URL": f"{self.discord.url}/api/v10",
+        })
+        self.interactions = build_interactions(self.settings)
+        self.agent = build_worker(self.settings)
+        self._serve_endpoint()
+        for i in range(cfg.worker_threads):
+            t = threading.Thread(target=self._work, name=f"worker-{i}", daemon=True)
+            t.start()
+            self._threads.append(t)
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        for t in self._threads:
+            t.join(timeout=5)
+        self.endpoint.shutdown()
+        self.endpoint.server_close()
+        self.github.stop()
+        self.discord.stop()
+        self.moto.stop()
+
+    # ---- AWS resources, as the CDK stack declares them ---------------------------------
+    def _provision_aws(self) -> None:
+        import boto3
+
+        db = boto3.client("dynamodb", endpoint_url=self.aws_url)
+        gsi = [{"IndexName": name, "KeySchema": [{"AttributeName": pk, "KeyType": "HASH"},
+                                                 {"AttributeName": "created_at", "KeyType": "RANGE"}],
+                "Projection": {"ProjectionType": "ALL"}} for name, pk in (("by-requester", "gsi1pk"),
+                                                                           ("by-time", "gsi2pk"))]
+        db.create_table(TableName=self.TABLE, BillingMode="PAY_PER_REQUEST",
+                        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
+                                   {"AttributeName": "sk", "KeyType": "RANGE"}],
+                        AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"}
+                                              for n in ("pk", "sk", "gsi1pk", "gsi2pk", "created_at")],
+                        GlobalSecondaryIndexes=gsi)
+        db.update_time_to_live(TableName=self.TABLE,
+                               TimeToLiveSpecification={"Enabled": True, "AttributeName": "purge_at"})
+        sqs = boto3.client("sqs", endpoint_url=self.aws_url)
+        dlq = sqs.create_queue(QueueName="valine-jobs-dlq-local")["QueueUrl"]
+        dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+        self.dlq_url = dlq
+        self.queue_url = sqs.create_queue(QueueName="valine-jobs-local", Attributes={
+            "VisibilityTimeout": str(self.config.visibility_timeout),
+            "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "3"}),
+        })["QueueUrl"]
+        sm = boto3.client("secretsmanager", endpoint_url=self.aws_url)
+        self.github_secret_arn = sm.create_secret(Name="valine/local/github",
+                                                  SecretString=json.dumps({"token": self.github_token}))["ARN"]
+        self.openai_secret_arn = sm.create_secret(Name="valine/local/openai",
+                                                  SecretString=json.dumps({"unset": True}))["ARN"]
+        self.sqs = sqs
+
+    # ---- the endpoint ------------------------------------------------------------------
+    def _serve_endpoint(self) -> None:
+        stack = self
+
+        class Endpoint(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+            def _send(self, status: int, body: bytes, ctype: str = "application/json") -> None:
+                self.send_response(status)
+                self.send_header("content-type", ctype)
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
+                if self.path.split("?")[0] == "/healthz":
+                    self._send(200, json.dumps(stack.health()).encode())
+                else:
+                    self._send(404, b'{"error":"not found"}')
+
+            def do_POST(self) -> None:  # noqa: N802
+                if self.path.split("?")[0] != "/discord":
+                    self._send(404, b'{"error":"not found"}')
+                    return
+                length = int(self.headers.get("content-length") or 0)
+                body = self.rfile.read(length) if length else b""
+                event = {"version": "2.0", "routeKey": "POST /discord", "rawPath": "/discord",
+                         "headers": {k.lower(): v for k, v in self.headers.items()},
+                         "body": base64.b64encode(body).decode(), "isBase64Encoded": True,
+                         "requestContext": {"http": {"method": "POST", "path": "/discord"}}}
+                result = interactions_handler(event, None, app=stack.interactions)
+                self._send(result["statusCode"], result["body"].encode(),
+                           result["headers"].get("content-type", "application/json"))
+
+        self.endpoint = ThreadingHTTPServer(("127.0.0.1", self.config.port), Endpoint)
+        self.endpoint.daemon_threads = True
+        self.config.port = self.endpoint.server_address[1]
+        t = threading.Thread(target=self.endpoint.serve_forever, name="endpoint", daemon=True)
+        t.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.config.port}"
+
+    def health(self) -> dict[str, Any]:
+        s = self.settings
+        flags = self.interactions.flags.current()
+        return {
+            "status": "ok", "phase": s.phase.number, "phase_name": s.phase.name, "stage": s.stage,
+            "flags": {"DISABLE_UX_UPDATES": flags.disable_ux_updates, "USE_LLM_PARSING": flags.use_llm_parsing},
+            "repository": s.github_repository, "base_branch": s.github_base_branch,
+            "github_url": self.github.url, "discord_url": self.discord.url, "aws_url": self.aws_url,
+            "application_id": s.application_id, "guild_ids": sorted(s.guild_ids),
+            "role_ids": {"admin": sorted(s.admin_role_ids), "pm": sorted(s.pm_role_ids),
+                         "developer": sorted(s.developer_role_ids)},
+            "public_key": s.public_key_hex, "dev_signing_key": bool(self.signing_key),
+            "state_dir": str(self.config.state_dir), "table": self.TABLE,
+        }
+
+    # ---- the worker --------------------------------------------------------------------
+    def _work(self) -> None:
+        while not self._stop.is_set():
+            try:
+                out = self.sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=1, WaitTimeSeconds=1,
+                                               AttributeNames=["ApproximateReceiveCount"])
+            except Exception:
+                if self._stop.is_set():
+                    return
+                log.exception("receive failed")
+                time.sleep(0.5)
+                continue
+            for message in out.get("Messages", []):
+                record = {"messageId": message["MessageId"], "body": message["Body"],
+                          "attributes": message.get("Attributes", {}), "eventSource": "aws:sqs"}
+                result = worker_process({"Records": [record]}, agent=self.agent,
+                                        max_receives=self.settings.job_max_receives)
+                self.worker_runs += 1
+                if not result["batchItemFailures"]:
+                    self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+
+    def queue_depth(self) -> tuple[int, int]:
+        def depth(url: str) -> int:
+            attrs = self.sqs.get_queue_attributes(QueueUrl=url, AttributeNames=[
+                "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
+            return int(attrs["ApproximateNumberOfMessages"]) + int(attrs["ApproximateNumberOfMessagesNotVisible"])
+        return depth(self.queue_url), depth(self.dlq_url)
