@@ -32,6 +32,8 @@ class DiscordClient:
                  session: requests.Session | None = None) -> None:
         self.endpoint = endpoint.rstrip("/")
         self.http = session or requests.Session()
+        if session is None:  # tests click 20 buttons at once
+            self.http.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=64))
         self.health = health or self.http.get(f"{self.endpoint}/healthz", timeout=5).json()
         if signing_key is None:
             key_file = Path(self.health["state_dir"]) / "dev-signing-key"
@@ -104,13 +106,20 @@ class DiscordClient:
         return self._exchange(self._interaction(InteractionType.APPLICATION_COMMAND, user, roles, data, dm=dm), None)
 
     def press(self, message_id: str, action: str, user: str, roles: list[str]) -> dict[str, Any]:
+        return self.click(message_id, self.button(message_id, action), user, roles)
+
+    def button(self, message_id: str, action: str) -> str:
+        """The custom_id of the message's ``action`` button, as Discord would send it back."""
         message = self.message(message_id)
         custom = next((c["custom_id"] for row in message.get("components", []) for c in row.get("components", [])
                        if str(c.get("custom_id", "")).split(":")[1:2] == [action]), None)
         if custom is None:
             raise LookupError(f"message {message_id} has no {action} button (buttons: "
                               f"{[c.get('label') for r in message.get('components', []) for c in r['components']]})")
-        data = {"custom_id": custom, "component_type": 2}
+        return str(custom)
+
+    def click(self, message_id: str, custom_id: str, user: str, roles: list[str]) -> dict[str, Any]:
+        data = {"custom_id": custom_id, "component_type": 2}
         return self._exchange(self._interaction(InteractionType.MESSAGE_COMPONENT, user, roles, data, message_id),
                               message_id)
 

@@ -47,6 +47,9 @@ class Settings:
     aws_endpoint_url: str | None = None  # the local stack's moto server
     github_api_url: str = "https://api.github.com"
     discord_api_url: str = "https://discord.com/api/v10"
+    flags_max_age_seconds: float = 30.0  # kill switches reach every container within this
+    github_retry_total_seconds: float = 25.0
+    github_read_timeout_seconds: float = 10.0
     version: str = "0.1.0"
 
     def roles_of(self, role_ids: list[str] | tuple[str, ...]) -> frozenset[Role]:
@@ -89,5 +92,8 @@ class Settings:
             aws_endpoint_url=e.get("AWS_ENDPOINT_URL") or None,
             github_api_url=e.get("GITHUB_API_URL", "https://api.github.com").rstrip("/"),
             discord_api_url=e.get("DISCORD_API_URL", "https://discord.com/api/v10").rstrip("/"),
+            flags_max_age_seconds=float(e.get("FLAGS_MAX_AGE_SECONDS", "30")),
+            github_retry_total_seconds=float(e.get("GITHUB_RETRY_TOTAL_SECONDS", "25")),
+            github_read_timeout_seconds=float(e.get("GITHUB_READ_TIMEOUT_SECONDS", "10")),
             version=__version__,
         )

@@ -29,7 +29,8 @@ def default_flags(settings: Settings) -> Flags:
 
 def build_flags(settings: Settings) -> DynamoFlags:
     db = client("dynamodb", settings.aws_endpoint_url)
-    return DynamoFlags(db, settings.table_name, defaults=default_flags(settings))
+    return DynamoFlags(db, settings.table_name, defaults=default_flags(settings),
+                       max_age=settings.flags_max_age_seconds)
 
 
 def build_interactions(settings: Settings) -> Interactions:
@@ -60,8 +61,12 @@ def build_worker(settings: Settings, *, github: Any = None, discord: Any = None)
         value = secrets.json(settings.github_secret_arn, required="token", example='{"token":"github_pat_..."}')
         return str(value["token"])
 
+    from valine.adapters.http import Retrying, RetryPolicy
+
+    policy = RetryPolicy(total_seconds=settings.github_retry_total_seconds,
+                         timeout=(3.05, settings.github_read_timeout_seconds))
     github = github or GitHubRest(api_url=settings.github_api_url, repository=settings.github_repository,
-                                  token_provider=github_token)
+                                  token_provider=github_token, retry=Retrying(policy))
     metrics = EmfMetrics(stage=settings.stage)
     return UxAgent(
         config=AgentConfig(phase=settings.phase, repository=settings.github_repository,

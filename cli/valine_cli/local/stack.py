@@ -18,7 +18,7 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +29,7 @@ from valine.wiring import build_interactions, build_worker
 from valine_cli.local.discord_emulator import DiscordEmulator
 from valine_cli.local.faults import parse_faults
 from valine_cli.local.github_emulator import GitHubEmulator, GitRepo
+from valine_cli.local.httpbase import Server
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 log = logging.getLogger("valine.local")
@@ -67,6 +68,9 @@ class LocalConfig:
     worker_threads: int = 4
     visibility_timeout: int = 5
     llm_base_url: str | None = None
+    extra_env: dict[str, str] = field(default_factory=dict)  # e.g. FLAGS_MAX_AGE_SECONDS for tests
+    # moto keeps one in-process backend, so stacks in one process need their own names.
+    name: str = "local"
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> LocalConfig:
@@ -103,10 +107,9 @@ def dev_signing_key(state_dir: Path) -> Any:
 
 
 class LocalStack:
-    TABLE = "valine-ux-agent-conversations-local"
-
     def __init__(self, config: LocalConfig) -> None:
         self.config = config
+        self.TABLE = f"valine-ux-agent-conversations-{config.name}"
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self.worker_runs = 0
@@ -153,6 +156,7 @@ class LocalStack:
             "USE_LLM_PARSING": "false", "DISABLE_UX_UPDATES": "false", "JOB_MAX_RECEIVES": "3",
             "AWS_ENDPOINT_URL": self.aws_url, "GITHUB_API_URL": self.github.url,
             "DISCORD_API_URL": f"{self.discord.url}/api/v10",
+            **cfg.extra_env,
         })
         self.interactions = build_interactions(self.settings)
         self.agent = build_worker(self.settings)
@@ -191,17 +195,19 @@ class LocalStack:
         db.update_time_to_live(TableName=self.TABLE,
                                TimeToLiveSpecification={"Enabled": True, "AttributeName": "purge_at"})
         sqs = boto3.client("sqs", endpoint_url=self.aws_url)
-        dlq = sqs.create_queue(QueueName="valine-jobs-dlq-local")["QueueUrl"]
+        dlq = sqs.create_queue(QueueName=f"valine-jobs-dlq-{self.config.name}")["QueueUrl"]
         dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         self.dlq_url = dlq
-        self.queue_url = sqs.create_queue(QueueName="valine-jobs-local", Attributes={
+        self.queue_url = sqs.create_queue(QueueName=f"valine-jobs-{self.config.name}", Attributes={
             "VisibilityTimeout": str(self.config.visibility_timeout),
             "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "3"}),
         })["QueueUrl"]
         sm = boto3.client("secretsmanager", endpoint_url=self.aws_url)
-        self.github_secret_arn = sm.create_secret(Name="valine/local/github",
+        self.github_secret_arn = sm.create_secret(Name=f"valine/{self.config.name}/github",
                                                   SecretString=json.dumps({"token": self.github_token}))["ARN"]
-        self.openai_secret_arn = sm.create_secret(Name="valine/local/openai",
+        sm.create_secret(Name=f"valine/{self.config.name}/discord-bot-token",
+                         SecretString=json.dumps({"bot_token": self.discord_bot_token}))
+        self.openai_secret_arn = sm.create_secret(Name=f"valine/{self.config.name}/openai",
                                                   SecretString=json.dumps({"unset": True}))["ARN"]
         self.sqs = sqs
 
@@ -242,7 +248,7 @@ class LocalStack:
                 self._send(result["statusCode"], result["body"].encode(),
                            result["headers"].get("content-type", "application/json"))
 
-        self.endpoint = ThreadingHTTPServer(("127.0.0.1", self.config.port), Endpoint)
+        self.endpoint = Server(("127.0.0.1", self.config.port), Endpoint)
         self.endpoint.daemon_threads = True
         self.config.port = self.endpoint.server_address[1]
         t = threading.Thread(target=self.endpoint.serve_forever, name="endpoint", daemon=True)

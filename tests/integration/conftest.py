@@ -1,0 +1,68 @@
+"""The local stack in-process: moto over HTTP, the emulators, the endpoint and the worker."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from valine_cli.discord_client import DiscordClient
+from valine_cli.local.stack import LocalConfig, LocalStack
+
+FAST = {"FLAGS_MAX_AGE_SECONDS": "0", "GITHUB_RETRY_TOTAL_SECONDS": "3", "GITHUB_READ_TIMEOUT_SECONDS": "1.5"}
+
+
+def start_stack(tmp_path_factory: pytest.TempPathFactory, phase: str, **overrides: Any) -> LocalStack:
+    config = dataclasses.replace(LocalConfig.from_env({}), port=0, phase=phase,
+                                 state_dir=tmp_path_factory.mktemp(f"local-phase{phase}"), visibility_timeout=2,
+                                 name=f"test-phase{phase}",
+                                 extra_env=dict(FAST), **overrides)
+    return LocalStack(config).start()
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    s = start_stack(tmp_path_factory, "4")
+    yield s
+    s.stop()
+
+
+@pytest.fixture(autouse=True)
+def _clean_faults(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if "stack" in request.fixturenames:
+        s = request.getfixturevalue("stack")
+        s.github.faults.clear()
+        s.discord.faults.clear()
+        s.github.draft_supported = True
+
+
+@pytest.fixture
+def client(stack: LocalStack) -> DiscordClient:
+    return DiscordClient(stack.url, health=stack.health(), signing_key=stack.signing_key)
+
+
+def preview(client: DiscordClient, request: str, user: str = "alice", roles: list[str] | None = None,
+            timeout: float = 20) -> dict[str, Any]:
+    """GIVEN a signed /ux-update, wait until the worker has edited the deferred message."""
+    out = client.command("ux-update", user, roles or ["admin"], {"request": request})
+    assert out["status"] == 200, out
+    assert out["response"]["type"] == 5, out["response"]
+    return client.wait_settled(out["message_id"], 0, timeout)
+
+
+def labels(message: dict[str, Any]) -> list[str]:
+    return [c.get("label") for row in message.get("components", []) for c in row.get("components", [])]
+
+
+def wait_for(predicate: Any, timeout: float = 20.0, interval: float = 0.05) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    return predicate()
