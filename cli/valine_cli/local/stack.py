@@ -68,6 +68,7 @@ class LocalConfig:
     worker_threads: int = 4
     visibility_timeout: int = 5
     llm_base_url: str | None = None
+    discord_api_url: str | None = None  # real Discord instead of the emulator, for a real app
     extra_env: dict[str, str] = field(default_factory=dict)  # e.g. FLAGS_MAX_AGE_SECONDS for tests
     # moto keeps one in-process backend, so stacks in one process need their own names.
     name: str = "local"
@@ -89,6 +90,7 @@ class LocalConfig:
             ttl_minutes=int(e.get("CONVERSATION_TTL_MINUTES", "60")),
             faults=e.get("FAULTS", ""),
             llm_base_url=e.get("OPENAI_BASE_URL") or None,
+            discord_api_url=e.get("DISCORD_API_URL") or None,
         )
 
 
@@ -155,7 +157,7 @@ class LocalStack:
             "GITHUB_SECRET_ARN": self.github_secret_arn, "OPENAI_SECRET_ARN": self.openai_secret_arn,
             "USE_LLM_PARSING": "false", "DISABLE_UX_UPDATES": "false", "JOB_MAX_RECEIVES": "3",
             "AWS_ENDPOINT_URL": self.aws_url, "GITHUB_API_URL": self.github.url,
-            "DISCORD_API_URL": f"{self.discord.url}/api/v10",
+            "DISCORD_API_URL": cfg.discord_api_url or f"{self.discord.url}/api/v10",
             **cfg.extra_env,
         })
         self.interactions = build_interactions(self.settings)
