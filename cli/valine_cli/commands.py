@@ -67,6 +67,7 @@ def cmd_local(args: argparse.Namespace) -> int:
   Discord API emulator   {h['discord_url']}
   GitHub API emulator    {h['github_url']}   repository {h['repository']} (git: {h['state_dir']}/site.git)
   AWS (moto server)      {h['aws_url']}   table {h['table']}
+  LLM endpoint           {h['llm_url'] or 'none (phases 1-4 parse with rules)'}
   public key             {h['public_key']}{dev_note}
 
 Try, in another terminal:
@@ -180,6 +181,10 @@ def _local_health() -> dict[str, Any]:
     import requests
 
     url = f"http://127.0.0.1:{os.environ.get('PORT', '8787')}/healthz"
+    # moto accepts any credentials; these never leave the machine.
+    for key, value in {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
+                       "AWS_DEFAULT_REGION": "us-east-1"}.items():
+        os.environ.setdefault(key, value)
     try:
         return dict(requests.get(url, timeout=3).json())
     except requests.ConnectionError as exc:
@@ -217,7 +222,7 @@ def cmd_register_commands(args: argparse.Namespace) -> int:
         if not app_id or app_id.startswith("<"):
             raise CliError(f"no Discord application id for stage {args.stage}; set it in cdk.json or pass "
                            "--application-id")
-    token = _bot_token(args.stage, endpoint)
+    token = _bot_token(args.stage, endpoint, health["bot_token_secret"] if args.stage == "local" else None)
     headers = {"Authorization": f"Bot {token}", "User-Agent": "valine-cli"}
     here = f"{api}/applications/{app_id}" + (f"/guilds/{args.guild}" if args.guild else "")
     other = f"{api}/applications/{app_id}" if args.guild else None
@@ -242,12 +247,12 @@ def cmd_register_commands(args: argparse.Namespace) -> int:
     return 0
 
 
-def _bot_token(stage: str, endpoint: str | None) -> str:
+def _bot_token(stage: str, endpoint: str | None, secret_id: str | None = None) -> str:
     import os
 
     if os.environ.get("DISCORD_BOT_TOKEN"):
         return os.environ["DISCORD_BOT_TOKEN"]
-    secret_id = f"valine/{stage}/discord-bot-token"
+    secret_id = secret_id or f"valine/{stage}/discord-bot-token"
     try:
         raw = _aws("secretsmanager", endpoint).get_secret_value(SecretId=secret_id)["SecretString"]
     except Exception as exc:
@@ -293,3 +298,106 @@ def cmd_flags(args: argparse.Namespace) -> int:
                       "after": {"DISABLE_UX_UPDATES": after.disable_ux_updates,
                                 "USE_LLM_PARSING": after.use_llm_parsing}}), file=sys.stderr)
     return 0
+
+
+# ---- LLM operations --------------------------------------------------------------------------
+def cmd_costs(args: argparse.Namespace) -> int:
+    import os
+
+    from valine.adapters.dynamodb import DynamoBudget
+
+    endpoint, table, stage = args.endpoint_url, f"valine-ux-agent-conversations-{args.stage}", args.stage
+    if args.stage == "local":
+        health = _local_health()
+        endpoint, table = endpoint or health["aws_url"], health["table"]
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    day = time.strftime("%Y-%m-%d", time.gmtime())
+    today = DynamoBudget(_aws("dynamodb", endpoint), table, stage=stage).today(day=day)
+    pct = 100 * today["spent"] / args.cap if args.cap else 0.0
+    print(f"{args.stage} {day}: spent ${today['spent']:.4f} of ${args.cap:.2f} ({pct:.1f}%), "
+          f"{int(today['calls'])} LLM calls, ${max(0.0, today['committed'] - today['spent']):.4f} reserved in flight")
+    return 0
+
+
+def cmd_eval_llm(args: argparse.Namespace) -> int:
+    import os
+
+    from valine.adapters.openai_llm import OpenAiChat
+    from valine.llm import MAX_OUTPUT_TOKENS, LlmParser, Prices
+    from valine.tasks.model import Task, TaskState
+    from valine.ux.catalog import default_catalog
+    from valine.ux.intent import Clarify, Intent
+
+    llm = _stage_settings("dev").get("llm", {})
+    prices = Prices(float(llm.get("input_usd_per_million", 0.15)), float(llm.get("output_usd_per_million", 0.60)))
+    model = args.model or str(llm.get("model", "gpt-4o-mini"))
+    try:
+        cases = [json.loads(line) for line in Path(args.cases).read_text().splitlines() if line.strip()]
+    except (OSError, ValueError) as exc:
+        raise CliError(f"cannot read {args.cases}: {exc}") from exc
+    emulator = None
+    base_url, api_key = args.base_url, os.environ.get("OPENAI_API_KEY", "")
+    if args.emulator:
+        from valine_cli.local.openai_emulator import OpenAiEmulator
+
+        emulator = OpenAiEmulator(api_key="sk-eval").start()
+        base_url, api_key = f"{emulator.url}/v1", "sk-eval"
+    if not api_key:
+        raise CliError("set OPENAI_API_KEY (and --base-url for another OpenAI-compatible endpoint), or use --emulator")
+
+    class Unlimited:  # evaluation runs are paid for by whoever runs them; the report shows the total
+        def reserve(self, **kwargs: Any) -> bool:
+            return True
+
+        def settle(self, **kwargs: Any) -> None:
+            return None
+
+        def today(self, **kwargs: Any) -> dict[str, float]:
+            return {}
+
+    class Tally:
+        def __init__(self) -> None:
+            self.cost = 0.0
+
+        def count(self, *a: Any, **k: Any) -> None:
+            return None
+
+        def timing(self, *a: Any, **k: Any) -> None:
+            return None
+
+        def money(self, name: str, usd: float, **k: Any) -> None:
+            self.cost += usd
+
+    tally = Tally()
+    client = OpenAiChat(api_key=api_key, model=model, timeout_seconds=float(llm.get("timeout_seconds", 8)),
+                        max_retries=1, base_url=base_url)
+    parser = LlmParser(client=client, budget=Unlimited(), prices=prices, daily_cap_usd=1e9, stage="eval",
+                       model=model, metrics=tally, clock=time.time,
+                       fallback=lambda text, catalog: Clarify("(no fallback in evaluation)", parser="none"))
+    catalog = default_catalog()
+    correct, rows = 0, []
+    try:
+        for i, case in enumerate(cases):
+            now = time.time()
+            task = Task(task_id=f"eval-{i}", requester_id="0", requester_name="eval", requester_roles=("admin",),
+                        guild_id="", channel_id="", request=case["request"], state=TaskState.PROPOSED,
+                        created_at=now, updated_at=now, expires_at=now + 60)
+            result = parser.parse(task, catalog)
+            expect = case["expect"]
+            if expect.get("clarify"):
+                ok = isinstance(result, Clarify) and result.parser == "llm"
+            else:
+                ok = isinstance(result, Intent) and result.section == expect["section"] and \
+                    result.changes == expect["changes"]
+            correct += ok
+            rows.append((ok, case["request"], result.to_json(), result.parser))
+    finally:
+        if emulator:
+            emulator.stop()
+    for ok, request, got, by in rows:
+        if not ok:
+            print(f"MISS  {request!r} -> {json.dumps(got, ensure_ascii=False)} [{by}]")
+    accuracy = 100.0 * correct / len(cases) if cases else 0.0
+    print(f"model {model}{' (emulator)' if emulator else ''}: {correct}/{len(cases)} correct = {accuracy:.1f}% "
+          f"(plan: > 80%), total cost ${tally.cost:.6f}, max output tokens {MAX_OUTPUT_TOKENS}")
+    return 0 if accuracy > 80.0 else 1

@@ -72,6 +72,19 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--api-url", default=os.environ.get("DISCORD_API_URL", "https://discord.com/api/v10"))
     r.add_argument("--application-id", help="default: from cdk.json for the stage")
 
+    c = sub.add_parser("costs", help="today's LLM spend against the daily cap")
+    c.add_argument("--stage", required=True, choices=["dev", "prod", "local"])
+    c.add_argument("--cap", type=float, default=5.0, help="the daily cap in USD (default %(default)s, phase 5/6)")
+    c.add_argument("--endpoint-url", default=os.environ.get("AWS_ENDPOINT_URL"))
+
+    ev = sub.add_parser("eval-llm", help="run labelled requests through the LLM parser; report accuracy and cost")
+    ev.add_argument("--cases", required=True, help="JSON lines: {request, expect: {section, changes} | {clarify}}")
+    ev.add_argument("--base-url", default=os.environ.get("OPENAI_BASE_URL"),
+                    help="OpenAI-compatible endpoint (default: OpenAI; env OPENAI_BASE_URL)")
+    ev.add_argument("--model", default=None, help="default: cdk.json dev llm.model")
+    ev.add_argument("--emulator", action="store_true",
+                    help="use the local OpenAI-compatible emulator (checks the harness offline, not a model)")
+
     f = sub.add_parser("flags", help="read or flip the kill switches on the live alias (no redeploy)")
     f.add_argument("op", choices=["get", "set"])
     f.add_argument("--stage", required=True, choices=["dev", "prod", "local"])
@@ -94,6 +107,14 @@ def main(argv: list[str] | None = None) -> int:
     except commands.CliError as exc:
         print(f"valine: {exc}", file=sys.stderr)
         return 2
+    except Exception as exc:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        if isinstance(exc, BotoCoreError | ClientError):
+            print(f"valine: AWS said: {exc}. Check your AWS credentials and region (AWS_PROFILE, "
+                  "AWS_DEFAULT_REGION) or, for --stage local, that `make local` is running.", file=sys.stderr)
+            return 2
+        raise
 
 
 if __name__ == "__main__":

@@ -47,6 +47,13 @@ class Settings:
     aws_endpoint_url: str | None = None  # the local stack's moto server
     github_api_url: str = "https://api.github.com"
     discord_api_url: str = "https://discord.com/api/v10"
+    llm_model: str = "gpt-4o-mini"
+    llm_input_usd_per_million: float = 0.15
+    llm_output_usd_per_million: float = 0.60
+    llm_timeout_seconds: float = 8.0
+    llm_max_retries: int = 1
+    llm_daily_cap_usd: float = 5.0
+    llm_base_url: str | None = None  # an OpenAI-compatible endpoint; None means OpenAI itself
     flags_max_age_seconds: float = 30.0  # kill switches reach every container within this
     github_retry_total_seconds: float = 25.0
     github_read_timeout_seconds: float = 10.0
@@ -92,6 +99,13 @@ class Settings:
             aws_endpoint_url=e.get("AWS_ENDPOINT_URL") or None,
             github_api_url=e.get("GITHUB_API_URL", "https://api.github.com").rstrip("/"),
             discord_api_url=e.get("DISCORD_API_URL", "https://discord.com/api/v10").rstrip("/"),
+            llm_model=e.get("LLM_MODEL", "gpt-4o-mini"),
+            llm_input_usd_per_million=float(e.get("LLM_INPUT_USD_PER_MILLION", "0.15")),
+            llm_output_usd_per_million=float(e.get("LLM_OUTPUT_USD_PER_MILLION", "0.60")),
+            llm_timeout_seconds=float(e.get("LLM_TIMEOUT_SECONDS", "8")),
+            llm_max_retries=min(1, int(e.get("LLM_MAX_RETRIES", "1"))),
+            llm_daily_cap_usd=float(e.get("LLM_DAILY_CAP_USD", "5")),
+            llm_base_url=e.get("OPENAI_BASE_URL") or None,
             flags_max_age_seconds=float(e.get("FLAGS_MAX_AGE_SECONDS", "30")),
             github_retry_total_seconds=float(e.get("GITHUB_RETRY_TOTAL_SECONDS", "25")),
             github_read_timeout_seconds=float(e.get("GITHUB_READ_TIMEOUT_SECONDS", "10")),

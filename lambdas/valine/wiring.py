@@ -8,17 +8,18 @@ from __future__ import annotations
 
 import logging
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from valine.adapters.aws import client
 from valine.adapters.dynamodb import DynamoFlags, DynamoTaskStore
 from valine.adapters.sqs import SqsJobQueue
 from valine.clock import SystemClock
-from valine.discord.signature import Verifier
-from valine.interactions import Interactions
 from valine.metrics import EmfMetrics
 from valine.ports import Flags
 from valine.settings import Settings
+
+if TYPE_CHECKING:
+    from valine.interactions import Interactions
 
 logging.getLogger().setLevel(logging.INFO)
 
@@ -34,6 +35,10 @@ def build_flags(settings: Settings) -> DynamoFlags:
 
 
 def build_interactions(settings: Settings) -> Interactions:
+    # Imported here: the worker's package has no PyNaCl, and must not need it.
+    from valine.discord.signature import Verifier
+    from valine.interactions import Interactions
+
     db = client("dynamodb", settings.aws_endpoint_url)
     return Interactions(
         settings=settings,
@@ -75,7 +80,7 @@ def build_worker(settings: Settings, *, github: Any = None, discord: Any = None)
         github=github,
         discord=discord or DiscordWebhooksHttp(api_url=settings.discord_api_url),
         catalog=CatalogSource(github, settings.github_base_branch),
-        parse=RequestParser(settings=settings, flags=build_flags(settings), secrets=secrets, metrics=metrics),
+        parse=RequestParser(settings=settings, flags=build_flags(settings), secrets=secrets, metrics=metrics, db=db),
         clock=SystemClock(),
         metrics=metrics,
     )

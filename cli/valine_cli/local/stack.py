@@ -118,7 +118,7 @@ class LocalStack:
 
     # ---- lifecycle ---------------------------------------------------------------------
     def start(self) -> LocalStack:
-        from moto.server import ThreadedMotoServer
+        from valine_cli.local.aws import MotoServer
 
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's request log drowns everything
         cfg = self.config
@@ -126,7 +126,7 @@ class LocalStack:
                            "AWS_DEFAULT_REGION": "us-east-1"}.items():
             os.environ.setdefault(key, value)
         self.moto_port = free_port()
-        self.moto = ThreadedMotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
+        self.moto = MotoServer(ip_address="127.0.0.1", port=self.moto_port, verbose=False)
         self.moto.start()
         self.aws_url = f"http://127.0.0.1:{self.moto_port}"
         self.github_token = "ghp_local_" + os.urandom(8).hex()
@@ -155,7 +155,8 @@ class LocalStack:
             "CONVERSATION_TTL_MINUTES": str(cfg.ttl_minutes), "JOB_QUEUE_URL": self.queue_url,
             "GITHUB_REPOSITORY": cfg.repository, "GITHUB_BASE_BRANCH": cfg.base_branch,
             "GITHUB_SECRET_ARN": self.github_secret_arn, "OPENAI_SECRET_ARN": self.openai_secret_arn,
-            "USE_LLM_PARSING": "false", "DISABLE_UX_UPDATES": "false", "JOB_MAX_RECEIVES": "3",
+            "USE_LLM_PARSING": "true" if int(cfg.phase) >= 5 else "false", "DISABLE_UX_UPDATES": "false",
+            "JOB_MAX_RECEIVES": "3", "OPENAI_BASE_URL": self.llm_url or "",
             "AWS_ENDPOINT_URL": self.aws_url, "GITHUB_API_URL": self.github.url,
             "DISCORD_API_URL": cfg.discord_api_url or f"{self.discord.url}/api/v10",
             **cfg.extra_env,
@@ -177,6 +178,8 @@ class LocalStack:
         self.endpoint.server_close()
         self.github.stop()
         self.discord.stop()
+        if self.llm:
+            self.llm.stop()
         self.moto.stop()
 
     # ---- AWS resources, as the CDK stack declares them ---------------------------------
@@ -209,8 +212,16 @@ class LocalStack:
                                                   SecretString=json.dumps({"token": self.github_token}))["ARN"]
         sm.create_secret(Name=f"valine/{self.config.name}/discord-bot-token",
                          SecretString=json.dumps({"bot_token": self.discord_bot_token}))
+        self.llm: Any = None
+        api_key = os.environ.get("OPENAI_API_KEY", "") if self.config.llm_base_url else ""
+        if self.config.llm_base_url is None and int(self.config.phase) >= 5:
+            from valine_cli.local.openai_emulator import OpenAiEmulator
+
+            self.llm = OpenAiEmulator(api_key="sk-local-" + os.urandom(6).hex()).start()
+            api_key = self.llm.api_key
+        secret = {"api_key": api_key} if api_key else {"unset": True}
         self.openai_secret_arn = sm.create_secret(Name=f"valine/{self.config.name}/openai",
-                                                  SecretString=json.dumps({"unset": True}))["ARN"]
+                                                  SecretString=json.dumps(secret))["ARN"]
         self.sqs = sqs
 
     # ---- the endpoint ------------------------------------------------------------------
@@ -257,6 +268,12 @@ class LocalStack:
         t.start()
 
     @property
+    def llm_url(self) -> str | None:
+        if self.llm is not None:
+            return f"{self.llm.url}/v1"
+        return self.config.llm_base_url
+
+    @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.config.port}"
 
@@ -271,7 +288,9 @@ class LocalStack:
             "application_id": s.application_id, "guild_ids": sorted(s.guild_ids),
             "role_ids": {"admin": sorted(s.admin_role_ids), "pm": sorted(s.pm_role_ids),
                          "developer": sorted(s.developer_role_ids)},
-            "public_key": s.public_key_hex, "dev_signing_key": bool(self.signing_key),
+            "llm_url": self.llm_url, "public_key": s.public_key_hex,
+            "bot_token_secret": f"valine/{self.config.name}/discord-bot-token",
+            "dev_signing_key": bool(self.signing_key),
             "state_dir": str(self.config.state_dir), "table": self.TABLE,
         }
 

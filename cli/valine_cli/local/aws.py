@@ -1,0 +1,39 @@
+"""moto's server over HTTP, with DynamoDB requests serialised.
+
+moto applies a DynamoDB transaction by copying and mutating shared dicts without a lock,
+so concurrent transactions on one item lose updates (seen here: 11 settled LLM calls, 6
+counted). DynamoDB itself makes each item write and each transaction atomic. Serialising
+DynamoDB calls restores that guarantee; SQS long polls and other services stay concurrent.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from moto.moto_server.threaded_moto_server import ThreadedMotoServer
+from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+from werkzeug.serving import make_server
+
+
+class _SerializeDynamoDb:
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self._app = app
+        self._lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if str(environ.get("HTTP_X_AMZ_TARGET", "")).startswith("DynamoDB_"):
+            with self._lock:
+                return list(self._app(environ, start_response))
+        return self._app(environ, start_response)
+
+
+class MotoServer(ThreadedMotoServer):
+    def _server_entry(self) -> None:
+        from moto.moto_server.threaded_moto_server import MotoRequestHandler
+
+        app = _SerializeDynamoDb(DomainDispatcherApplication(create_backend_app))
+        self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
+        self._server_ready_event.set()
+        self._server.serve_forever()

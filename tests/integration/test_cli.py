@@ -1,0 +1,57 @@
+"""The operator CLI against the local stack (the same commands the runbook shows)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from valine_cli.main import main as valine
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(("request_text", "expected"), [
+    ("make the navbar blue", {"section": "navbar", "changes": {"color": "#0000ff"}}),
+    ('section:header links:"About:/about"', {"section": "header", "changes": {"links": "About:/about"}}),
+    ("make it blue", {"clarify": "Which section should be blue: header, footer, navbar?"}),
+    ("section:nope text:x", {"error": "there is no section 'nope'; valid sections: header, footer, navbar, home. "
+                                      'Example: section:header text:"Welcome"'}),
+])
+def test_parse_json_prints_exactly_one_object(capsys, request_text, expected):
+    valine(["parse", request_text, "--json"])
+    out = capsys.readouterr().out
+    assert out.count("\n") == 1 and json.loads(out) == expected
+
+
+def test_eval_llm_reports_accuracy_and_cost(capsys):
+    assert valine(["eval-llm", "--cases", str(ROOT / "evals/llm_cases.jsonl"), "--emulator"]) == 0
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert "correct =" in last and "(plan: > 80%)" in last and "total cost $" in last
+
+
+def test_register_commands_refuses_global_plus_guild(stack, monkeypatch, capsys):
+    monkeypatch.setenv("PORT", str(stack.config.port))
+    guild = stack.health()["guild_ids"][0]
+    assert valine(["register-commands", "--stage", "local", "--guild", guild]) == 0
+    assert valine(["register-commands", "--stage", "local", "--guild", guild]) == 0  # idempotent overwrite
+    assert [c["name"] for c in stack.discord.commands[guild]] == ["ux-update", "agents", "status", "tasks"]
+    assert valine(["register-commands", "--stage", "local"]) == 2
+    assert "shows each one twice" in capsys.readouterr().err
+    assert "global" not in stack.discord.commands
+
+
+def test_costs_and_flags_read_the_stage(stack, monkeypatch, capsys):
+    monkeypatch.setenv("PORT", str(stack.config.port))
+    assert valine(["costs", "--stage", "local"]) == 0
+    assert "spent $0.0000 of $5.00" in capsys.readouterr().out
+    assert valine(["flags", "get", "--stage", "local"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"stage": "local", "DISABLE_UX_UPDATES": False,
+                                                   "USE_LLM_PARSING": False}
+
+
+def test_flags_set_needs_something_to_set(stack, monkeypatch, capsys):
+    monkeypatch.setenv("PORT", str(stack.config.port))
+    assert valine(["flags", "set", "--stage", "local"]) == 2
+    assert "nothing to set" in capsys.readouterr().err
