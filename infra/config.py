@@ -38,6 +38,7 @@ class StageConfig:
     github_base_branch: str
     oncall_emails: tuple[str, ...]
     oncall_https_urls: tuple[str, ...]
+    status_channel_id: str = ""  # the team channel for the daily status message; empty: logs only
     conversation_ttl_minutes: int = 60
     audit_retention_days: int = 90
     log_retention_days: int = 30
@@ -112,6 +113,8 @@ def stage_from_context(name: str, stages: Mapping[str, Any]) -> StageConfig:
             github_base_branch=str(raw.get("github_base_branch") or "main"),
             oncall_emails=emails,
             oncall_https_urls=urls,
+            status_channel_id=(_ids(name, "status_channel_id", raw.get("status_channel_id"), required=False)
+                               or ("",))[0],
             conversation_ttl_minutes=int(raw.get("conversation_ttl_minutes", 60)),
             audit_retention_days=int(raw.get("audit_retention_days", 90)),
             log_retention_days=int(raw.get("log_retention_days", 30)),

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from aws_cdk import Acknowledgment, CfnOutput, Duration, Stack, Validations
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda_event_sources as sources
 from constructs import Construct
 
@@ -12,6 +15,7 @@ from infra.constructs.bot_function import BotFunction, log_retention
 from infra.constructs.conversation_table import ConversationTable
 from infra.constructs.handoff import JobQueue
 from infra.constructs.interactions_api import InteractionsApi
+from infra.constructs.observability import Observability
 from infra.constructs.oncall import OnCall
 from infra.constructs.secrets import BotSecrets
 
@@ -100,6 +104,35 @@ class ValineStack(Stack):
             jobs.queue, batch_size=1, report_batch_item_failures=True,
         ))
 
+        observability = Observability(
+            self, "Observability", stage=stage.name, phase=phase,
+            functions={"interactions": interactions, "worker": worker}, table=table.table, queue=jobs.queue,
+            dead_letters=jobs.dead_letters, topic=oncall.topic)
+        # CodeDeploy rolls a canary back on the error, duration and throttle alarms of its function.
+        for kind, fn in (("interactions", interactions), ("worker", worker)):
+            for alarm in observability.canary_alarms[kind]:
+                fn.deployment_group.add_alarm(alarm)
+
+        status = BotFunction(
+            self, "Status",
+            function_name=f"valine-orchestrator-status-{stage.name}",
+            description="Posts the last 24 hours' key metrics against the phase's targets to the team channel",
+            handler="valine.handlers.status.handler",
+            code=lambda_code("worker"),
+            environment={**common, "STATUS_CHANNEL_ID": stage.status_channel_id,
+                         "DISCORD_BOT_TOKEN_SECRET_ARN": secrets.discord_bot_token.secret_arn},
+            timeout=Duration.seconds(60),
+            memory_mb=512,
+            log_retention_days=stage.log_retention_days,
+            canary=False,
+        )
+        events.Rule(self, "DailyStatus", description="The plan's daily status check, 09:00 UTC",
+                    schedule=events.Schedule.cron(minute="0", hour="9"),
+                    targets=[targets.LambdaFunction(status.alias)])
+        status.alias.add_to_role_policy(iam.PolicyStatement(actions=["cloudwatch:GetMetricData"], resources=["*"]))
+        table.table.grant(status.alias, "dynamodb:DescribeTable")
+        secrets.discord_bot_token.grant_read(status.alias)
+
         api = InteractionsApi(self, "InteractionsApi", stage=stage.name, target=interactions.alias,
                               log_retention=log_retention(stage.log_retention_days))
 
@@ -112,7 +145,11 @@ class ValineStack(Stack):
                 secret.grant_read(worker.alias)
 
         table_arn_token = self.resolve(table.table.table_arn)["Fn::GetAtt"][0]
-        for fn in (interactions, worker):
+        Validations.of(status).acknowledge(Acknowledgment(
+            id="AwsSolutions::AwsSolutions-IAM5[Resource::*]",
+            reason="cloudwatch:GetMetricData supports no resource-level permissions; the action is read-only.",
+        ))
+        for fn in (interactions, worker, status):
             Validations.of(fn).acknowledge(
                 Acknowledgment(
                     id="AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
@@ -139,6 +176,8 @@ class ValineStack(Stack):
         self.oncall = oncall
         self.secrets = secrets
         self.api = api
+        self.observability = observability
+        self.status = status
         CfnOutput(self, "InteractionsEndpoint", value=api.url,
                   description="Paste into Discord: Developer Portal > General Information > Interactions Endpoint URL")
         CfnOutput(self, "Phase", value=str(phase.number))

@@ -401,3 +401,99 @@ def cmd_eval_llm(args: argparse.Namespace) -> int:
     print(f"model {model}{' (emulator)' if emulator else ''}: {correct}/{len(cases)} correct = {accuracy:.1f}% "
           f"(plan: > 80%), total cost ${tally.cost:.6f}, max output tokens {MAX_OUTPUT_TOKENS}")
     return 0 if accuracy > 80.0 else 1
+
+
+# ---- rollout -------------------------------------------------------------------------------
+def _stage_endpoint(args: argparse.Namespace) -> tuple[str | None, str]:
+    """(AWS endpoint, table) for a stage; local reads them from the running stack."""
+    import os
+
+    if args.stage == "local":
+        health = _local_health()
+        return args.endpoint_url or health["aws_url"], str(health["table"])
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    return args.endpoint_url, f"valine-ux-agent-conversations-{args.stage}"
+
+
+def cmd_rollout(args: argparse.Namespace) -> int:
+    import datetime as dt
+
+    from infra import approvals
+    from valine.ops.cloudwatch import CloudWatchReader
+    from valine.ops.criteria import Verdict, evaluate, go
+    from valine.rollout import PHASES, UnknownPhase, phase_from_text
+
+    endpoint, table = _stage_endpoint(args)
+    records = approvals.load(REPO_ROOT / approvals.DEFAULT_PATH)
+    if args.rollout_action == "status":
+        print(f"Sign-off table ({approvals.DEFAULT_PATH}), stage {args.stage}:")
+        print(f"{'phase':<7}{'name':<34}{'approver':<26}{'date':<12}notes")
+        for n, phase in PHASES.items():
+            rec = approvals.find(records, args.stage, n)
+            print(f"{n:<7}{phase.name:<34}{(rec.approver if rec else '—'):<26}"
+                  f"{(rec.date.isoformat() if rec else '—'):<12}{rec.notes if rec else ''}")
+        print(f"deployed phase: {_deployed_phase(args.stage, endpoint)}")
+        from valine.adapters.dynamodb import DynamoFlags
+        from valine.ports import Flags
+
+        flags = DynamoFlags(_aws("dynamodb", endpoint), table, defaults=Flags(False, False)).read()
+        print(f"flags: DISABLE_UX_UPDATES={str(flags.disable_ux_updates).lower()} "
+              f"USE_LLM_PARSING={str(flags.use_llm_parsing).lower()}")
+        return 0
+    try:
+        phase = phase_from_text(args.phase)
+    except UnknownPhase as exc:
+        raise CliError(str(exc)) from exc
+    stage = "local" if args.stage == "local" else args.stage
+    nxt = phase.number + 1
+    approval = (approvals.find(records, stage, nxt) is not None) if stage == "prod" and nxt in PHASES else None
+    results = evaluate(phase, stage=stage, reader=CloudWatchReader(_aws("cloudwatch", endpoint)),
+                       now=dt.datetime.now(dt.UTC), approval_for_next=approval, hours=args.hours)
+    print(f"Rollout check: stage {stage}, phase {phase.number} ({phase.name})")
+    for r in results:
+        print(f"  {r.verdict.value:<7}{r.criterion} — {r.measured}")
+    manual = sum(r.verdict is Verdict.MANUAL for r in results)
+    verdict = "GO" if go(results) else "NO-GO"
+    print(f"{verdict}" + (f" (and confirm the {manual} MANUAL items above before proceeding)" if manual else ""))
+    return 0 if verdict == "GO" else 1
+
+
+def _deployed_phase(stage: str, endpoint: str | None) -> str:
+    try:
+        stacks = _aws("cloudformation", endpoint).describe_stacks(StackName=f"valine-orchestrator-{stage}")["Stacks"]
+    except Exception as exc:
+        return f"unknown ({type(exc).__name__}: is valine-orchestrator-{stage} deployed?)"
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stacks[0].get("Outputs", [])}
+    return outputs.get("Phase", "unknown (no Phase output)")
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    if args.to_phase:
+        from valine.rollout import UnknownPhase, phase_from_text
+
+        try:
+            phase = phase_from_text(args.to_phase)
+        except UnknownPhase as exc:
+            raise CliError(str(exc)) from exc
+        if args.stage == "local":
+            raise CliError("the local stack takes its phase from PHASE; restart it with PHASE=N make local")
+        command = ["npx", "cdk", "deploy", "--no-notices", "-c", f"phase={phase.number}", "-c", f"stage={args.stage}",
+                   "--require-approval", "never"]
+        print(f"{args.stage}: redeploying rollout phase {phase.number} ({phase.name}); CodeDeploy shifts the live "
+              f"aliases to it.\n  {' '.join(command)}")
+        if args.dry_run:
+            return 0
+        return subprocess.run(command, cwd=REPO_ROOT).returncode
+    from valine.adapters.dynamodb import DynamoFlags
+    from valine.ports import Flags
+
+    endpoint, table = _stage_endpoint(args)
+    change = {"use_llm_parsing": False} if args.disable_llm else {"disable_ux_updates": True}
+    name = "USE_LLM_PARSING=false" if args.disable_llm else "DISABLE_UX_UPDATES=true"
+    print(f"{args.stage}: setting {name} in {table} (live within 60 s, no redeploy)")
+    if args.dry_run:
+        return 0
+    flags = DynamoFlags(_aws("dynamodb", endpoint), table, defaults=Flags(False, False))
+    before, after = flags.set(changed_by=_operator(), now=time.time(), **change)
+    print(f"before: {before}\nafter:  {after}")
+    return 0

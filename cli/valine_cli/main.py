@@ -85,6 +85,26 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--emulator", action="store_true",
                     help="use the local OpenAI-compatible emulator (checks the harness offline, not a model)")
 
+    ro = sub.add_parser("rollout", help="go/no-go checks and the sign-off table")
+    rsub = ro.add_subparsers(dest="rollout_action", required=True)
+    rc = rsub.add_parser("check", help="measure a phase's criteria from CloudWatch; exit 0 only for GO")
+    rc.add_argument("--stage", required=True, choices=["dev", "prod", "local"])
+    rc.add_argument("--phase", required=True)
+    rc.add_argument("--hours", type=int, help="observation window (default: the phase's, from the plan)")
+    rc.add_argument("--endpoint-url", default=os.environ.get("AWS_ENDPOINT_URL"))
+    rs = rsub.add_parser("status", help="sign-off table, deployed phase and flags")
+    rs.add_argument("--stage", required=True, choices=["dev", "prod", "local"])
+    rs.add_argument("--endpoint-url", default=os.environ.get("AWS_ENDPOINT_URL"))
+
+    rb = sub.add_parser("rollback", help="the plan's quick rollbacks: kill switches or an earlier phase")
+    rb.add_argument("--stage", required=True, choices=["dev", "prod", "local"])
+    how = rb.add_mutually_exclusive_group(required=True)
+    how.add_argument("--disable-llm", action="store_true", help="USE_LLM_PARSING=false (no redeploy)")
+    how.add_argument("--disable-ux", action="store_true", help="DISABLE_UX_UPDATES=true (no redeploy)")
+    how.add_argument("--to-phase", help="redeploy an earlier phase with the pinned CDK CLI")
+    rb.add_argument("--dry-run", action="store_true", help="print what would change, change nothing")
+    rb.add_argument("--endpoint-url", default=os.environ.get("AWS_ENDPOINT_URL"))
+
     f = sub.add_parser("flags", help="read or flip the kill switches on the live alias (no redeploy)")
     f.add_argument("op", choices=["get", "set"])
     f.add_argument("--stage", required=True, choices=["dev", "prod", "local"])

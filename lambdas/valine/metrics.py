@@ -10,9 +10,44 @@ from __future__ import annotations
 import json
 import sys
 import time
+from dataclasses import dataclass
 from typing import IO, Any
 
 NAMESPACE = "Valine/UxAgent"
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    unit: str
+    dimensions: tuple[str, ...] = ()  # beyond Stage, which every point carries
+    values: tuple[str, ...] = ()  # the known values of that dimension, for the dashboard
+
+
+ROLES = ("admin", "pm", "developer", "member")
+SECTIONS = ("header", "footer", "navbar", "home")
+
+# Every custom metric the code emits. The dashboard and the alarms are built from this
+# table, and the emitter refuses names and dimensions that are not in it.
+METRICS: dict[str, MetricSpec] = {
+    "UxUpdateRequests": MetricSpec("Count", ("Role",), ROLES),
+    "UxUpdateRefused": MetricSpec("Count", ("Role",), ROLES),
+    "Previews": MetricSpec("Count", ("Section",), SECTIONS),
+    "PreviewLatency": MetricSpec("Milliseconds"),
+    "Confirmations": MetricSpec("Count"),
+    "Cancellations": MetricSpec("Count"),
+    "ConversationsExpired": MetricSpec("Count"),
+    "PreviewToConfirmation": MetricSpec("Milliseconds"),
+    "PullRequestsCreated": MetricSpec("Count", ("Section",), SECTIONS),
+    "PullRequestsFailed": MetricSpec("Count"),
+    "PullRequestLatency": MetricSpec("Milliseconds"),
+    "ParseOutcome": MetricSpec("Count", ("Outcome",), ("clarify", "invalid")),
+    "LlmParses": MetricSpec("Count", ("Outcome",), ("ok", "fallback")),
+    "LlmCostUsd": MetricSpec("None"),
+    "JobsFailed": MetricSpec("Count", ("Kind",), ("preview", "create_pr")),
+    "InteractionErrors": MetricSpec("Count"),
+    "ColdStarts": MetricSpec("Count", ("Function",), ("interactions", "worker")),
+    "TableItemCount": MetricSpec("Count"),
+}
 
 
 class EmfMetrics:
@@ -22,6 +57,9 @@ class EmfMetrics:
         self._clock = clock
 
     def _emit(self, name: str, value: float, unit: str, dimensions: dict[str, str]) -> None:
+        spec = METRICS.get(name)
+        if spec is None or spec.unit != unit or set(dimensions) - set(spec.dimensions):
+            raise ValueError(f"metric {name} {unit} {sorted(dimensions)} is not declared in valine.metrics.METRICS")
         dims = {"Stage": self._stage, **{k: str(v) for k, v in dimensions.items()}}
         # Publish the stage-only series too, so dashboards can sum without knowing every role.
         dim_sets = [["Stage"]] + ([sorted(dims)] if len(dims) > 1 else [])

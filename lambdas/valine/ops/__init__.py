@@ -1,0 +1,1 @@
+"""Operations: the rollout plan's go/no-go criteria measured from CloudWatch."""

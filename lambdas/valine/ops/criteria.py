@@ -1,0 +1,113 @@
+"""Evaluate a phase's success and go/no-go criteria against measured metrics.
+
+Used by ``valine rollout check`` (the operator) and the daily status function (the team
+channel). What no metric shows is reported as MANUAL, never passed silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Protocol
+
+from valine.metrics import NAMESPACE
+from valine.rollout import PHASES, PhaseConfig
+
+
+class Verdict(StrEnum):
+    PASS = "PASS"
+    FAIL = "FAIL"
+    MANUAL = "MANUAL"
+
+
+@dataclass(frozen=True)
+class Result:
+    verdict: Verdict
+    criterion: str
+    measured: str
+
+
+class MetricsReader(Protocol):
+    """CloudWatch statistics over one window (period = the whole window unless given)."""
+
+    def stat(self, namespace: str, name: str, dimensions: dict[str, str], stat: str, start: dt.datetime,
+             end: dt.datetime, period_seconds: int | None = None) -> list[float]: ...
+
+
+def function_names(stage: str) -> dict[str, str]:
+    return {"interactions": f"valine-orchestrator-discord-{stage}", "worker": f"valine-orchestrator-worker-{stage}"}
+
+
+def _one(values: list[float]) -> float:
+    return float(sum(values)) if values else 0.0
+
+
+def evaluate(phase: PhaseConfig, *, stage: str, reader: MetricsReader, now: dt.datetime,
+             approval_for_next: bool | None, hours: int | None = None) -> list[Result]:
+    c = phase.criteria
+    window = hours or c.observation_hours
+    start, end = now - dt.timedelta(hours=window), now
+    span = f"last {window} h"
+    out: list[Result] = []
+    custom = {"Stage": stage}
+    fns = function_names(stage)
+
+    def lam(name: str, stat: str, fn: str) -> list[float]:
+        return reader.stat("AWS/Lambda", name, {"FunctionName": fns[fn]}, stat, start, end)
+
+    invocations = sum(_one(lam("Invocations", "Sum", f)) for f in fns)
+    errors = sum(_one(lam("Errors", "Sum", f)) for f in fns)
+    flows = _one(reader.stat(NAMESPACE, "PullRequestsCreated", custom, "Sum", start, end))
+
+    if c.min_successful_flows is not None:
+        out.append(Result(Verdict.PASS if flows >= c.min_successful_flows else Verdict.FAIL,
+                          f"successful UX update flows >= {c.min_successful_flows} ({span})", f"{int(flows)}"))
+    if c.max_prs_created is not None:
+        out.append(Result(Verdict.PASS if flows <= c.max_prs_created else Verdict.FAIL,
+                          f"pull requests created <= {c.max_prs_created} (dry run, {span})", f"{int(flows)}"))
+    if c.max_error_rate_pct is not None:
+        rate = 100.0 * errors / invocations if invocations else 0.0
+        ok = errors == 0 if c.max_error_rate_pct == 0 else rate < c.max_error_rate_pct
+        label = "no Lambda errors" if c.max_error_rate_pct == 0 else f"error rate < {c.max_error_rate_pct}%"
+        out.append(Result(Verdict.PASS if ok else Verdict.FAIL, f"{label} ({span})",
+                          f"{rate:.2f}% ({int(errors)} of {int(invocations)} invocations)"))
+    if c.max_avg_duration_ms is not None:
+        total = sum(_one(lam("Duration", "Sum", f)) for f in fns)
+        count = sum(_one(lam("Duration", "SampleCount", f)) for f in fns)
+        avg = total / count if count else 0.0
+        out.append(Result(Verdict.PASS if avg < c.max_avg_duration_ms else Verdict.FAIL,
+                          f"average response time < {c.max_avg_duration_ms / 1000:g} s ({span})",
+                          f"{avg:.0f} ms" if count else "no invocations"))
+    if c.max_p95_duration_ms is not None:
+        p95s = [max(lam("Duration", "p95", f), default=None) for f in fns]
+        known = [p for p in p95s if p is not None]
+        if invocations and len(known) < sum(1 for f in fns if _one(lam("Invocations", "Sum", f))):
+            out.append(Result(Verdict.FAIL, f"P95 response time < {c.max_p95_duration_ms / 1000:g} s ({span})",
+                              "p95 not available from CloudWatch"))
+        else:
+            worst = max(known, default=0.0)
+            out.append(Result(Verdict.PASS if worst < c.max_p95_duration_ms else Verdict.FAIL,
+                              f"P95 response time < {c.max_p95_duration_ms / 1000:g} s ({span})",
+                              f"{worst:.0f} ms" if known else "no invocations"))
+    if c.max_daily_llm_cost_usd is not None:
+        days = reader.stat(NAMESPACE, "LlmCostUsd", custom, "Sum", start, end, period_seconds=86400)
+        worst_day = max(days, default=0.0)
+        out.append(Result(Verdict.PASS if worst_day <= c.max_daily_llm_cost_usd else Verdict.FAIL,
+                          f"daily LLM cost <= ${c.max_daily_llm_cost_usd:g} (rollback above "
+                          f"${phase.llm_daily_rollback_usd:g})", f"${worst_day:.2f} on the worst day"))
+    if c.min_llm_accuracy_pct is not None:
+        out.append(Result(Verdict.MANUAL, f"LLM parsing accuracy > {c.min_llm_accuracy_pct:g}%",
+                          "run: valine eval-llm --cases evals/llm_cases.jsonl, plus a review of real requests"))
+    for item in c.manual:
+        out.append(Result(Verdict.MANUAL, item, "ask the people involved"))
+    nxt = PHASES.get(phase.number + 1)
+    if nxt is not None and approval_for_next is not None:
+        out.append(Result(Verdict.PASS if approval_for_next else Verdict.FAIL,
+                          f"PM approval for phase {nxt.number} recorded in rollout/approvals.toml",
+                          "recorded" if approval_for_next else "missing"))
+    return out
+
+
+def go(results: list[Result]) -> bool:
+    return all(r.verdict is not Verdict.FAIL for r in results)
