@@ -37,3 +37,30 @@ class MotoServer(ThreadedMotoServer):
         self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
         self._server_ready_event.set()
         self._server.serve_forever()
+
+
+def _add_percentiles_to_moto() -> None:
+    """CloudWatch answers pNN statistics; moto answers None. Nearest-rank over the raw
+    values is what CloudWatch computes for unaggregated data, so the stand-in gains it."""
+    import math
+
+    from moto.cloudwatch import models
+
+    original = models.Statistics.get_statistics_for_type
+    if getattr(original, "_valine_percentiles", False):
+        return
+
+    def get_statistics_for_type(self: Any, stat: str) -> Any:
+        if len(stat) > 1 and stat[0] == "p" and stat[1:].replace(".", "", 1).isdigit():
+            values = sorted(self.metric_single_values_list)
+            if not values:
+                return None
+            rank = max(1, math.ceil(float(stat[1:]) / 100 * len(values)))
+            return values[rank - 1]
+        return original(self, stat)
+
+    get_statistics_for_type._valine_percentiles = True  # type: ignore[attr-defined]
+    models.Statistics.get_statistics_for_type = get_statistics_for_type  # type: ignore[method-assign]
+
+
+_add_percentiles_to_moto()

@@ -30,7 +30,8 @@ class DiscordWebhooksHttp:
         try:
             response = self._retry.call(lambda timeout: self._http.patch(
                 url, json=dict(message), timeout=timeout, headers={"User-Agent": "valine-ux-agent"}))
-        except (requests.ConnectionError, requests.Timeout) as exc:
-            raise DiscordDeliveryError("could not reach Discord") from exc
+        except (requests.ConnectionError, requests.Timeout):
+            # The URL holds the interaction token: neither it nor the exception that quotes it is logged.
+            raise DiscordDeliveryError("could not reach Discord") from None
         if response.status_code >= 400:
             raise DiscordDeliveryError(f"Discord answered {response.status_code} to the message edit")

@@ -16,7 +16,14 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     return process(event, agent=worker_agent(), max_receives=settings().job_max_receives)
 
 
+_cold = True
+
+
 def process(event: dict[str, Any], *, agent: Any, max_receives: int) -> dict[str, Any]:
+    global _cold
+    if _cold:
+        _cold = False
+        agent.metrics.count("ColdStarts", Function="worker")
     failures = []
     for record in event.get("Records", []):
         try:

@@ -1,0 +1,127 @@
+"""`valine rollout check`: the plan's criteria measured from CloudWatch (moto over HTTP)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import boto3
+import pytest
+
+from valine.metrics import NAMESPACE
+from valine.ops.cloudwatch import CloudWatchReader
+from valine.ops.criteria import Verdict, evaluate, function_names, go
+from valine.rollout import PHASES
+from valine_cli.main import main as valine
+
+_n = itertools.count()
+
+
+def seed(cw, stage: str, *, invocations=2000, errors=0, durations=(400.0,) * 95 + (900.0,) * 5, flows=60,
+         llm_daily=(1.0, 2.0), hours_ago=1):
+    at = dt.datetime.now(dt.UTC) - dt.timedelta(hours=hours_ago)
+    for kind, fn in function_names(stage).items():
+        dims = [{"Name": "FunctionName", "Value": fn}]
+        cw.put_metric_data(Namespace="AWS/Lambda", MetricData=[
+            {"MetricName": "Invocations", "Dimensions": dims, "Value": invocations / 2, "Timestamp": at},
+            {"MetricName": "Errors", "Dimensions": dims, "Value": errors / 2, "Timestamp": at}])
+        cw.put_metric_data(Namespace="AWS/Lambda", MetricData=[
+            {"MetricName": "Duration", "Dimensions": dims, "Value": d, "Timestamp": at, "Unit": "Milliseconds"}
+            for d in durations])
+    stage_dim = [{"Name": "Stage", "Value": stage}]
+    cw.put_metric_data(Namespace=NAMESPACE, MetricData=[
+        {"MetricName": "PullRequestsCreated", "Dimensions": stage_dim, "Value": flows, "Timestamp": at}])
+    for i, cost in enumerate(llm_daily):
+        cw.put_metric_data(Namespace=NAMESPACE, MetricData=[
+            {"MetricName": "LlmCostUsd", "Dimensions": stage_dim, "Value": cost,
+             "Timestamp": at - dt.timedelta(days=i)}])
+
+
+@pytest.fixture
+def cw(stack):
+    return boto3.client("cloudwatch", endpoint_url=stack.aws_url)
+
+
+def check(cw, stage, phase, approval=None):
+    return evaluate(PHASES[phase], stage=stage, reader=CloudWatchReader(cw), now=dt.datetime.now(dt.UTC),
+                    approval_for_next=approval)
+
+
+def by_name(results, fragment):
+    (r,) = [r for r in results if fragment in r.criterion]
+    return r
+
+
+@pytest.mark.parametrize("phase", [2, 3, 4, 5, 6])
+def test_a_healthy_phase_is_go(cw, phase):
+    stage = f"ok{next(_n)}"
+    seed(cw, stage)
+    results = check(cw, stage, phase, approval=True)
+    assert go(results), [r for r in results if r.verdict is Verdict.FAIL]
+    assert any(r.verdict is Verdict.MANUAL for r in results)  # listed, never passed silently
+
+
+@pytest.mark.parametrize(("phase", "seed_args", "criterion", "measured"), [
+    (1, {"errors": 1, "flows": 0}, "no Lambda errors", "0.05% (1 of 2000"),
+    (1, {"flows": 1}, "pull requests created <= 0", "1"),
+    (2, {"flows": 4}, "successful UX update flows >= 5", "4"),
+    (2, {"errors": 40}, "error rate < 1.0%", "2.00%"),
+    (2, {"durations": (3500.0,) * 100}, "average response time < 3 s", "3500 ms"),
+    (2, {"durations": (400.0,) * 90 + (6000.0,) * 10}, "P95 response time < 5 s", "6000 ms"),
+    (3, {"flows": 19}, "successful UX update flows >= 20", "19"),
+    (3, {"errors": 12}, "error rate < 0.5%", "0.60%"),
+    (4, {"flows": 49}, "successful UX update flows >= 50", "49"),
+    (4, {"errors": 8}, "error rate < 0.3%", "0.40%"),
+    (5, {"llm_daily": (1.0, 6.5)}, "daily LLM cost <= $5", "$6.50 on the worst day"),
+    (6, {"durations": (400.0,) * 90 + (12000.0,) * 10}, "P95 response time < 10 s", "12000 ms"),
+    (6, {"errors": 6}, "error rate < 0.2%", "0.30%"),
+])
+def test_each_criterion_can_fail(cw, phase, seed_args, criterion, measured):
+    stage = f"bad{next(_n)}"
+    seed(cw, stage, **seed_args)
+    results = check(cw, stage, phase, approval=True)
+    r = by_name(results, criterion)
+    assert r.verdict is Verdict.FAIL and measured in r.measured, r
+    assert not go(results)
+
+
+def test_a_missing_next_approval_is_no_go(cw):
+    stage = f"appr{next(_n)}"
+    seed(cw, stage)
+    results = check(cw, stage, 2, approval=False)
+    assert by_name(results, "PM approval for phase 3").verdict is Verdict.FAIL and not go(results)
+
+
+def test_data_outside_the_window_does_not_count(cw):
+    stage = f"old{next(_n)}"
+    seed(cw, stage, flows=10, hours_ago=100)  # phase 2 looks at 72 h
+    assert by_name(check(cw, stage, 2), "flows >= 5").measured == "0"
+
+
+def test_the_cli_prints_each_criterion_and_exits_by_verdict(stack, cw, monkeypatch, capsys):
+    monkeypatch.setenv("PORT", str(stack.config.port))
+    seed(cw, "local", flows=3)
+    assert valine(["rollout", "check", "--stage", "local", "--phase", "2"]) == 1
+    out = capsys.readouterr().out
+    assert "FAIL   successful UX update flows >= 5 (last 72 h) — 3" in out and out.strip().endswith(
+        "NO-GO (and confirm the 2 MANUAL items above before proceeding)")
+    seed(cw, "local", flows=10)
+    assert valine(["rollout", "check", "--stage", "local", "--phase", "2"]) == 0
+    assert "\nGO" in capsys.readouterr().out
+    assert valine(["rollout", "check", "--stage", "local", "--phase", "seven"]) == 2
+
+
+def test_rollout_status_and_rollback(stack, monkeypatch, capsys):
+    monkeypatch.setenv("PORT", str(stack.config.port))
+    assert valine(["rollout", "status", "--stage", "local"]) == 0
+    out = capsys.readouterr().out
+    assert "Sign-off table" in out and "deployed phase: unknown" in out and "DISABLE_UX_UPDATES=false" in out
+    assert valine(["rollback", "--stage", "prod", "--to-phase", "2", "--dry-run"]) == 0
+    assert "npx cdk deploy --no-notices -c phase=2 -c stage=prod" in capsys.readouterr().out
+    try:
+        assert valine(["rollback", "--stage", "local", "--disable-ux"]) == 0
+        assert "DISABLE_UX_UPDATES=true" in capsys.readouterr().out
+        assert valine(["flags", "get", "--stage", "local"]) == 0
+        assert '"DISABLE_UX_UPDATES": true' in capsys.readouterr().out
+    finally:
+        valine(["flags", "set", "--stage", "local", "--disable-ux", "false"])
