@@ -20,7 +20,7 @@ _n = itertools.count()
 def seed(cw, stage: str, *, invocations=2000, errors=0, durations=(400.0,) * 95 + (900.0,) * 5, flows=60,
          llm_daily=(1.0, 2.0), hours_ago=1):
     at = dt.datetime.now(dt.UTC) - dt.timedelta(hours=hours_ago)
-    for kind, fn in function_names(stage).items():
+    for fn in function_names(stage).values():
         dims = [{"Name": "FunctionName", "Value": fn}]
         cw.put_metric_data(Namespace="AWS/Lambda", MetricData=[
             {"MetricName": "Invocations", "Dimensions": dims, "Value": invocations / 2, "Timestamp": at},
