@@ -25,6 +25,12 @@ def cmd_version(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from valine_cli.bench import main
+
+    return main()
+
+
 # ---- parse -------------------------------------------------------------------------------
 def cmd_parse(args: argparse.Namespace) -> int:
     from valine.ux.catalog import default_catalog

@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("version", help="print the version")
+    sub.add_parser("bench", help="measure cold start, warm latency, preview/PR time, asset sizes (.bench/)")
     sub.add_parser("local", help="run the whole bot locally (moto, Discord and GitHub emulators, worker)")
 
     p = sub.add_parser("parse", help="print how a request is understood (no LLM)")
