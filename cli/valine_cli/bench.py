@@ -137,7 +137,10 @@ def _warm(count: int) -> dict[str, Any]:
             # Time spent inside AWS calls (moto over loopback HTTP), to tell ours from the stand-in's.
             aws_ms = [0.0]
             started: list[float] = []
-            for svc in (stack.interactions.store._db, stack.interactions.queue._sqs):
+            from valine.adapters.aws import client as aws_client
+
+            # The same cached clients the interactions app uses (wiring builds them through aws_client).
+            for svc in (aws_client("dynamodb", stack.aws_url), aws_client("sqs", stack.aws_url)):
                 svc.meta.events.register("before-call.*.*", lambda **kw: started.append(time.perf_counter()))
                 svc.meta.events.register("after-call.*.*", lambda **kw: aws_ms.__setitem__(
                     0, aws_ms[0] + (time.perf_counter() - started.pop()) * 1000))

@@ -8,7 +8,7 @@ import threading
 import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
 from valine_cli.local.faults import FaultBook, parse_faults
@@ -69,7 +69,7 @@ class JsonServer:
     def route(self, method: str, pattern: str, fn: Callable[..., tuple[int, Any]]) -> None:
         self.routes.append((method, re.compile(pattern), fn))
 
-    def start(self) -> JsonServer:
+    def start(self) -> Self:
         threading.Thread(target=self.httpd.serve_forever, name=self.name, daemon=True).start()
         return self
 
