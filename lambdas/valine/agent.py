@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from valine.discord import messages as msg
-from valine.ports import Clock, DiscordWebhooks, GitHub, Job, Metrics, TaskStore
+from valine.ports import Clock, DiscordWebhooks, GitHub, Job, Metrics, RepoFileMissing, TaskStore
 from valine.rollout import PhaseConfig
 from valine.tasks.model import Task, TaskState
 from valine.ux.catalog import Catalog
@@ -88,12 +88,16 @@ class UxAgent:
         if task.state is not TaskState.PROPOSED:
             return
         started = self.clock.now()
-        catalog = self.catalog()
+        try:
+            catalog = self.catalog()
+        except UserFacingError as exc:
+            self._ask(job, task, f"I cannot work on this repository: {exc}. Tell the site's maintainers.")
+            return
         result = self.parse(task, catalog)
         if isinstance(result, Intent):
             try:
                 self._preview_intent(job, task, result, catalog, started)
-            except (EditError, UserFacingError) as exc:
+            except (EditError, UserFacingError, RepoFileMissing) as exc:
                 self._ask(job, task, f"I cannot apply that: {exc}")
             return
         self.metrics.count("ParseOutcome", Outcome="clarify" if isinstance(result, Clarify) else "invalid")

@@ -95,7 +95,7 @@ class Interactions:
             return _bad(401, "invalid request signature")
         try:
             interaction = json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: absurdly deep nesting
             return _bad(400, "body is not JSON")
         if not isinstance(interaction, dict) or not isinstance(interaction.get("type"), int):
             return _bad(400, "not an interaction")

@@ -121,6 +121,10 @@ class PullRequest:
     branch: str
 
 
+class RepoFileMissing(Exception):
+    """The file a catalog names is not in the repository (the message says which)."""
+
+
 class GitHub(Protocol):
     """What the UX agent needs from GitHub (REST v3, Git Data API)."""
 

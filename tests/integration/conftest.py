@@ -37,6 +37,7 @@ def _clean_faults(request: pytest.FixtureRequest) -> Iterator[None]:
         s = request.getfixturevalue("stack")
         s.github.faults.clear()
         s.discord.faults.clear()
+        s.moto.faults.clear()
         s.github.draft_supported = True
 
 

@@ -8,6 +8,7 @@ DynamoDB calls restores that guarantee; SQS long polls and other services stay c
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -16,24 +17,49 @@ from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import make_server
 
+from valine_cli.local.faults import FaultBook
+
+_DDB_ERRORS = {
+    "throttle": ("400 Bad Request", "ProvisionedThroughputExceededException",
+                 "The level of configured provisioned throughput for the table was exceeded."),
+    "conditional": ("400 Bad Request", "ConditionalCheckFailedException", "The conditional request failed"),
+}
+
 
 class _SerializeDynamoDb:
-    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+    def __init__(self, app: Callable[..., Iterable[bytes]], faults: FaultBook) -> None:
         self._app = app
         self._lock = threading.Lock()
+        self._faults = faults
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if str(environ.get("HTTP_X_AMZ_TARGET", "")).startswith("DynamoDB_"):
+        target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
+        if target.startswith("DynamoDB_"):
+            action = self._faults.take("DDB", target.split(".", 1)[-1])
+            if action:
+                status, kind, message = _DDB_ERRORS.get(action, (f"{action} Error", "InternalServerError",
+                                                                 "injected fault"))
+                body = json.dumps({"__type": f"com.amazonaws.dynamodb.v20120810#{kind}",
+                                   "message": message}).encode()
+                start_response(status, [("Content-Type", "application/x-amz-json-1.0"),
+                                        ("Content-Length", str(len(body)))])
+                return [body]
             with self._lock:
                 return list(self._app(environ, start_response))
         return self._app(environ, start_response)
 
 
 class MotoServer(ThreadedMotoServer):
+    """moto's server with DynamoDB serialised and DynamoDB faults injectable (``faults``)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.faults = FaultBook()
+
     def _server_entry(self) -> None:
         from moto.moto_server.threaded_moto_server import MotoRequestHandler
 
-        app = _SerializeDynamoDb(DomainDispatcherApplication(create_backend_app))
+        app = _SerializeDynamoDb(DomainDispatcherApplication(create_backend_app), self.faults)
         self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
         self._server_ready_event.set()
         self._server.serve_forever()

@@ -6,6 +6,10 @@ A fault is ``METHOD PATH-REGEX -> ACTION [xN]``; actions: a status code (``503``
 requests it hits (default: all). Several faults are separated by ``;``. Example:
 
     FAULTS='POST /git/commits -> 502 x2; PATCH @original -> 429:1 x1'
+
+DynamoDB faults name the operation with the method ``DDB``: ``DDB PutItem -> throttle x2``
+(ProvisionedThroughputExceededException), ``DDB PutItem -> conditional x1``
+(ConditionalCheckFailedException), ``DDB GetItem -> 500``.
 """
 
 from __future__ import annotations
@@ -38,8 +42,9 @@ def parse_faults(spec: str) -> list[Fault]:
             raise ValueError(f"fault {part!r} is not 'METHOD PATH-REGEX -> ACTION [xN]' "
                              "(e.g. 'POST /git/commits -> 502 x2')")
         action = m.group("action")
-        if not re.match(r"^(\d{3}(:\d+(\.\d+)?)?|timeout:\d+(\.\d+)?|drop)$", action):
-            raise ValueError(f"fault action {action!r} must be a status (503), 429:SECONDS, timeout:SECONDS or drop")
+        if not re.match(r"^(\d{3}(:\d+(\.\d+)?)?|timeout:\d+(\.\d+)?|drop|throttle|conditional)$", action):
+            raise ValueError(f"fault action {action!r} must be a status (503), 429:SECONDS, timeout:SECONDS, drop, "
+                             "or for DynamoDB (DDB <Operation>) throttle or conditional")
         faults.append(Fault(m.group("method"), re.compile(m.group("path")), action,
                             int(m.group("n")) if m.group("n") else None))
     return faults
@@ -54,6 +59,7 @@ class FaultBook:
     def set(self, faults: list[Fault]) -> None:
         with self._lock:
             self._faults = list(faults)
+            self.hits = []
 
     def add(self, faults: list[Fault]) -> None:
         with self._lock:
@@ -62,6 +68,7 @@ class FaultBook:
     def clear(self) -> None:
         with self._lock:
             self._faults.clear()
+            self.hits = []
 
     def take(self, method: str, path: str) -> str | None:
         with self._lock:

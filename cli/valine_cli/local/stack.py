@@ -137,9 +137,9 @@ class LocalStack:
         self.github = GitHubEmulator(repo, cfg.repository, token=self.github_token).start()
         self.discord = DiscordEmulator(application_id=cfg.application_id, bot_token=self.discord_bot_token).start()
         if cfg.faults:
-            faults = parse_faults(cfg.faults)
-            self.github.faults.set(faults)
+            self.github.faults.set(parse_faults(cfg.faults))
             self.discord.faults.set(parse_faults(cfg.faults))
+            self.moto.faults.set(parse_faults(cfg.faults))
 
         if cfg.public_key_hex:
             self.signing_key = None

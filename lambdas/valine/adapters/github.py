@@ -10,7 +10,7 @@ from urllib.parse import quote
 import requests
 
 from valine.adapters.http import Retrying, RetryPolicy
-from valine.ports import PullRequest, RepoFile
+from valine.ports import PullRequest, RepoFile, RepoFileMissing
 
 API_VERSION = "2022-11-28"
 
@@ -24,7 +24,7 @@ class GitHubError(Exception):
         self.status = status
 
 
-class FileNotFound(GitHubError):
+class FileNotFound(GitHubError, RepoFileMissing):
     pass
 
 
