@@ -1,10 +1,9 @@
-"""The local stack in-process: moto over HTTP, the emulators, the endpoint and the worker."""
+"""Helpers for tests against the local stack; its fixtures live in tests/conftest.py."""
 
 from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,29 +20,6 @@ def start_stack(tmp_path_factory: pytest.TempPathFactory, phase: str, **override
                                  name=f"test-phase{phase}",
                                  extra_env=dict(FAST), **overrides)
     return LocalStack(config).start()
-
-
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
-    s = start_stack(tmp_path_factory, "4")
-    yield s
-    s.stop()
-
-
-@pytest.fixture(autouse=True)
-def _clean_faults(request: pytest.FixtureRequest) -> Iterator[None]:
-    yield
-    if "stack" in request.fixturenames:
-        s = request.getfixturevalue("stack")
-        s.github.faults.clear()
-        s.discord.faults.clear()
-        s.moto.faults.clear()
-        s.github.draft_supported = True
-
-
-@pytest.fixture
-def client(stack: LocalStack) -> DiscordClient:
-    return DiscordClient(stack.url, health=stack.health(), signing_key=stack.signing_key)
 
 
 def preview(client: DiscordClient, request: str, user: str = "alice", roles: list[str] | None = None,

@@ -11,6 +11,7 @@ import boto3
 
 from tests.integration.conftest import labels, preview, wait_for
 from tests.integration.test_conversation import changed_lines, task_id_of, task_item
+from tests.integration.test_github_flow import pr_for
 from valine.handlers.interactions import handler
 from valine.ports import Job
 from valine.settings import Settings
@@ -112,7 +113,7 @@ def test_values_crafted_to_break_out_of_jsx_land_as_a_string_literal(client, sta
     message = preview(client, 'section:header text:"</h1><script>alert(`x`)</script>{process.exit()}"', user="f6")
     client.press(message["id"], "confirm", "f6", ["admin"])
     done = client.wait(message["id"], lambda m: "pull request #" in m["content"])
-    pr = next(p for p in stack.github.pulls if p["html_url"] in done["content"])
+    pr = pr_for(stack, done)
     added = [ln for ln in stack.github.diff("main", pr["head"]["ref"]).splitlines() if ln.startswith("+ ")
              or ln.startswith("+      ")]
     assert added == ['+      <h1 data-ux="header-text">{"</h1><script>alert(`x`)</script>{process.exit()}"}</h1>']

@@ -1,0 +1,37 @@
+"""Fixtures shared by the integration and resilience tests: one local stack per session
+(moto over HTTP, the emulators, the endpoint and the worker), started on first use."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from tests.integration.conftest import start_stack
+from valine_cli.discord_client import DiscordClient
+from valine_cli.local.stack import LocalStack
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LocalStack]:
+    s = start_stack(tmp_path_factory, "4")
+    yield s
+    s.stop()
+
+
+@pytest.fixture(autouse=True)
+def _clean_faults(request: pytest.FixtureRequest) -> Iterator[None]:
+    yield
+    if "stack" in request.fixturenames:
+        s = request.getfixturevalue("stack")
+        s.github.faults.clear()
+        s.discord.faults.clear()
+        s.moto.faults.clear()
+        s.github.draft_supported = True
+
+
+@pytest.fixture
+def client(stack: LocalStack) -> DiscordClient:
+    return DiscordClient(stack.url, health=stack.health(), signing_key=stack.signing_key)
+
+
