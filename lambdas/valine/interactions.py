@@ -16,6 +16,7 @@ from typing import Any
 from valine.discord import messages as msg
 from valine.discord.signature import Verifier
 from valine.discord.types import InteractionType
+from valine.logs import correlation_id
 from valine.ports import Clock, FlagSource, Job, JobQueue, Metrics, TaskStore, TransitionError
 from valine.rollout import Role
 from valine.settings import Settings
@@ -110,7 +111,10 @@ class Interactions:
                 f"Something went wrong on my side (ref {ref}); nothing was changed. Try again in a minute."))
 
     def _dispatch(self, interaction: dict[str, Any]) -> HttpResponse:
+        correlation_id.set(str(interaction.get("id") or ""))
         kind = interaction["type"]
+        data_name = (interaction.get("data") or {}).get("name") if isinstance(interaction.get("data"), dict) else None
+        log.info("interaction", extra={"interaction_type": kind, "command": data_name})
         if kind == InteractionType.PING:
             return HttpResponse(200, msg.pong())
         if kind not in (InteractionType.APPLICATION_COMMAND, InteractionType.MESSAGE_COMPONENT,

@@ -6,6 +6,7 @@ call the ``build_*`` functions with their own settings and stand-ins.
 
 from __future__ import annotations
 
+import json
 import logging
 from functools import cache
 from typing import TYPE_CHECKING, Any
@@ -14,6 +15,7 @@ from valine.adapters.aws import client
 from valine.adapters.dynamodb import DynamoFlags, DynamoTaskStore
 from valine.adapters.sqs import SqsJobQueue
 from valine.clock import SystemClock
+from valine.logs import install as install_correlation_ids
 from valine.metrics import EmfMetrics
 from valine.ports import Flags
 from valine.settings import Settings
@@ -22,6 +24,7 @@ if TYPE_CHECKING:
     from valine.interactions import Interactions
 
 logging.getLogger().setLevel(logging.INFO)
+install_correlation_ids()
 
 
 def default_flags(settings: Settings) -> Flags:
@@ -62,9 +65,20 @@ def build_worker(settings: Settings, *, github: Any = None, discord: Any = None)
     secrets = SecretsCache(client("secretsmanager", settings.aws_endpoint_url, fast=False))
     db = client("dynamodb", settings.aws_endpoint_url, fast=False)
 
+    from valine.adapters.github_auth import token_provider
+
+    providers: dict[str, Any] = {}
+
     def github_token() -> str:
-        value = secrets.json(settings.github_secret_arn, required="token", example='{"token":"github_pat_..."}')
-        return str(value["token"])
+        # Re-read through the cache so a rotated secret is picked up; keep one provider per value.
+        value = secrets.json(settings.github_secret_arn, required=("token", "app_id"),
+                             example='{"token":"github_pat_..."} or {"app_id":..,"installation_id":..,'
+                                     '"private_key":"-----BEGIN RSA PRIVATE KEY-----..."}')
+        key = json.dumps(value, sort_keys=True)
+        if key not in providers:
+            providers.clear()
+            providers[key] = token_provider(value, settings.github_api_url)
+        return str(providers[key]())
 
     from valine.adapters.http import Retrying, RetryPolicy
 

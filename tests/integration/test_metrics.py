@@ -61,3 +61,15 @@ def test_tokens_never_reach_the_logs_even_when_discord_fails(client, stack, capf
     text = printed.out + printed.err + "\n".join(r.getMessage() + str(r.exc_info) for r in caplog.records)
     assert out["token"] not in text
     assert stack.github_token not in text and stack.discord_bot_token not in text
+
+
+def test_log_records_carry_the_interaction_id_as_correlation_id(client, stack, caplog):
+    import logging
+
+    caplog.set_level(logging.INFO)
+    stack.github.faults.set(__import__("valine_cli.local.faults", fromlist=["x"]).parse_faults(
+        "GET /contents/ -> 404 x1"))
+    out = client.command("ux-update", "corr", ["admin"], {"request": "make the footer azure"})
+    client.wait_settled(out["message_id"], 0)
+    ids = {getattr(r, "correlation_id", None) for r in caplog.records if r.name.startswith("valine")}
+    assert out["interaction_id"] in ids

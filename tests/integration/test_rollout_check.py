@@ -125,3 +125,19 @@ def test_rollout_status_and_rollback(stack, monkeypatch, capsys):
         assert '"DISABLE_UX_UPDATES": true' in capsys.readouterr().out
     finally:
         valine(["flags", "set", "--stage", "local", "--disable-ux", "false"])
+
+
+def test_the_daily_status_posts_the_last_24_hours_to_the_team_channel(stack, cw, capfd):
+    from valine.handlers.status import run_daily_status
+
+    seed(cw, stack.settings.stage, flows=7, errors=0)
+    out = run_daily_status(stack.settings, channel_id="100000000000000077",
+                           bot_token_secret=stack.health()["bot_token_secret"])
+    assert out["posted"] is True
+    posted = [m for m in stack.discord.messages.values() if m.get("channel_id") == "100000000000000077"]
+    assert len(posted) == 1
+    text = posted[0]["content"]
+    assert text.startswith("**Valine daily status** — local, rollout phase 4") and "last 24 h" in text
+    assert "successful UX update flows >= 50 (last 24 h): 7" in text  # phase 4's target, measured over a day
+    assert "valine rollout check --stage local --phase 4" in text
+    assert '"TableItemCount"' in capfd.readouterr().out

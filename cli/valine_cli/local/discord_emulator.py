@@ -31,6 +31,7 @@ class DiscordEmulator(JsonServer):
         self.route("GET", API + r"/applications/(\d+)/commands$", lambda r, a: (200, self.commands.get("global", [])))
         self.route("GET", API + r"/applications/(\d+)/guilds/(\d+)/commands$",
                    lambda r, a, g: (200, self.commands.get(g, [])))
+        self.route("POST", API + r"/channels/(\d+)/messages$", self._channel_message)
         self.route("POST", r"^/_emulator/interactions/([^/]+)$", self._register)
         self.route("POST", r"^/_emulator/interactions/([^/]+)/response$", self._apply_response)
         self.route("GET", r"^/_emulator/messages$", lambda r: (200, list(self.messages.values())))
@@ -127,6 +128,19 @@ class DiscordEmulator(JsonServer):
         self.commands[guild] = [{**c, "id": self.new_id(), "application_id": app, "guild_id": guild}
                                 for c in req.json()]
         return 200, self.commands[guild]
+
+    def _channel_message(self, req: Request, channel: str) -> tuple[int, Any]:
+        denied = self._bot_auth(req)
+        if denied:
+            return denied
+        data = req.json() or {}
+        if len(str(data.get("content", ""))) > 2000:
+            return 400, {"message": "Invalid Form Body", "code": 50035}
+        with self._lock:
+            message_id = self.new_id()
+            self.messages[message_id] = {"id": message_id, "channel_id": channel, "content": data.get("content", ""),
+                                         "components": [], "edits": [], "created": time.time()}
+        return 200, self.messages[message_id]
 
     def _get_message(self, req: Request, message_id: str) -> tuple[int, Any]:
         message = self.messages.get(message_id)

@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -63,6 +64,10 @@ class GitHubEmulator(JsonServer):
         self.token = token
         self.draft_supported = True
         self.pulls: list[dict[str, Any]] = []
+        # A GitHub App, when configured: (app id, installation id, RSA public key PEM).
+        self.app: tuple[str, str, bytes] | None = None
+        self.installation_token_ttl = 3600.0
+        self.installation_tokens: dict[str, float] = {}
         self._lock = threading.Lock()
         base = rf"^/repos/{full_name}"
         self.route("GET", base + r"$", self._repo_info)
@@ -80,11 +85,14 @@ class GitHubEmulator(JsonServer):
         self.route("GET", base + r"/pulls/(\d+)$", self._get_pull)
         self.route("POST", base + r"/issues/(\d+)/labels$", self._labels)
         self.route("POST", r"^/_emulator/settings$", self._settings)
+        super().route("POST", r"^/app/installations/(\d+)/access_tokens$", self._installation_token)
         self.route("GET", r"^/_emulator/branches$", lambda req: (200, self.branches()))
 
     # ---- helpers -----------------------------------------------------------------------
     def _auth(self, req: Request) -> tuple[int, Any] | None:
-        if req.headers.get("authorization") != f"Bearer {self.token}":
+        bearer = req.headers.get("authorization", "").removeprefix("Bearer ")
+        live = self.installation_tokens.get(bearer, 0) > time.time()
+        if bearer != self.token and not live:
             return 401, {"message": "Bad credentials"}
         if not req.headers.get("x-github-api-version"):
             return 400, {"message": "X-GitHub-Api-Version header is required by this emulator"}
@@ -239,6 +247,38 @@ class GitHubEmulator(JsonServer):
                 pr["labels"] = sorted({*pr["labels"], *req.json().get("labels", [])})
                 return 200, [{"name": n} for n in pr["labels"]]
         return 404, {"message": "Not Found"}
+
+    def _installation_token(self, req: Request, installation: str) -> tuple[int, Any]:
+        """Verify the App's RS256 JWT as GitHub does and issue an installation token."""
+        import json as _json
+
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import padding, rsa
+
+        if self.app is None or installation != self.app[1]:
+            return 404, {"message": "Not Found"}
+        jwt = req.headers.get("authorization", "").removeprefix("Bearer ")
+        try:
+            header, payload, signature = jwt.split(".")
+            pad = lambda part: base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))  # noqa: E731
+            key = serialization.load_pem_public_key(self.app[2])
+            if not isinstance(key, rsa.RSAPublicKey):
+                return 500, {"message": "the emulator's App key must be RSA"}
+            key.verify(pad(signature), f"{header}.{payload}".encode(), padding.PKCS1v15(), hashes.SHA256())
+            claims = _json.loads(pad(payload))
+        except (ValueError, InvalidSignature):
+            return 401, {"message": "A JSON web token could not be decoded"}
+        now = time.time()
+        if str(claims.get("iss")) != self.app[0] or not claims["iat"] <= now < claims["exp"] or \
+                claims["exp"] - claims["iat"] > 600:
+            return 401, {"message": "'Expiration time' claim ('exp') is too far in the future or expired"}
+        token = "ghs_" + os.urandom(12).hex()
+        expires = now + self.installation_token_ttl
+        self.installation_tokens[token] = expires
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(expires))
+        return 201, {"token": token, "expires_at": stamp, "permissions": {"contents": "write",
+                                                                          "pull_requests": "write"}}
 
     def _settings(self, req: Request) -> tuple[int, Any]:
         body = req.json() or {}

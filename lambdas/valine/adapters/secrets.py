@@ -20,7 +20,9 @@ class SecretsCache:
         self._clock = clock
         self._cache: dict[str, tuple[float, dict[str, Any]]] = {}
 
-    def json(self, secret_id: str, *, required: str, example: str) -> dict[str, Any]:
+    def json(self, secret_id: str, *, required: str | tuple[str, ...], example: str) -> dict[str, Any]:
+        """The secret's JSON; ``required`` names the field (or alternatives) it must have."""
+        fields = (required,) if isinstance(required, str) else required
         hit = self._cache.get(secret_id)
         if hit and self._clock() - hit[0] < self._max_age:
             return hit[1]
@@ -28,8 +30,8 @@ class SecretsCache:
         try:
             value = json.loads(raw)
         except ValueError:
-            value = {required: raw}  # a bare string is accepted as the one field we need
-        if not isinstance(value, dict) or value.get("unset") or not value.get(required):
+            value = {fields[0]: raw}  # a bare string is accepted as the one field we need
+        if not isinstance(value, dict) or value.get("unset") or not any(value.get(f) for f in fields):
             raise SecretNotSet(secret_id, example)
         self._cache[secret_id] = (self._clock(), value)
         return value

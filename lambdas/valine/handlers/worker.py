@@ -6,6 +6,7 @@ import json
 import logging
 from typing import Any
 
+from valine.logs import correlation_id
 from valine.ports import Job
 from valine.wiring import settings, worker_agent
 
@@ -31,9 +32,11 @@ def process(event: dict[str, Any], *, agent: Any, max_receives: int) -> dict[str
         except (KeyError, TypeError, ValueError):
             log.error("dropping a message that is not a job", extra={"message_id": record.get("messageId")})
             continue
+        correlation_id.set(job.task_id)  # the task id is the original interaction's id
         receives = int((record.get("attributes") or {}).get("ApproximateReceiveCount", "1"))
         try:
             agent.run(job)
+            log.info("job done", extra={"kind": job.kind, "receives": receives})
         except Exception as exc:
             log.exception("job failed", extra={"task_id": job.task_id, "kind": job.kind, "receives": receives})
             if receives >= max_receives:
