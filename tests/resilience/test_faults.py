@@ -46,7 +46,8 @@ def test_dynamodb_throttling_is_retried_then_answered_visibly(client, stack, cap
 
 def test_a_refused_conditional_write_is_not_taken_for_success(client, stack):
     message = preview(client, "make the footer linen", user="f3")
-    stack.moto.faults.set(parse_faults("DDB PutItem -> conditional x1"))
+    # Aimed at this task's item: the worker threads may be writing other items meanwhile.
+    stack.moto.faults.set(parse_faults(f"DDB PutItem.TASK#{task_id_of(message)} -> conditional x1"))
     out = client.press(message["id"], "confirm", "f3", ["admin"])
     assert out["response"]["type"] == 4 and "already" in out["response"]["data"]["content"]
     assert task_item(stack, task_id_of(message))["state"] == "awaiting_confirmation"  # press again later

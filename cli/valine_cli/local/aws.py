@@ -8,6 +8,7 @@ DynamoDB calls restores that guarantee; SQS long polls and other services stay c
 
 from __future__ import annotations
 
+import io
 import json
 import threading
 from collections.abc import Callable, Iterable
@@ -26,6 +27,15 @@ _DDB_ERRORS = {
 }
 
 
+def _partition_key(raw: bytes) -> str:
+    try:
+        body = json.loads(raw or b"{}")
+        item = body.get("Item") or body.get("Key") or {}
+        return str(item.get("pk", {}).get("S", ""))
+    except (ValueError, AttributeError):
+        return ""
+
+
 class _SerializeDynamoDb:
     def __init__(self, app: Callable[..., Iterable[bytes]], faults: FaultBook) -> None:
         self._app = app
@@ -35,7 +45,11 @@ class _SerializeDynamoDb:
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
         if target.startswith("DynamoDB_"):
-            action = self._faults.take("DDB", target.split(".", 1)[-1])
+            # Faults match "<Operation> <pk>", so a test can aim at one item: "DDB PutItem.TASK#42 -> ...".
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            raw = environ["wsgi.input"].read(length) if length else b""
+            environ["wsgi.input"] = io.BytesIO(raw)
+            action = self._faults.take("DDB", f"{target.split('.', 1)[-1]} {_partition_key(raw)}")
             if action:
                 status, kind, message = _DDB_ERRORS.get(action, (f"{action} Error", "InternalServerError",
                                                                  "injected fault"))

@@ -7,9 +7,10 @@ requests it hits (default: all). Several faults are separated by ``;``. Example:
 
     FAULTS='POST /git/commits -> 502 x2; PATCH @original -> 429:1 x1'
 
-DynamoDB faults name the operation with the method ``DDB``: ``DDB PutItem -> throttle x2``
-(ProvisionedThroughputExceededException), ``DDB PutItem -> conditional x1``
-(ConditionalCheckFailedException), ``DDB GetItem -> 500``.
+DynamoDB faults use the method ``DDB``; their path is a regex over "<Operation> <pk>", so
+they can aim at one item. Actions: ``throttle`` (ProvisionedThroughputExceededException),
+``conditional`` (ConditionalCheckFailedException) or a status. Examples:
+``DDB PutItem -> throttle x2``, ``DDB PutItem.TASK#123 -> conditional x1``, ``DDB GetItem -> 500``.
 """
 
 from __future__ import annotations
