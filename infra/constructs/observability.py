@@ -198,7 +198,7 @@ class Observability(Construct):
                 dead_letters.metric_approximate_number_of_messages_visible(statistic="Maximum", period=five)]),
             cw.GraphWidget(title="Cold starts and handled errors", width=8, left=[
                 *[self.custom("ColdStarts", hour, Function=f) for f in METRICS["ColdStarts"].values],
-                self.custom("InteractionErrors", hour),
+                self.custom("InteractionErrors", hour), self.custom("MessagesGone", hour),
                 *[self.custom("JobsFailed", hour, Kind=k) for k in METRICS["JobsFailed"].values]]),
         )
         d.add_widgets(cw.AlarmStatusWidget(title="Alarms", alarms=list(self.alarms.values()), width=24))

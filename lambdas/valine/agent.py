@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from valine.discord import messages as msg
-from valine.ports import Clock, DiscordWebhooks, GitHub, Job, Metrics, RepoFileMissing, TaskStore
+from valine.ports import Clock, DiscordWebhooks, GitHub, Job, MessageGone, Metrics, RepoFileMissing, TaskStore
 from valine.rollout import PhaseConfig
 from valine.tasks.model import Task, TaskState
 from valine.ux.catalog import Catalog
@@ -248,4 +248,10 @@ class UxAgent:
                 f"{task.pr_url}\n{task.outcome or ''}")
 
     def _say(self, job: Job, content: str, components: list[dict[str, Any]] | None) -> None:
-        self.discord.edit_original(job.application_id, job.token, msg.body(content, components))
+        try:
+            self.discord.edit_original(job.application_id, job.token, msg.body(content, components))
+        except MessageGone:
+            # The task's state and the audit trail (/tasks) still hold the outcome.
+            log.warning("the Discord message is gone; the outcome is only in /tasks",
+                        extra={"task_id": job.task_id, "kind": job.kind})
+            self.metrics.count("MessagesGone")

@@ -45,6 +45,7 @@ METRICS: dict[str, MetricSpec] = {
     "LlmCostUsd": MetricSpec("None"),
     "JobsFailed": MetricSpec("Count", ("Kind",), ("preview", "create_pr")),
     "InteractionErrors": MetricSpec("Count"),
+    "MessagesGone": MetricSpec("Count"),
     "ColdStarts": MetricSpec("Count", ("Function",), ("interactions", "worker")),
     "TableItemCount": MetricSpec("Count"),
 }

@@ -99,6 +99,10 @@ class Metrics(Protocol):
     def timing(self, name: str, milliseconds: float, **dimensions: str) -> None: ...
 
 
+class MessageGone(Exception):
+    """Discord no longer knows the interaction's message (token expired or message deleted)."""
+
+
 class DiscordWebhooks(Protocol):
     """What the worker needs from Discord: edit the interaction's original message."""
 

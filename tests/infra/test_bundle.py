@@ -35,8 +35,9 @@ def python312() -> str:
 
 
 @pytest.fixture(scope="module")
-def cloud_assembly(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("cdk.out")
+def cloud_assembly() -> Path:
+    # A kept output directory: CDK re-bundles only when an asset's fingerprint changes.
+    out = ROOT / ".cache" / "cdk.out-test"
     env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
            "CDK_DISABLE_CLI_TELEMETRY": "true"}
     result = subprocess.run(

@@ -199,7 +199,7 @@ def test_duplicate_worker_deliveries_neither_post_twice_nor_open_two_prs(client,
            "token": token, "version": 0}
     for _ in range(3):
         stack.sqs.send_message(QueueUrl=stack.queue_url, MessageBody=json.dumps(job))
-    wait_for(lambda: stack.queue_depth() == (0, 0))
+    assert wait_for(lambda: stack.queue_depth()[0] == 0)
     assert len(stack.github.pulls) == prs and len(client.messages()) == messages
     assert "pull request #" in client.message(message["id"])["content"]
 
@@ -232,3 +232,13 @@ def test_phase_1_is_a_dry_run(dry_run_stack):
     assert "no pull request was made" in out["response"]["data"]["content"]
     time.sleep(0.5)
     assert dry_run_stack.github.pulls == [] and list(dry_run_stack.github.branches()) == ["main"]
+
+
+def test_an_expired_interaction_token_is_not_retried_into_the_dlq(client, stack, capfd):
+    message = preview(client, "make the footer ivory", user="gone")
+    dead_before = stack.queue_depth()[1]
+    job = {"kind": "preview", "task_id": task_id_of(message), "application_id": stack.settings.application_id,
+           "token": "tok_expired_long_ago", "version": 0}
+    stack.sqs.send_message(QueueUrl=stack.queue_url, MessageBody=json.dumps(job))
+    assert wait_for(lambda: '"MessagesGone":1' in capfd.readouterr().out)
+    assert wait_for(lambda: stack.queue_depth() == (0, dead_before))

@@ -75,7 +75,7 @@ def test_worker_killed_between_branch_and_pr_is_finished_by_the_redelivery(clien
     stack.sqs.send_message(QueueUrl=stack.queue_url, MessageBody=json.dumps(job.to_json()))
     stack.sqs.send_message(QueueUrl=stack.queue_url, MessageBody=json.dumps(job.to_json()))  # and a duplicate
     assert wait_for(lambda: task_item(stack, task_id)["state"] == "completed", timeout=30)
-    wait_for(lambda: stack.queue_depth() == (0, 0))
+    assert wait_for(lambda: stack.queue_depth()[0] == 0)
     assert len(stack.github.pulls) == prs + 1
     pr = stack.github.pulls[-1]
     assert pr["head"]["ref"] == branch

@@ -9,6 +9,7 @@ from typing import Any
 import requests
 
 from valine.adapters.http import Retrying, RetryPolicy
+from valine.ports import MessageGone
 
 log = logging.getLogger("valine.discord")
 
@@ -33,5 +34,9 @@ class DiscordWebhooksHttp:
         except (requests.ConnectionError, requests.Timeout):
             # The URL holds the interaction token: neither it nor the exception that quotes it is logged.
             raise DiscordDeliveryError("could not reach Discord") from None
+        if response.status_code == 404:
+            # Unknown Webhook/Message: the 15-minute token expired or the message was deleted.
+            # Retrying cannot help, and a dead letter would page on-call for nothing.
+            raise MessageGone(f"Discord answered 404 to the message edit ({response.text[:80]})")
         if response.status_code >= 400:
             raise DiscordDeliveryError(f"Discord answered {response.status_code} to the message edit")
