@@ -247,7 +247,8 @@ class Interactions:
         cancelled = task.with_event(now, "cancelled", by=caller.user_id, state=TaskState.CANCELLED,
                                     completed_at=now, outcome=f"cancelled by {caller.name}")
         result = self.store.transition(cancelled, expect=(TaskState.PROPOSED, TaskState.AWAITING_CONFIRMATION),
-                                       now=now, actor_id=caller.user_id, actor_is_admin=caller.is_admin)
+                                       now=now, actor_id=caller.user_id, actor_is_admin=caller.is_admin,
+                                       expect_version=task.version)
         if not result.ok:
             return self._transition_refusal(result.error, result.task, now)
         self.metrics.count("Cancellations")
@@ -262,7 +263,8 @@ class Interactions:
                                    confirmed_by=caller.user_id, confirmed_at=now, completed_at=now,
                                    outcome=f"dry run: phase {phase.number} makes no pull request")
             result = self.store.transition(done, expect=(TaskState.AWAITING_CONFIRMATION,), now=now,
-                                           actor_id=caller.user_id, actor_is_admin=caller.is_admin)
+                                           actor_id=caller.user_id, actor_is_admin=caller.is_admin,
+                                           expect_version=task.version)
             if not result.ok:
                 return self._transition_refusal(result.error, result.task, now)
             self.metrics.count("Confirmations")
@@ -272,8 +274,11 @@ class Interactions:
                 []))
         started = task.with_event(now, "confirmed", by=caller.user_id, state=TaskState.IN_PROGRESS,
                                   confirmed_by=caller.user_id, confirmed_at=now)
+        # The version pins the confirmation to the preview that was read: an Edit in between
+        # makes the write fail instead of confirming a diff the user no longer sees.
         result = self.store.transition(started, expect=(TaskState.AWAITING_CONFIRMATION,), now=now,
-                                       actor_id=caller.user_id, actor_is_admin=caller.is_admin)
+                                       actor_id=caller.user_id, actor_is_admin=caller.is_admin,
+                                       expect_version=task.version)
         if not result.ok:
             return self._transition_refusal(result.error, result.task, now)
         try:
@@ -299,6 +304,8 @@ class Interactions:
             return self._expire(task, now)
         if error is TransitionError.NOT_ALLOWED and task is not None:
             return HttpResponse(200, msg.reply(f"Only <@{task.requester_id}> (who asked) or an admin can do that."))
+        if error is TransitionError.STALE:
+            return HttpResponse(200, msg.reply("The preview changed while you clicked; check it and press again."))
         state = task.state.value.replace("_", " ") if task else "gone"
         return HttpResponse(200, msg.reply(f"This request is already {state}; nothing more to do."))
 

@@ -242,3 +242,23 @@ def test_an_expired_interaction_token_is_not_retried_into_the_dlq(client, stack,
     stack.sqs.send_message(QueueUrl=stack.queue_url, MessageBody=json.dumps(job))
     assert wait_for(lambda: '"MessagesGone":1' in capfd.readouterr().out)
     assert wait_for(lambda: stack.queue_depth() == (0, dead_before))
+
+
+def test_a_confirm_racing_an_edit_cannot_confirm_the_old_diff(client, stack):
+    import dataclasses
+
+    from valine.ports import TransitionError
+    from valine.tasks.model import TaskState
+
+    message = preview(client, "make the footer beige", user="race")
+    store = stack.interactions.store
+    read_by_click = store.get(task_id_of(message))
+    # Meanwhile the user's Edit was re-previewed: same state, a newer version.
+    now = time.time()
+    edited = dataclasses.replace(read_by_click, version=read_by_click.version + 1, preview_diff="-new\n+diff")
+    assert store.transition(edited, expect=(TaskState.AWAITING_CONFIRMATION,), now=now).ok
+    confirm = dataclasses.replace(read_by_click, state=TaskState.IN_PROGRESS)
+    result = store.transition(confirm, expect=(TaskState.AWAITING_CONFIRMATION,), now=now,
+                              actor_id=read_by_click.requester_id, expect_version=read_by_click.version)
+    assert result.error is TransitionError.STALE
+    assert task_item(stack, read_by_click.task_id)["preview_diff"] == "-new\n+diff"
