@@ -8,57 +8,30 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 OUT = REPO_ROOT / ".bench"
-RUNTIME_BOTO = ["boto3==1.44.8", "botocore==1.44.8", "s3transfer==0.19.3", "jmespath==1.1.0",
-                "python-dateutil==2.9.0.post0", "six==1.17.0", "urllib3==2.8.0"]
 GOALS = {"cold_init_ratio": "<= 1.25", "ack_warm_p99_ms": "<= 25", "interactions_asset_bytes": "<= 5 MB",
          "worker_asset_bytes": "<= 30 MB", "llm_prompt_tokens": "<= 800"}
 
 
-def python312() -> str:
-    for cand in [shutil.which("python3.12") or "", *sorted(str(p) for p in Path.home().glob(
-            ".pyenv/versions/3.12*/bin/python3.12"))]:
-        if cand and subprocess.run([cand, "-c", "import sys; assert sys.version_info[:2] == (3, 12)"],
-                                   capture_output=True).returncode == 0:
-            return cand
-    raise SystemExit("make bench needs Python 3.12 (the Lambda runtime) to import the bundles")
-
-
 def build_assets(work: Path) -> dict[str, Path]:
-    from infra.bundling import LAMBDA_PLATFORM, LAMBDA_PYTHON_VERSION, build
+    from infra.bundling import build, install_runtime_provided
 
     paths = {}
     for bundle in ("interactions", "worker"):
         paths[bundle] = work / bundle
         build(bundle, paths[bundle])
-    runtime = work / "runtime"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
-                    "--platform", LAMBDA_PLATFORM, "--implementation", "cp", "--python-version",
-                    LAMBDA_PYTHON_VERSION, "--only-binary=:all:", "--target", str(runtime), *RUNTIME_BOTO],
-                   check=True, capture_output=True)
-    paths["runtime"] = runtime
+    paths["runtime"] = work / "runtime"
+    install_runtime_provided(paths["runtime"])
     return paths
-
-
-def zipped_size(path: Path) -> int:
-    with tempfile.TemporaryDirectory() as tmp:
-        archive = Path(tmp) / "a.zip"
-        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
-            for file in sorted(path.rglob("*")):
-                if file.is_file():
-                    zf.write(file, file.relative_to(path))
-        return archive.stat().st_size
 
 
 _COLD = """
@@ -85,6 +58,7 @@ def pct(values: list[float], p: float) -> float:
 
 
 def run(runs: int = 7, warm: int = 500) -> dict[str, Any]:
+    from infra.bundling import lambda_python, zipped_size
     from valine.llm import estimated_tokens
     from valine.ux.catalog import default_catalog
 
@@ -95,7 +69,9 @@ def run(runs: int = 7, warm: int = 500) -> dict[str, Any]:
         assets = build_assets(Path(tmp))
         results["interactions_asset_bytes"] = zipped_size(assets["interactions"])
         results["worker_asset_bytes"] = zipped_size(assets["worker"])
-        py = python312()
+        py = lambda_python()
+        if py is None:
+            raise SystemExit("make bench needs Python 3.12 (the Lambda runtime) to import the bundles")
         env = {"PATH": os.environ["PATH"], "AWS_DEFAULT_REGION": "us-east-1", "AWS_ACCESS_KEY_ID": "x",
                "AWS_SECRET_ACCESS_KEY": "x", "PHASE": "2", "DISCORD_PUBLIC_KEY": "ab" * 32,
                "JOB_QUEUE_URL": "https://sqs.us-east-1.amazonaws.com/1/q", "TABLE_NAME": "t"}

@@ -9,29 +9,22 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
-import sys
-import zipfile
 from pathlib import Path
 
 import pytest
 
-from infra.bundling import LAMBDA_PLATFORM, LAMBDA_PYTHON_VERSION
+from infra.bundling import LAMBDA_PLATFORM, install_runtime_provided, lambda_python, zipped_size
 from tests.infra.conftest import ROOT
 
 pytestmark = pytest.mark.slow
 
 
 def python312() -> str:
-    """Python 3.12, as the Lambda runtime has it (pyenv installs it on our machines)."""
-    candidates = [shutil.which("python3.12") or "", *sorted(
-        str(p) for p in Path.home().glob(".pyenv/versions/3.12*/bin/python3.12"))]
-    for cand in candidates:
-        if cand and subprocess.run([cand, "-c", "import sys; assert sys.version_info[:2] == (3, 12)"],
-                                   capture_output=True).returncode == 0:
-            return cand
-    pytest.fail("Python 3.12 is needed to import the bundle as Lambda would; install it (pyenv install 3.12)")
+    found = lambda_python()
+    if found is None:
+        pytest.fail("Python 3.12 is needed to import the bundle as Lambda would; install it (pyenv install 3.12)")
+    return found
 
 
 @pytest.fixture(scope="module")
@@ -82,12 +75,7 @@ def test_wheels_match_the_lambda_platform(cloud_assembly):
 def test_handlers_import_from_the_bundle_under_python_312(cloud_assembly, tmp_path):
     py = python312()
     runtime = tmp_path / "runtime"  # what the Lambda runtime provides: boto3
-    pip = [sys.executable, "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "--no-deps",
-           "--platform", LAMBDA_PLATFORM, "--implementation", "cp", "--python-version", LAMBDA_PYTHON_VERSION,
-           "--only-binary=:all:", "--target", str(runtime), "boto3==1.44.8", "botocore==1.44.8",
-           "s3transfer==0.19.3", "jmespath==1.1.0", "python-dateutil==2.9.0.post0", "six==1.17.0",
-           "urllib3==2.8.0"]
-    subprocess.run(pip, check=True, capture_output=True, timeout=300)
+    install_runtime_provided(runtime)
     for bundle, path in assets(cloud_assembly).items():
         code = (f"import sys; sys.path[:0] = [{str(path)!r}, {str(runtime)!r}]; "
                 f"import valine.handlers.{bundle} as h; assert callable(h.handler); "
@@ -97,15 +85,8 @@ def test_handlers_import_from_the_bundle_under_python_312(cloud_assembly, tmp_pa
         assert result.returncode == 0, f"{bundle}: {result.stderr[-2000:]}"
 
 
-def test_asset_sizes_are_reported(cloud_assembly, tmp_path, capsys):
-    sizes = {}
-    for bundle, path in assets(cloud_assembly).items():
-        archive = tmp_path / f"{bundle}.zip"
-        with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as zf:
-            for file in sorted(path.rglob("*")):
-                if file.is_file():
-                    zf.write(file, file.relative_to(path))
-        sizes[bundle] = archive.stat().st_size
+def test_asset_sizes_are_reported(cloud_assembly, capsys):
+    sizes = {bundle: zipped_size(path) for bundle, path in assets(cloud_assembly).items()}
     # Lambda's limit for a zipped package uploaded through S3 is 50 MB; the goals (5 and 30 MB)
     # are judged by `make bench`, not asserted here.
     assert all(0 < size < 50 * 1024 * 1024 for size in sizes.values()), sizes
