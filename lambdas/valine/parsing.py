@@ -8,6 +8,8 @@ import logging
 import time
 from typing import Any
 
+from valine.cache import TtlCache
+from valine.ports import RepoFileMissing
 from valine.tasks.model import Task
 from valine.ux.catalog import REPO_CATALOG_PATH, Catalog, CatalogError, default_catalog
 from valine.ux.intent import ParseResult
@@ -22,27 +24,22 @@ class CatalogSource:
     def __init__(self, github: Any, base_branch: str, *, max_age: float = 300.0) -> None:
         self._github = github
         self._base = base_branch
-        self._max_age = max_age
-        self._cached: tuple[float, Catalog] | None = None
+        self._cache: TtlCache[Catalog] = TtlCache(max_age)
 
     def __call__(self) -> Catalog:
-        from valine.adapters.github import FileNotFound
+        return self._cache.get("catalog", self._load)
+
+    def _load(self) -> Catalog:
         from valine.agent import UserFacingError
 
-        now = time.monotonic()
-        if self._cached and now - self._cached[0] < self._max_age:
-            return self._cached[1]
         try:
             raw = self._github.read_file(REPO_CATALOG_PATH, self._base).content
-        except FileNotFound:
-            catalog = default_catalog()
-        else:
-            try:
-                catalog = Catalog.from_json(json.loads(raw))
-            except (ValueError, CatalogError) as exc:
-                raise UserFacingError(f"the repository's {REPO_CATALOG_PATH} is invalid: {exc}") from exc
-        self._cached = (now, catalog)
-        return catalog
+        except RepoFileMissing:
+            return default_catalog()
+        try:
+            return Catalog.from_json(json.loads(raw))
+        except (ValueError, CatalogError) as exc:
+            raise UserFacingError(f"the repository's {REPO_CATALOG_PATH} is invalid: {exc}") from exc
 
 
 class RequestParser:

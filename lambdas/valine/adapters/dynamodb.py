@@ -9,6 +9,7 @@ import random
 import time
 from typing import Any
 
+from valine.cache import TtlCache
 from valine.ports import Flags, TransitionError, TransitionResult
 from valine.tasks.model import Task, TaskState
 
@@ -143,17 +144,10 @@ class DynamoFlags:
         self._db = client
         self._table = table_name
         self._defaults = defaults
-        self._max_age = max_age
-        self._clock = clock
-        self._cached: tuple[float, Flags] | None = None
+        self._cache: TtlCache[Flags] = TtlCache(max_age, clock)
 
     def current(self) -> Flags:
-        now = self._clock()
-        if self._cached and now - self._cached[0] < self._max_age:
-            return self._cached[1]
-        flags = self.read()
-        self._cached = (now, flags)
-        return flags
+        return self._cache.get("flags", self.read)
 
     def read(self) -> Flags:
         item = self._db.get_item(TableName=self._table, Key=self.KEY).get("Item") or {}
@@ -182,7 +176,7 @@ class DynamoFlags:
             "after": {"S": json.dumps(dataclasses.asdict(after))},
             "purge_at": {"N": str(int(now + 365 * DAY))},
         })
-        self._cached = None
+        self._cache.forget()
         return before, after
 
 

@@ -6,6 +6,8 @@ import json
 import time
 from typing import Any
 
+from valine.cache import TtlCache
+
 
 class SecretNotSet(Exception):
     def __init__(self, secret_id: str, example: str) -> None:
@@ -16,16 +18,14 @@ class SecretNotSet(Exception):
 class SecretsCache:
     def __init__(self, client: Any, *, max_age: float = 900.0, clock: Any = time.monotonic) -> None:
         self._sm = client
-        self._max_age = max_age
-        self._clock = clock
-        self._cache: dict[str, tuple[float, dict[str, Any]]] = {}
+        self._cache: TtlCache[dict[str, Any]] = TtlCache(max_age, clock)
 
     def json(self, secret_id: str, *, required: str | tuple[str, ...], example: str) -> dict[str, Any]:
         """The secret's JSON; ``required`` names the field (or alternatives) it must have."""
         fields = (required,) if isinstance(required, str) else required
-        hit = self._cache.get(secret_id)
-        if hit and self._clock() - hit[0] < self._max_age:
-            return hit[1]
+        return self._cache.get(secret_id, lambda: self._read(secret_id, fields, example))
+
+    def _read(self, secret_id: str, fields: tuple[str, ...], example: str) -> dict[str, Any]:
         raw = self._sm.get_secret_value(SecretId=secret_id)["SecretString"]
         try:
             value = json.loads(raw)
@@ -33,8 +33,7 @@ class SecretsCache:
             value = {fields[0]: raw}  # a bare string is accepted as the one field we need
         if not isinstance(value, dict) or value.get("unset") or not any(value.get(f) for f in fields):
             raise SecretNotSet(secret_id, example)
-        self._cache[secret_id] = (self._clock(), value)
         return value
 
     def forget(self, secret_id: str) -> None:
-        self._cache.pop(secret_id, None)
+        self._cache.forget(secret_id)
