@@ -275,18 +275,9 @@ def cmd_flags(args: argparse.Namespace) -> int:
     from valine.adapters.dynamodb import DynamoFlags
     from valine.ports import Flags
 
-    endpoint = args.endpoint_url
-    table = f"valine-ux-agent-conversations-{args.stage}"
-    if args.stage == "local":
-        health = _local_health()
-        endpoint = endpoint or health["aws_url"]
-        table = health["table"]
-    import os
-
-    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
-    flags = DynamoFlags(_aws("dynamodb", endpoint), table, defaults=Flags(False, False))
+    endpoint, table = _stage_endpoint(args)
     if args.op == "get":
-        current = flags.read()
+        current = DynamoFlags(_aws("dynamodb", endpoint), table, defaults=Flags(False, False)).read()
         print(json.dumps({"stage": args.stage, "DISABLE_UX_UPDATES": current.disable_ux_updates,
                           "USE_LLM_PARSING": current.use_llm_parsing}))
         return 0
@@ -294,31 +285,36 @@ def cmd_flags(args: argparse.Namespace) -> int:
                if v is not None}
     if not changes:
         raise CliError("nothing to set; pass --disable-ux true|false and/or --use-llm true|false")
+    _set_flags(args.stage, endpoint, table, **changes)
+    return 0
+
+
+def _set_flags(stage: str, endpoint: str | None, table: str, **changes: bool) -> None:
+    """Flip kill switches, print what changed and who changed it, and log the audit line."""
+    from valine.adapters.dynamodb import DynamoFlags
+    from valine.ports import Flags
+
     who = _operator()
-    before, after = flags.set(changed_by=who, now=time.time(), **changes)
+    before, after = DynamoFlags(_aws("dynamodb", endpoint), table, defaults=Flags(False, False)).set(
+        changed_by=who, now=time.time(), **changes)
     for name, attr in (("DISABLE_UX_UPDATES", "disable_ux_updates"), ("USE_LLM_PARSING", "use_llm_parsing")):
         if getattr(before, attr) != getattr(after, attr):
-            print(f"{args.stage}: {name} {str(getattr(before, attr)).lower()} -> "
+            print(f"{stage}: {name} {str(getattr(before, attr)).lower()} -> "
                   f"{str(getattr(after, attr)).lower()} (by {who}; live within 60 s, no redeploy)")
-    print(json.dumps({"event": "flags_changed", "stage": args.stage, "by": who,
+        elif attr in changes:
+            print(f"{stage}: {name} was already {str(getattr(after, attr)).lower()}")
+    print(json.dumps({"event": "flags_changed", "stage": stage, "by": who,
                       "after": {"DISABLE_UX_UPDATES": after.disable_ux_updates,
                                 "USE_LLM_PARSING": after.use_llm_parsing}}), file=sys.stderr)
-    return 0
 
 
 # ---- LLM operations --------------------------------------------------------------------------
 def cmd_costs(args: argparse.Namespace) -> int:
-    import os
-
     from valine.adapters.dynamodb import DynamoBudget
 
-    endpoint, table, stage = args.endpoint_url, f"valine-ux-agent-conversations-{args.stage}", args.stage
-    if args.stage == "local":
-        health = _local_health()
-        endpoint, table = endpoint or health["aws_url"], health["table"]
-    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    endpoint, table = _stage_endpoint(args)
     day = time.strftime("%Y-%m-%d", time.gmtime())
-    today = DynamoBudget(_aws("dynamodb", endpoint), table, stage=stage).today(day=day)
+    today = DynamoBudget(_aws("dynamodb", endpoint), table, stage=args.stage).today(day=day)
     pct = 100 * today["spent"] / args.cap if args.cap else 0.0
     print(f"{args.stage} {day}: spent ${today['spent']:.4f} of ${args.cap:.2f} ({pct:.1f}%), "
           f"{int(today['calls'])} LLM calls, ${max(0.0, today['committed'] - today['spent']):.4f} reserved in flight")
@@ -490,16 +486,11 @@ def cmd_rollback(args: argparse.Namespace) -> int:
         if args.dry_run:
             return 0
         return subprocess.run(command, cwd=REPO_ROOT).returncode
-    from valine.adapters.dynamodb import DynamoFlags
-    from valine.ports import Flags
-
     endpoint, table = _stage_endpoint(args)
     change = {"use_llm_parsing": False} if args.disable_llm else {"disable_ux_updates": True}
     name = "USE_LLM_PARSING=false" if args.disable_llm else "DISABLE_UX_UPDATES=true"
     print(f"{args.stage}: setting {name} in {table} (live within 60 s, no redeploy)")
     if args.dry_run:
         return 0
-    flags = DynamoFlags(_aws("dynamodb", endpoint), table, defaults=Flags(False, False))
-    before, after = flags.set(changed_by=_operator(), now=time.time(), **change)
-    print(f"before: {before}\nafter:  {after}")
+    _set_flags(args.stage, endpoint, table, **change)
     return 0

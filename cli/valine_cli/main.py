@@ -15,6 +15,8 @@ import os
 import sys
 from typing import Any
 
+from valine.rollout import PHASES
+
 DEFAULT_URL = f"http://127.0.0.1:{os.environ.get('PORT', '8787')}"
 
 
@@ -75,7 +77,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("costs", help="today's LLM spend against the daily cap")
     c.add_argument("--stage", required=True, choices=["dev", "prod", "local"])
-    c.add_argument("--cap", type=float, default=5.0, help="the daily cap in USD (default %(default)s, phase 5/6)")
+    c.add_argument("--cap", type=float, default=PHASES[5].llm_daily_cap_usd,
+                   help="the daily cap in USD (default: the phase table's, %(default)s)")
     c.add_argument("--endpoint-url", default=os.environ.get("AWS_ENDPOINT_URL"))
 
     ev = sub.add_parser("eval-llm", help="run labelled requests through the LLM parser; report accuracy and cost")
