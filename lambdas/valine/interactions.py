@@ -64,17 +64,30 @@ def _options(data: Mapping[str, Any]) -> dict[str, str]:
     return out
 
 
-def compose_request(options: Mapping[str, str]) -> str:
-    """The request text from ``request`` or the typed section/property/value options."""
+def compose_request(options: Mapping[str, str]) -> tuple[str, str | None]:
+    """(request text, problem) from ``request`` or the typed section/property/value options.
+
+    Nothing the user typed is dropped: a request given both ways, or typed options missing a
+    part, is refused with what to do instead.
+    """
     text = options.get("request", "").strip()
     section, prop, value = (options.get(k, "").strip() for k in ("section", "property", "value"))
-    if section and prop and value:
-        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
-        structured = f'section:{section} {prop}:"{escaped}"'
-        text = f"{structured} {text}".strip() if text.startswith("section:") or not text else structured
-    elif section and text and "section:" not in text:
-        text = f"{text} (section {section})"
-    return text
+    typed = {"section": section, "property": prop, "value": value}
+    if not any(typed.values()):
+        return text, None
+    if section and not prop and not value:
+        if not text:
+            return "", "say what to change in the request option, or fill property and value too"
+        if "section:" in text:
+            return text, None
+        return f"{text} (section {section})", None  # a hint for the plain-English parser
+    missing = [k for k, v in typed.items() if not v]
+    if missing:
+        return "", f"the typed options need {', '.join(missing)} as well (or write it all in request)"
+    if text:
+        return "", "use either request or section/property/value, not both"
+    escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+    return f'section:{section} {prop}:"{escaped}"', None
 
 
 class Interactions:
@@ -168,15 +181,15 @@ class Interactions:
         return HttpResponse(200, msg.reply(f"I do not know /{name}; try /agents."))
 
     def _refusal(self, caller: Caller) -> str | None:
+        # The role check needs no I/O, so it goes first; the flags are a cached read after it.
         phase = self.settings.phase
-        flags = self.flags.current()
-        if flags.disable_ux_updates:
-            return ("UX updates are switched off right now (kill switch DISABLE_UX_UPDATES). "
-                    "Ask the operators in the team channel; nothing was changed.")
         if not phase.may_use(caller.roles):
             allowed = ", ".join(sorted(r.value for r in phase.allowed_roles))
             return (f"/ux-update is open to: {allowed} during rollout phase {phase.number} "
                     f"({phase.name}). Your roles: {caller.role_label()}.")
+        if self.flags.current().disable_ux_updates:
+            return ("UX updates are switched off right now (kill switch DISABLE_UX_UPDATES). "
+                    "Ask the operators in the team channel; nothing was changed.")
         return None
 
     def _ux_update(self, interaction: Mapping[str, Any], data: Mapping[str, Any], caller: Caller) -> HttpResponse:
@@ -185,7 +198,10 @@ class Interactions:
             self.metrics.count("UxUpdateRefused", Role=caller.role_label())
             return HttpResponse(200, msg.reply(refusal))
         options = _options(data)
-        request = compose_request(options)
+        request, problem = compose_request(options)
+        if problem:
+            return HttpResponse(200, msg.reply(f"I did not start anything: {problem}. Example: "
+                                               '`/ux-update section:header property:text value:Welcome`.'))
         if not request:
             return HttpResponse(200, msg.reply(
                 'Tell me what to change, e.g. `/ux-update request: section:header text:"Welcome!"` '
