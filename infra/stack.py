@@ -10,16 +10,24 @@ from aws_cdk import aws_lambda_event_sources as sources
 from constructs import Construct
 
 from infra.bundling import lambda_code
-from infra.config import DeployTarget
-from infra.constructs.bot_function import BotFunction, log_retention
+from infra.config import ConfigError, DeployTarget
+from infra.constructs.alarms import AlarmSpec, Cadence, error_rate
+from infra.constructs.bot_function import CANARY_BAKE_SECONDS, BotFunction, log_retention
 from infra.constructs.conversation_table import ConversationTable
 from infra.constructs.handoff import JobQueue
 from infra.constructs.interactions_api import InteractionsApi
 from infra.constructs.observability import Observability
 from infra.constructs.oncall import OnCall
+from infra.constructs.probe import EndpointProbe
 from infra.constructs.secrets import BotSecrets
+from valine import deadlines
+from valine.adapters import dynamodb as ddb
 
-WORKER_TIMEOUT = Duration.seconds(60)
+deadlines.check()  # the time budgets must fit together before anything is built
+
+
+class StackError(ConfigError):
+    """The composed stack breaks a rule of AWS's or of the plan's; the message says which."""
 
 
 def stack_name(stage: str) -> str:
@@ -34,7 +42,7 @@ class ValineStack(Stack):
 
         table = ConversationTable(self, "Conversations", stage=stage.name, retain=stage.is_prod)
         secrets = BotSecrets(self, "Secrets", stage=stage.name, with_openai=phase.llm_enabled)
-        jobs = JobQueue(self, "Jobs", stage=stage.name, worker_timeout=WORKER_TIMEOUT)
+        jobs = JobQueue(self, "Jobs", stage=stage.name)
         oncall = OnCall(self, "OnCall", stage=stage.name, emails=stage.oncall_emails,
                         https_urls=stage.oncall_https_urls)
 
@@ -64,7 +72,7 @@ class ValineStack(Stack):
                 "DISCORD_PUBLIC_KEY": stage.discord_public_key,
                 "JOB_QUEUE_URL": jobs.queue.queue_url,
             },
-            timeout=Duration.seconds(5),
+            timeout=Duration.seconds(deadlines.INTERACTIONS_TIMEOUT_SECONDS),
             # More memory buys more CPU, which is what a cold start within 3 s needs.
             memory_mb=1024,
             log_retention_days=stage.log_retention_days,
@@ -75,8 +83,7 @@ class ValineStack(Stack):
             "GITHUB_REPOSITORY": stage.github_repository,
             "GITHUB_BASE_BRANCH": stage.github_base_branch,
             "GITHUB_SECRET_ARN": secrets.github.secret_arn,
-            "DISCORD_BOT_TOKEN_SECRET_ARN": secrets.discord_bot_token.secret_arn,
-            "JOB_MAX_RECEIVES": "3",
+            "JOB_MAX_RECEIVES": str(deadlines.JOB_MAX_RECEIVES),
         }
         if secrets.openai is not None:
             worker_env |= {
@@ -95,7 +102,7 @@ class ValineStack(Stack):
             handler="valine.handlers.worker.handler",
             code=lambda_code("worker"),
             environment=worker_env,
-            timeout=WORKER_TIMEOUT,
+            timeout=Duration.seconds(deadlines.WORKER_TIMEOUT_SECONDS),
             memory_mb=1024,
             log_retention_days=stage.log_retention_days,
             canary=stage.is_prod,
@@ -103,15 +110,22 @@ class ValineStack(Stack):
         worker.alias.add_event_source(sources.SqsEventSource(
             jobs.queue, batch_size=1, report_batch_item_failures=True,
         ))
+        api = InteractionsApi(self, "InteractionsApi", stage=stage.name, target=interactions.alias,
+                              log_retention=log_retention(stage.log_retention_days))
 
         observability = Observability(
             self, "Observability", stage=stage.name, phase=phase,
             functions={"interactions": interactions, "worker": worker}, table=table.table, queue=jobs.queue,
-            dead_letters=jobs.dead_letters, topic=oncall.topic)
-        # CodeDeploy rolls a canary back on the error, duration and throttle alarms of its function.
+            dead_letters=jobs.dead_letters, topic=oncall.topic, api=api.api)
+        # CodeDeploy rolls a canary back on its function's error-rate, latency, throttle and timeout alarms.
         for kind, fn in (("interactions", interactions), ("worker", worker)):
             for alarm in observability.canary_alarms[kind]:
                 fn.deployment_group.add_alarm(alarm)
+        longest = max(observability.factory.cadences[a.node.id].window_seconds
+                      for alarms in observability.canary_alarms.values() for a in alarms)
+        if stage.is_prod and longest > CANARY_BAKE_SECONDS:
+            raise StackError(f"a rollback alarm needs {longest} s of data but the canary bakes only "
+                             f"{CANARY_BAKE_SECONDS} s; CodeDeploy would finish before it could fire")
 
         status = BotFunction(
             self, "Status",
@@ -129,27 +143,37 @@ class ValineStack(Stack):
         events.Rule(self, "DailyStatus", description="The plan's daily status check, 09:00 UTC",
                     schedule=events.Schedule.cron(minute="0", hour="9"),
                     targets=[targets.LambdaFunction(status.alias)])
-        status.alias.add_to_role_policy(iam.PolicyStatement(actions=["cloudwatch:GetMetricData"], resources=["*"]))
-        table.table.grant(status.alias, "dynamodb:DescribeTable")
-        secrets.discord_bot_token.grant_read(status.alias)
+        observability.factory(
+            "StatusFailures", error_rate(status.alias, "status", stage=stage.name, period=Duration.hours(1)), 0,
+            cadence=Cadence(3600, 1, 1),
+            spec=AlarmSpec("P3", "the daily status could not be posted", "status-failures"))
+        probe = EndpointProbe(self, "Probe", stage=stage.name, url=api.url, code=lambda_code("worker"),
+                              log_retention_days=stage.log_retention_days, alarm=observability.factory)
 
-        api = InteractionsApi(self, "InteractionsApi", stage=stage.name, target=interactions.alias,
-                              log_retention=log_retention(stage.log_retention_days))
-
-        # Grants: the interactions function writes tasks and enqueues; the worker does the rest.
-        table.table.grant_read_write_data(interactions.alias)
-        table.table.grant_read_write_data(worker.alias)
+        # Grants: each role gets the actions its function calls, on exactly the resources it uses.
+        table.grant(interactions.alias, (*ddb.TASK_STORE_READ_WRITE, *ddb.FLAGS_READ), indexes=ddb.TASK_STORE_AUDIT)
+        table.grant(worker.alias, (*ddb.TASK_STORE_READ_WRITE, *ddb.FLAGS_READ,
+                                   *(ddb.BUDGET if phase.llm_enabled else ())))
+        table.grant(status.alias, ("dynamodb:DescribeTable",))
         jobs.queue.grant_send_messages(interactions.alias)
-        for secret in (secrets.github, secrets.discord_bot_token, secrets.openai):
+        status.alias.add_to_role_policy(iam.PolicyStatement(actions=["cloudwatch:GetMetricData"], resources=["*"]))
+        # Only the status function posts as the bot; the worker edits messages with interaction tokens.
+        secrets.discord_bot_token.grant_read(status.alias)
+        for secret in (secrets.github, secrets.openai):
             if secret is not None:
                 secret.grant_read(worker.alias)
 
-        table_arn_token = self.resolve(table.table.table_arn)["Fn::GetAtt"][0]
         Validations.of(status).acknowledge(Acknowledgment(
             id="AwsSolutions::AwsSolutions-IAM5[Resource::*]",
             reason="cloudwatch:GetMetricData supports no resource-level permissions; the action is read-only.",
         ))
-        for fn in (interactions, worker, status):
+        table_arn_token = self.resolve(table.table.table_arn)["Fn::GetAtt"][0]
+        Validations.of(interactions).acknowledge(Acknowledgment(
+            id=f"AwsSolutions::AwsSolutions-IAM5[Resource::<{table_arn_token}.Arn>/index/*]",
+            reason="dynamodb:Query only, on the table's two audit-trail indexes (by-requester, by-time) for /tasks; "
+            "no other action reaches an index.",
+        ))
+        for fn in (interactions, worker, status, probe.function):
             Validations.of(fn).acknowledge(
                 Acknowledgment(
                     id="AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
@@ -162,11 +186,6 @@ class ValineStack(Stack):
                     reason="CodeDeploy's managed role for Lambda canaries is scoped to alias shifting and "
                     "the deployment hooks; AWS maintains it as the service evolves.",
                 ),
-                Acknowledgment(
-                    id=f"AwsSolutions::AwsSolutions-IAM5[Resource::<{table_arn_token}.Arn>/index/*]",
-                    reason="grant_read_write_data adds <table>/index/* so the audit-trail GSIs can be queried; "
-                    "every other statement names exact resources.",
-                ),
             )
 
         self.table = table
@@ -178,6 +197,7 @@ class ValineStack(Stack):
         self.api = api
         self.observability = observability
         self.status = status
+        self.probe = probe
         CfnOutput(self, "InteractionsEndpoint", value=api.url,
                   description="Paste into Discord: Developer Portal > General Information > Interactions Endpoint URL")
         CfnOutput(self, "Phase", value=str(phase.number))

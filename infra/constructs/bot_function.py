@@ -17,6 +17,11 @@ from constructs import Construct
 from infra.bundling import LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME
 
 LIVE_ALIAS = "live"
+# The prod canary: 10% of traffic for the bake time, then all of it. Every rollback alarm must
+# be able to fire inside the bake (its evaluation window is at most this long; the stack
+# refuses to synthesise otherwise, and the template tests compare the two).
+CANARY_CONFIG = codedeploy.LambdaDeploymentConfig.CANARY_10_PERCENT_10_MINUTES
+CANARY_BAKE_SECONDS = 10 * 60
 
 
 class BotFunction(Construct):
@@ -65,7 +70,7 @@ class BotFunction(Construct):
             "Deployment",
             alias=self.alias,
             deployment_config=(
-                codedeploy.LambdaDeploymentConfig.CANARY_10_PERCENT_5_MINUTES if canary
+                CANARY_CONFIG if canary
                 else codedeploy.LambdaDeploymentConfig.ALL_AT_ONCE
             ),
             auto_rollback=codedeploy.AutoRollbackConfig(failed_deployment=True, stopped_deployment=True),

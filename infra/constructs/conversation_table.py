@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from aws_cdk import RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 # Items are purged by DynamoDB TTL on this attribute, hours to days late; readers treat
@@ -41,3 +44,12 @@ class ConversationTable(Construct):
                 ),
             ],
         )
+
+    def grant(self, grantee: iam.IGrantable, actions: Sequence[str], *, indexes: Sequence[str] = ()) -> None:
+        """Exactly ``actions`` on the table, and ``indexes`` actions on its indexes (no wildcards
+        beyond the index ARNs, unlike ``grant_read_write_data``)."""
+        iam.Grant.add_to_principal(grantee=grantee, actions=sorted(set(actions)),
+                                   resource_arns=[self.table.table_arn])
+        if indexes:
+            iam.Grant.add_to_principal(grantee=grantee, actions=sorted(set(indexes)),
+                                       resource_arns=[f"{self.table.table_arn}/index/*"])

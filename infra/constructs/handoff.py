@@ -6,11 +6,11 @@ from aws_cdk import Duration
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-MAX_RECEIVES = 3
+from valine import deadlines
 
 
 class JobQueue(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, stage: str, worker_timeout: Duration) -> None:
+    def __init__(self, scope: Construct, construct_id: str, *, stage: str) -> None:
         super().__init__(scope, construct_id)
         self.dead_letters = sqs.Queue(
             self,
@@ -24,11 +24,12 @@ class JobQueue(Construct):
             self,
             "Queue",
             queue_name=f"valine-jobs-{stage}",
-            # Three attempts fit inside Discord's 15-minute token lifetime: the worker can
-            # still tell the user on the last one.
-            visibility_timeout=Duration.seconds(worker_timeout.to_seconds() * 3),
+            # 6x the worker timeout (AWS's rule for SQS event sources); all deliveries still fit
+            # inside Discord's 15-minute token: the arithmetic is valine.deadlines.check().
+            visibility_timeout=Duration.seconds(deadlines.JOB_VISIBILITY_SECONDS),
             retention_period=Duration.hours(1),
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
-            dead_letter_queue=sqs.DeadLetterQueue(queue=self.dead_letters, max_receive_count=MAX_RECEIVES),
+            dead_letter_queue=sqs.DeadLetterQueue(queue=self.dead_letters,
+                                                  max_receive_count=deadlines.JOB_MAX_RECEIVES),
         )

@@ -1,24 +1,37 @@
-"""The plan's dashboard and alarms. Thresholds come from the phase table, metric names
-from ``valine.metrics.METRICS``; every alarm notifies the on-call topic."""
+"""The plan's dashboard and alarms. Thresholds come from the phase table and
+``valine.deadlines``, metric names from ``valine.metrics.METRICS``; every alarm pages the
+on-call topic (``infra.constructs.alarms``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from aws_cdk import Duration
+from aws_cdk import aws_apigatewayv2 as apigw
 from aws_cdk import aws_cloudwatch as cw
-from aws_cdk import aws_cloudwatch_actions as actions
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
+from infra.constructs.alarms import (
+    ANY,
+    LATENCY,
+    RATE,
+    RUNBOOK,
+    SLOW,
+    AlarmFactory,
+    AlarmSpec,
+    Cadence,
+    custom_metric,
+    error_rate,
+)
 from infra.constructs.bot_function import BotFunction
+from valine import deadlines
 from valine.metrics import METRICS, NAMESPACE
 from valine.rollout import PhaseConfig
 
-RUNBOOK = "docs/runbook.md"
+# What each function's p99 may reach before on-call hears of it (its own budget).
+P99_ALARM_MS = {"interactions": deadlines.INTERACTIONS_P99_ALARM_MS, "worker": deadlines.WORKER_P99_ALARM_MS}
 
 
 def dashboard_name(stage: str) -> str:
@@ -29,114 +42,93 @@ def rollback_trigger(phase: PhaseConfig) -> str:
     return "any error" if phase.error_rate_rollback_pct == 0 else f"> {phase.error_rate_rollback_pct}%"
 
 
-@dataclass(frozen=True)
-class AlarmSpec:
-    """Severity (as in the plan's incident levels) and the runbook section to follow."""
-
-    severity: str
-    what: str
-    anchor: str
-
-
 class Observability(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, stage: str, phase: PhaseConfig,
                  functions: dict[str, BotFunction], table: dynamodb.TableV2, queue: sqs.IQueue,
-                 dead_letters: sqs.IQueue, topic: sns.ITopic) -> None:
+                 dead_letters: sqs.IQueue, topic: sns.ITopic, api: apigw.HttpApi) -> None:
         super().__init__(scope, construct_id)
         self._stage = stage
-        self._topic = topic
-        self.alarms: dict[str, cw.Alarm] = {}
+        alarm = AlarmFactory(self, stage=stage, topic=topic)
+        self.factory = alarm
+        self.alarms = alarm.alarms
         self.canary_alarms: dict[str, list[cw.Alarm]] = {}
 
         for kind, fn in functions.items():
             title = kind.title()
-            invocations = fn.alias.metric_invocations(period=Duration.minutes(5), statistic="Sum")
-            errors = fn.alias.metric_errors(period=Duration.minutes(5), statistic="Sum")
-            rate = cw.MathExpression(expression="IF(inv > 0, 100 * err / inv, 0)",
-                                     using_metrics={"inv": invocations, "err": errors},
-                                     label=f"{title} error rate %", period=Duration.minutes(5))
             trigger = rollback_trigger(phase)
-            error_alarm = self._alarm(
-                f"{title}ErrorRate", rate, phase.error_rate_rollback_pct, periods=1,
-                spec=AlarmSpec("P1", f"{kind} error rate above the phase-{phase.number} rollback trigger ({trigger})",
-                               "high-error-rate"))
-            p50 = self._alarm(f"{title}DurationP50", fn.alias.metric_duration(statistic="p50",
-                                                                             period=Duration.minutes(5)),
-                              5000, periods=3, spec=AlarmSpec("P2", f"{kind} p50 duration > 5 s", "slow-responses"))
-            p95 = self._alarm(f"{title}DurationP95", fn.alias.metric_duration(statistic="p95",
-                                                                             period=Duration.minutes(5)),
-                              10000, periods=3, spec=AlarmSpec("P2", f"{kind} p95 duration > 10 s", "slow-responses"))
-            throttles = self._alarm(f"{title}Throttles", fn.alias.metric_throttles(statistic="Sum",
-                                                                                  period=Duration.minutes(5)),
-                                    0, periods=1, spec=AlarmSpec("P2", f"{kind} Lambda throttling", "throttling"))
-            timeouts_metric = cw.Metric(namespace=NAMESPACE, metric_name=f"{title}Timeouts", statistic="Sum",
-                                        period=Duration.minutes(15))
+            rate = alarm(f"{title}ErrorRate", error_rate(fn.alias, kind, stage=stage, period=RATE.period),
+                         phase.error_rate_rollback_pct, cadence=ANY if phase.error_rate_rollback_pct == 0 else RATE,
+                         spec=AlarmSpec("P1", f"{kind} error rate (Lambda errors + handled failures) above the "
+                                              f"phase-{phase.number} rollback trigger ({trigger})", "high-error-rate"))
+            p99 = alarm(f"{title}LatencyP99", fn.alias.metric_duration(statistic="p99", period=LATENCY.period),
+                        P99_ALARM_MS[kind], cadence=LATENCY,
+                        spec=AlarmSpec("P2", f"{kind} p99 duration > {P99_ALARM_MS[kind] / 1000:g} s "
+                                             "(its own budget)", "slow-responses"))
+            throttles = alarm(f"{title}Throttles", fn.alias.metric_throttles(statistic="Sum", period=ANY.period), 0,
+                              cadence=ANY, spec=AlarmSpec("P2", f"{kind} Lambda throttling", "throttling"))
             logs.MetricFilter(
                 self, f"{title}TimeoutFilter", log_group=fn.log_group, metric_namespace=NAMESPACE,
                 metric_name=f"{title}Timeouts", metric_value="1", default_value=0,
                 filter_pattern=logs.FilterPattern.literal('{ $.type = "platform.report" && '
                                                           '$.record.status = "timeout" }'))
-            timeout_rate = cw.MathExpression(
-                expression="IF(inv > 0, 100 * t / inv, 0)", period=Duration.minutes(15),
-                using_metrics={"t": timeouts_metric,
-                               "inv": fn.alias.metric_invocations(period=Duration.minutes(15), statistic="Sum")},
-                label=f"{title} timeout rate %")
-            self._alarm(f"{title}Timeouts", timeout_rate, 0.1, periods=1,
-                        spec=AlarmSpec("P2", f"{kind} timeouts > 0.1% of invocations", "timeouts"))
-            self.canary_alarms[kind] = [error_alarm, p50, p95, throttles]
+            timeouts = alarm(f"{title}Timeouts", cw.Metric(namespace=NAMESPACE, metric_name=f"{title}Timeouts",
+                                                           statistic="Sum", period=ANY.period),
+                             0, cadence=ANY, spec=AlarmSpec("P2", f"{kind} timed out", "timeouts"))
+            self.canary_alarms[kind] = [rate, p99, throttles, timeouts]
+
+        # The API in front of Discord: 5xx means Discord got an error page; latency is what Discord waits.
+        api_errors = alarm("ApiServerErrors", api.metric_server_error(period=ANY.period, statistic="Sum"), 0,
+                           cadence=ANY, spec=AlarmSpec("P1", "the HTTP API answered Discord with 5xx", "api-errors"))
+        alarm("ApiLatencyP99", api.metric_latency(period=LATENCY.period, statistic="p99"),
+              deadlines.INTERACTIONS_P99_ALARM_MS, cadence=LATENCY,
+              spec=AlarmSpec("P1", f"HTTP API p99 latency > {deadlines.INTERACTIONS_P99_ALARM_MS / 1000:g} s "
+                                   "(Discord gives up at 3 s)", "api-errors"))
+        self.canary_alarms["interactions"].append(api_errors)
+
+        # The plan's key-metric thresholds, where they can be reached: the end-to-end preview time.
+        for stat, limit in (("p50", 5000), ("p95", 10000)):
+            alarm(f"PreviewTime{stat.upper()}", custom_metric("PreviewLatency", SLOW.period, stage=stage,
+                                                              statistic=stat),
+                  limit, cadence=SLOW, spec=AlarmSpec("P2", f"end-to-end preview time {stat} > {limit / 1000:g} s",
+                                                      "slow-responses"))
 
         ddb_throttles = cw.MathExpression(
-            expression="r + w", period=Duration.hours(1), label="DynamoDB throttle events",
+            expression="FILL(r, 0) + FILL(w, 0)", period=Duration.hours(1), label="DynamoDB throttle events",
             using_metrics={
                 "r": cw.Metric(namespace="AWS/DynamoDB", metric_name="ReadThrottleEvents", statistic="Sum",
                                dimensions_map={"TableName": table.table_name}, period=Duration.hours(1)),
                 "w": cw.Metric(namespace="AWS/DynamoDB", metric_name="WriteThrottleEvents", statistic="Sum",
                                dimensions_map={"TableName": table.table_name}, period=Duration.hours(1)),
             })
-        self._alarm("DynamoDbThrottles", ddb_throttles, 5, periods=1,
-                    spec=AlarmSpec("P2", "DynamoDB throttles > 5 per hour", "dynamodb-throttling"))
+        hourly = Cadence(3600, 1, 1)
+        alarm("DynamoDbThrottles", ddb_throttles, 5, cadence=hourly,
+              spec=AlarmSpec("P2", "DynamoDB throttles > 5 per hour", "dynamodb-throttling"))
         previews, expired = self.custom("Previews", Duration.hours(1)), self.custom("ConversationsExpired",
                                                                                      Duration.hours(1))
-        self._alarm("ExpiryRate", cw.MathExpression(expression="IF(p > 0, 100 * e / p, 0)", period=Duration.hours(1),
-                                                    using_metrics={"p": previews, "e": expired},
-                                                    label="conversation expiry rate %"),
-                    20, periods=1, spec=AlarmSpec("P3", "conversation TTL expiry rate > 20%", "expiry-rate"))
-        self._alarm("DeadLetters", dead_letters.metric_approximate_number_of_messages_visible(
-            statistic="Maximum", period=Duration.minutes(5)), 0, periods=1,
+        alarm("ExpiryRate", cw.MathExpression(expression="IF(p > 0, 100 * FILL(e, 0) / p, 0)",
+                                              period=Duration.hours(1), using_metrics={"p": previews, "e": expired},
+                                              label="conversation expiry rate %"),
+              20, cadence=hourly, spec=AlarmSpec("P3", "conversation TTL expiry rate > 20%", "expiry-rate"))
+        alarm("DeadLetters", dead_letters.metric_approximate_number_of_messages_visible(
+            statistic="Maximum", period=ANY.period), 0, cadence=ANY,
             spec=AlarmSpec("P2", "a job landed in the dead-letter queue", "dead-letters"))
         if phase.llm_enabled:
-            self._alarm("LlmDailyCost", self.custom("LlmCostUsd", Duration.days(1)), phase.llm_daily_rollback_usd,
-                        periods=1, spec=AlarmSpec("P1", f"daily LLM cost > ${phase.llm_daily_rollback_usd:g}",
-                                                  "llm-cost"))
+            alarm("LlmDailyCost", self.custom("LlmCostUsd", Duration.days(1)), phase.llm_daily_rollback_usd,
+                  cadence=Cadence(86400, 1, 1),
+                  spec=AlarmSpec("P1", f"daily LLM cost > ${phase.llm_daily_rollback_usd:g}", "llm-cost"))
+        alarm("OncallDrill", self.custom("OncallDrill", ANY.period), 0, cadence=ANY,
+              spec=AlarmSpec("P3", "paging drill (valine oncall test); no action needed", "paging-drill"))
 
         self.dashboard = cw.Dashboard(self, "Dashboard", dashboard_name=dashboard_name(stage),
                                       default_interval=Duration.days(1))
-        self._widgets(functions, table, queue, dead_letters, phase)
+        self._widgets(functions, table, queue, dead_letters, phase, api)
 
     # ---- helpers -----------------------------------------------------------------------
     def custom(self, name: str, period: Duration, statistic: str = "Sum", **dims: str) -> cw.Metric:
-        spec = METRICS[name]
-        assert set(dims) <= set(spec.dimensions), (name, dims)
-        return cw.Metric(namespace=NAMESPACE, metric_name=name, statistic=statistic, period=period,
-                         dimensions_map={"Stage": self._stage, **dims}, label=" ".join([name, *dims.values()]))
-
-    def _alarm(self, construct_id: str, metric: cw.IMetric, threshold: float, *, periods: int,
-               spec: AlarmSpec) -> cw.Alarm:
-        alarm = cw.Alarm(
-            self, construct_id, metric=metric, threshold=threshold, evaluation_periods=periods,
-            alarm_name=f"valine-{self._stage}-{construct_id}",
-            comparison_operator=cw.ComparisonOperator.GREATER_THAN_THRESHOLD,
-            # An idle stage has no data; that is not an incident.
-            treat_missing_data=cw.TreatMissingData.NOT_BREACHING,
-            alarm_description=f"[{spec.severity}] {spec.what}. Runbook: {RUNBOOK}#{spec.anchor}",
-        )
-        alarm.add_alarm_action(actions.SnsAction(self._topic))
-        alarm.add_ok_action(actions.SnsAction(self._topic))
-        self.alarms[construct_id] = alarm
-        return alarm
+        return custom_metric(name, period, stage=self._stage, statistic=statistic, **dims)
 
     def _widgets(self, functions: dict[str, BotFunction], table: dynamodb.TableV2, queue: sqs.IQueue,
-                 dead_letters: sqs.IQueue, phase: PhaseConfig) -> None:
+                 dead_letters: sqs.IQueue, phase: PhaseConfig, api: apigw.HttpApi) -> None:
         hour, five = Duration.hours(1), Duration.minutes(5)
         d = self.dashboard
         d.add_widgets(cw.TextWidget(
@@ -149,9 +141,8 @@ class Observability(Construct):
                         fn.alias.metric_errors(period=hour, statistic="Sum"))
             d.add_widgets(
                 cw.GraphWidget(title=f"{title}: invocations and errors per hour", left=[inv, err], width=6),
-                cw.GraphWidget(title=f"{title}: error rate %", width=6, left=[cw.MathExpression(
-                    expression="IF(inv > 0, 100 * err / inv, 0)", using_metrics={"inv": inv, "err": err},
-                    label="error rate %", period=hour)]),
+                cw.GraphWidget(title=f"{title}: error rate % (Lambda errors + handled failures)", width=6,
+                               left=[error_rate(fn.alias, kind, stage=self._stage, period=hour)]),
                 cw.GraphWidget(title=f"{title}: duration p50 / p95 / p99", width=6, left=[
                     fn.alias.metric_duration(statistic=s, period=five, label=s) for s in ("p50", "p95", "p99")]),
                 cw.GraphWidget(title=f"{title}: concurrent executions", width=6, left=[
@@ -198,7 +189,18 @@ class Observability(Construct):
                 dead_letters.metric_approximate_number_of_messages_visible(statistic="Maximum", period=five)]),
             cw.GraphWidget(title="Cold starts and handled errors", width=8, left=[
                 *[self.custom("ColdStarts", hour, Function=f) for f in METRICS["ColdStarts"].values],
-                self.custom("InteractionErrors", hour), self.custom("MessagesGone", hour),
+                *[self.custom("HandledFailures", hour, Function=f) for f in METRICS["HandledFailures"].values],
+                self.custom("MessagesGone", hour),
                 *[self.custom("JobsFailed", hour, Kind=k) for k in METRICS["JobsFailed"].values]]),
+        )
+        d.add_widgets(
+            cw.GraphWidget(title="HTTP API: 5xx and p99 latency (ms)", width=8,
+                           left=[api.metric_server_error(period=five, statistic="Sum")],
+                           right=[api.metric_latency(period=five, statistic="p99")]),
+            cw.GraphWidget(title="Endpoint probe (P0): failures and latency (ms)", width=8,
+                           left=[self.custom("EndpointProbeFailures", five)],
+                           right=[self.custom("EndpointProbeLatency", five, statistic="Maximum")]),
+            cw.GraphWidget(title="End-to-end preview time p50 / p95 (ms)", width=8, left=[
+                self.custom("PreviewLatency", five, statistic=s) for s in ("p50", "p95")]),
         )
         d.add_widgets(cw.AlarmStatusWidget(title="Alarms", alarms=list(self.alarms.values()), width=24))

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, Validations
+from aws_cdk import Acknowledgment, Stack, Validations
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
+
+# The AWS services that publish to the topic. A topic policy replaces SNS's default policy,
+# so each publisher needs its own allow: without this one, CloudWatch alarms are refused
+# ("not authorized to perform: SNS:Publish ... because no resource-based policy allows").
+PUBLISHERS = ("cloudwatch.amazonaws.com",)
 
 
 class OnCall(Construct):
@@ -14,7 +20,18 @@ class OnCall(Construct):
         https_urls: tuple[str, ...],
     ) -> None:
         super().__init__(scope, construct_id)
+        # enforce_ssl adds the deny of plain-HTTP publishes to the same policy document.
         self.topic = sns.Topic(self, "Topic", topic_name=f"valine-oncall-{stage}", enforce_ssl=True)
+        account = Stack.of(self).account
+        self.topic.add_to_resource_policy(iam.PolicyStatement(
+            sid="AllowAlarmsOfThisAccountToPage",
+            effect=iam.Effect.ALLOW,
+            principals=[iam.ServicePrincipal(p) for p in PUBLISHERS],
+            actions=["sns:Publish"],
+            resources=[self.topic.topic_arn],
+            # Only this account's alarms: the confused-deputy guard AWS recommends for service principals.
+            conditions={"StringEquals": {"aws:SourceAccount": account}},
+        ))
         for email in emails:
             self.topic.add_subscription(subscriptions.EmailSubscription(email))
         for url in https_urls:

@@ -13,8 +13,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from valine.deadlines import OutOfTime
 from valine.discord import messages as msg
-from valine.ports import Clock, DiscordWebhooks, GitHub, Job, MessageGone, Metrics, RepoFileMissing, TaskStore
+from valine.ports import (
+    Clock,
+    DiscordWebhooks,
+    GitHub,
+    Job,
+    MessageGone,
+    Metrics,
+    PullRequest,
+    RepoFileMissing,
+    TaskStore,
+)
 from valine.rollout import PhaseConfig
 from valine.tasks.model import Task, TaskState
 from valine.ux.catalog import Catalog
@@ -60,6 +71,11 @@ class UxAgent:
         if task is None:
             self._say(job, "This request is gone (older than the audit retention); run /ux-update again.", [])
             return
+        if task.state.terminal:
+            # A redelivery after the outcome message could not be posted (or any late job):
+            # say the outcome again rather than stay silent.
+            self._say(job, self._outcome_text(task), self._outcome_components(task))
+            return
         if job.kind == "preview":
             self.preview(job, task)
         elif job.kind == "create_pr":
@@ -68,15 +84,48 @@ class UxAgent:
             log.error("unknown job kind", extra={"kind": job.kind, "task_id": job.task_id})
 
     def fail(self, job: Job, reason: str) -> None:
-        """The last delivery failed: mark the task failed and tell the user (best effort)."""
-        task = self.store.get(job.task_id)
+        """The last delivery failed: record it if the store lets us, and tell the user in any case.
+
+        The message is built from the job alone, so a task store outage still ends in a
+        visible outcome. A pull request that GitHub did open is still claimed for the task.
+        """
         now = self.clock.now()
-        if task is not None and not task.state.terminal:
-            failed = task.with_event(now, "failed", state=TaskState.FAILED, completed_at=now, outcome=reason)
-            self.store.transition(failed, expect=(task.state,), now=now, check_expiry=False)
+        try:
+            task = self.store.get(job.task_id)
+            if task is not None and task.state is TaskState.IN_PROGRESS and task.branch:
+                pr = self._lookup_pull(task.branch)[1]
+                if pr is not None:
+                    self._completed(job, task, pr, started=now)
+                    return
+            if task is not None and not task.state.terminal:
+                failed = task.with_event(now, "failed", state=TaskState.FAILED, completed_at=now, outcome=reason)
+                self.store.transition(failed, expect=(task.state,), now=now, check_expiry=False)
+        except Exception:
+            log.exception("could not record the failure; telling the user from the job alone",
+                          extra={"task_id": job.task_id})
         self.metrics.count("JobsFailed", Kind=job.kind)
-        self._say(job, f"I could not finish this request ({reason}; ref {job.task_id[-8:]}). Nothing was changed; "
+        self._say(job, f"I could not finish this request ({reason}; ref {job.task_id[-8:]}). Nothing was merged; "
                        "run /ux-update again, and tell the operators if it keeps happening.", [])
+
+    def retrying(self, job: Job, *, attempt: int, of: int) -> None:
+        """An attempt ran out of time and SQS will deliver the job again: say so."""
+        self._say(job, f"Still working on `{job.task_id[-6:]}`: it is taking longer than usual, so I am trying "
+                       f"again automatically (attempt {attempt} of {of}).", [])
+
+    def _outcome_text(self, task: Task) -> str:
+        head = f"**UX update** `{task.short_id}`"
+        if task.state is TaskState.COMPLETED and task.pr_url:
+            return self._done_text(task)
+        if task.state is TaskState.FAILED:
+            return f"{head} failed: {task.outcome or 'unknown reason'}. Nothing was merged; ref {task.task_id[-8:]}."
+        if task.state is TaskState.EXPIRED:
+            return f"{head}: this preview expired. Run /ux-update again for a fresh one."
+        return f"{head}: {task.outcome or task.state.value}. Nothing more to do."
+
+    def _outcome_components(self, task: Task) -> list[dict[str, Any]]:
+        if task.state is TaskState.COMPLETED and task.pr_url:
+            return [msg.row(msg.link_button("Open pull request", task.pr_url))]
+        return []
 
     # ---- preview -----------------------------------------------------------------------
     def preview(self, job: Job, task: Task) -> None:
@@ -87,7 +136,8 @@ class UxAgent:
             return
         if task.state is not TaskState.PROPOSED:
             return
-        started = self.clock.now()
+        # End to end: from the moment the request (or its edit) was accepted and handed off.
+        started = task.updated_at
         try:
             catalog = self.catalog()
         except UserFacingError as exc:
@@ -146,9 +196,6 @@ class UxAgent:
 
     # ---- pull request ------------------------------------------------------------------
     def create_pr(self, job: Job, task: Task) -> None:
-        if task.state is TaskState.COMPLETED and task.pr_url:
-            self._say(job, self._done_text(task), [msg.row(msg.link_button("Open pull request", task.pr_url))])
-            return
         if task.state is not TaskState.IN_PROGRESS:
             return
         now = self.clock.now()
@@ -172,22 +219,43 @@ class UxAgent:
                     created_branch = True
                 pr = self.github.open_draft_pull(branch=branch, base=self.config.base_branch,
                                                  title=self._title(task), body=self._body(task))
+        except OutOfTime:
+            raise  # the worker tells the user, or SQS delivers the job again
         except UserFacingError as exc:
             self._fail(job, task, str(exc), branch if created_branch else None)
             return
         except Exception as exc:
             reason = getattr(exc, "reason", None) or "GitHub failed"
             log.exception("pull request failed", extra={"task_id": task.task_id})
-            self._fail(job, task, reason, branch if created_branch else None)
+            # A timed-out or dropped call may still have worked: claim a pull request GitHub did
+            # open, and delete the branch only when GitHub says there is none.
+            known, found = self._lookup_pull(branch)
+            if found is not None:
+                self._completed(job, task, found, started=started)
+                return
+            self._fail(job, task, reason, branch if created_branch and known else None)
             return
-        done = task.with_event(self.clock.now(), "pull request opened", state=TaskState.COMPLETED,
-                               completed_at=self.clock.now(), pr_url=pr.url, pr_number=pr.number,
+        self._completed(job, task, pr, started=started)
+
+    def _lookup_pull(self, branch: str) -> tuple[bool, PullRequest | None]:
+        """(whether GitHub answered, the open pull request from ``branch`` if any)."""
+        try:
+            return True, self.github.find_pull(branch)
+        except OutOfTime:
+            raise
+        except Exception:
+            log.exception("could not look for the pull request", extra={"branch": branch})
+            return False, None
+
+    def _completed(self, job: Job, task: Task, pr: PullRequest, *, started: float) -> None:
+        now = self.clock.now()
+        done = task.with_event(now, "pull request opened", state=TaskState.COMPLETED, completed_at=now,
+                               pr_url=pr.url, pr_number=pr.number,
                                outcome="draft pull request" if pr.draft else
                                "regular pull request marked [DRAFT] (drafts not supported by the repository)")
-        if not self.store.transition(done, expect=(TaskState.IN_PROGRESS,), now=done.updated_at,
-                                     check_expiry=False).ok:
+        if not self.store.transition(done, expect=(TaskState.IN_PROGRESS,), now=now, check_expiry=False).ok:
             return
-        self.metrics.count("PullRequestsCreated", Section=section)
+        self.metrics.count("PullRequestsCreated", Section=str((task.intent or {}).get("section")))
         self.metrics.timing("PullRequestLatency", (self.clock.now() - started) * 1000)
         self._say(job, self._done_text(done), [msg.row(msg.link_button("Open pull request", pr.url))])
 
@@ -215,6 +283,7 @@ class UxAgent:
         failed = task.with_event(now, "failed", state=TaskState.FAILED, completed_at=now, outcome=reason[:300])
         self.store.transition(failed, expect=(TaskState.IN_PROGRESS,), now=now, check_expiry=False)
         self.metrics.count("PullRequestsFailed")
+        self.metrics.count("HandledFailures", Function="worker")
         self._say(job, f"**UX update** `{task.short_id}` failed: {reason}. Nothing was merged; ref "
                        f"{task.task_id[-8:]}.", [])
 

@@ -119,7 +119,7 @@ class Interactions:
             # A verified request always gets a visible answer, never a 5xx or silence.
             ref = str(interaction.get("id") or uuid.uuid4().hex)[-8:]
             log.exception("interaction failed", extra={"interaction_id": interaction.get("id")})
-            self.metrics.count("InteractionErrors")
+            self.metrics.count("HandledFailures", Function="interactions")
             return HttpResponse(200, msg.reply(
                 f"Something went wrong on my side (ref {ref}); nothing was changed. Try again in a minute."))
 
@@ -304,6 +304,7 @@ class Interactions:
         except Exception:
             # Put the task back so the user can press Confirm again; nothing is lost.
             log.exception("hand-off failed", extra={"task_id": task.task_id})
+            self.metrics.count("HandledFailures", Function="interactions")
             self.store.transition(replace(task, updated_at=now), expect=(TaskState.IN_PROGRESS,), now=now,
                                   check_expiry=False)
             ref = uuid.uuid4().hex[:8]

@@ -137,7 +137,13 @@ class LlmParser:
         day = dt.datetime.fromtimestamp(self.clock(), dt.UTC).strftime("%Y-%m-%d")
         worst = self.prices.cost(prompt_bytes(catalog, request), MAX_OUTPUT_TOKENS)
         reservation = f"{task.task_id}-{task.version}-{uuid.uuid4().hex[:8]}"
-        if not self.budget.reserve(day=day, amount_usd=worst, cap_usd=self.cap, reservation=reservation):
+        try:
+            reserved = self.budget.reserve(day=day, amount_usd=worst, cap_usd=self.cap, reservation=reservation)
+        except Exception:
+            # No spending without a reservation: the rules answer when the budget cannot be read.
+            log.exception("LLM budget unavailable")
+            return self._fallback(request, catalog, "the LLM budget could not be checked")
+        if not reserved:
             return self._fallback(request, catalog, "the daily LLM budget is used up")
         reply: LlmReply | None = None
         try:
@@ -150,7 +156,7 @@ class LlmParser:
             return self._fallback(request, catalog, f"the LLM call failed ({type(exc).__name__})")
         finally:
             actual = self.prices.cost(reply.input_tokens, reply.output_tokens) if reply else 0.0
-            self.budget.settle(day=day, reservation=reservation, reserved_usd=worst, actual_usd=actual)
+            self._settle(day=day, reservation=reservation, reserved_usd=worst, actual_usd=actual)
             self._log_cost(task, reply, actual)
         if reply.refusal:
             return self._fallback(request, catalog, "the LLM declined the request")
@@ -159,6 +165,13 @@ class LlmParser:
             return self._fallback(request, catalog, result)
         self.metrics.count("LlmParses", Outcome="ok")
         return result
+
+    def _settle(self, **kwargs: Any) -> None:
+        try:
+            self.budget.settle(**kwargs)
+        except Exception:
+            # The reservation stays counted at its worst case: the cap errs on the safe side.
+            log.exception("could not settle the LLM reservation", extra={"reservation": kwargs.get("reservation")})
 
     def _interpret(self, content: str | None, catalog: Catalog) -> ParseResult | str:
         try:

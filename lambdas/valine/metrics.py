@@ -44,7 +44,15 @@ METRICS: dict[str, MetricSpec] = {
     "LlmParses": MetricSpec("Count", ("Outcome",), ("ok", "fallback")),
     "LlmCostUsd": MetricSpec("None"),
     "JobsFailed": MetricSpec("Count", ("Kind",), ("preview", "create_pr")),
-    "InteractionErrors": MetricSpec("Count"),
+    # A failure the code handled (the user got an apology or a failure message, a job attempt
+    # failed, a pull request could not be made): Lambda counts these invocations as
+    # successes, so the error-rate alarms add this metric to AWS/Lambda Errors.
+    "HandledFailures": MetricSpec("Count", ("Function",), ("interactions", "worker", "status")),
+    # The synthetic probe of the public endpoint (P0: "Discord bot unresponsive").
+    "EndpointProbeFailures": MetricSpec("Count"),
+    "EndpointProbeLatency": MetricSpec("Milliseconds"),
+    # Never emitted: `valine oncall test` sets the drill alarm's state by hand.
+    "OncallDrill": MetricSpec("Count"),
     "MessagesGone": MetricSpec("Count"),
     "ColdStarts": MetricSpec("Count", ("Function",), ("interactions", "worker")),
     "TableItemCount": MetricSpec("Count"),

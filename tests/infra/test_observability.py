@@ -53,26 +53,37 @@ def test_every_alarm_pages_oncall_with_severity_and_runbook(phase_stage):
     topic = topic_id(tpl)
     found = alarms(tpl)
     assert found
+    runbook = (ROOT / "docs/runbook.md").read_text()
     for name, alarm in found.items():
         assert alarm["AlarmActions"] == [{"Ref": topic}] and alarm["OKActions"] == [{"Ref": topic}], name
-        assert alarm["TreatMissingData"] == "notBreaching", name
+        # Only the probe treats silence as failure: no probe data means the probe did not run.
+        expected_missing = "breaching" if name.endswith("EndpointProbe") else "notBreaching"
+        assert alarm["TreatMissingData"] == expected_missing, name
         assert re.match(r"^\[P[0-3]\] .+ Runbook: docs/runbook\.md#[a-z-]+$", alarm["AlarmDescription"]), name
         anchor = alarm["AlarmDescription"].split("#")[1]
-        runbook = (ROOT / "docs/runbook.md").read_text()
         assert f'<a id="{anchor}"></a>' in runbook, f"runbook has no section {anchor}"
 
 
-def test_alarm_thresholds_come_from_the_phase(phase_stage):
+def test_alarm_thresholds_come_from_the_phase_and_the_deadlines(phase_stage):
+    from valine import deadlines
+
     phase, stage = phase_stage
     cfg = PHASES[phase]
     found = alarms(template(phase, stage))
     prefix = f"valine-{stage}-"
     for fn in ("Interactions", "Worker"):
         assert found[f"{prefix}{fn}ErrorRate"]["Threshold"] == cfg.error_rate_rollback_pct
-        assert found[f"{prefix}{fn}DurationP50"]["Threshold"] == 5000
-        assert found[f"{prefix}{fn}DurationP95"]["Threshold"] == 10000
-        assert found[f"{prefix}{fn}Timeouts"]["Threshold"] == 0.1
+        assert found[f"{prefix}{fn}Timeouts"]["Threshold"] == 0  # any timeout
         assert found[f"{prefix}{fn}Throttles"]["Threshold"] == 0
+    # Reachable latency alarms: the interactions function within Discord's 3 s, the worker its own budget.
+    assert found[f"{prefix}InteractionsLatencyP99"]["Threshold"] == deadlines.INTERACTIONS_P99_ALARM_MS == 2500
+    assert found[f"{prefix}WorkerLatencyP99"]["Threshold"] == deadlines.WORKER_P99_ALARM_MS
+    assert deadlines.WORKER_P99_ALARM_MS < deadlines.WORKER_TIMEOUT_SECONDS * 1000
+    assert deadlines.INTERACTIONS_P99_ALARM_MS < deadlines.INTERACTIONS_TIMEOUT_SECONDS * 1000
+    # The plan's key-metric thresholds, on the end-to-end preview time where they can be reached.
+    assert found[f"{prefix}PreviewTimeP50"]["Threshold"] == 5000
+    assert found[f"{prefix}PreviewTimeP95"]["Threshold"] == 10000
+    assert alarm_stat(found[f"{prefix}PreviewTimeP95"]) == "p95"
     assert found[f"{prefix}DynamoDbThrottles"]["Threshold"] == 5
     assert found[f"{prefix}ExpiryRate"]["Threshold"] == 20
     assert found[f"{prefix}DeadLetters"]["Threshold"] == 0
@@ -85,7 +96,38 @@ def test_alarm_thresholds_come_from_the_phase(phase_stage):
         assert f"{prefix}LlmDailyCost" not in found
 
 
-def test_canary_rolls_back_on_error_duration_and_throttle_alarms(phase_stage):
+def test_alarms_evaluate_one_minute_datapoints_m_of_n(phase_stage):
+    phase, stage = phase_stage
+    found = alarms(template(phase, stage))
+    prefix = f"valine-{stage}-"
+    for fn in ("Interactions", "Worker"):
+        for kind in ("ErrorRate", "LatencyP99", "Timeouts", "Throttles"):
+            alarm = found[f"{prefix}{fn}{kind}"]
+            assert alarm_period(alarm) == 60, (fn, kind)
+            assert 1 <= alarm["DatapointsToAlarm"] <= alarm["EvaluationPeriods"] <= 5, (fn, kind)
+    # "Any error" in phase 1 alarms on the first bad minute; later phases on 2 of 5.
+    rate = found[f"{prefix}InteractionsErrorRate"]
+    expected = (1, 1) if PHASES[phase].error_rate_rollback_pct == 0 else (2, 5)
+    assert (rate["DatapointsToAlarm"], rate["EvaluationPeriods"]) == expected
+
+
+def alarm_stat(alarm: dict[str, Any]) -> str:
+    if "ExtendedStatistic" in alarm or "Statistic" in alarm:
+        return str(alarm.get("ExtendedStatistic") or alarm["Statistic"])
+    (metric,) = [m for m in alarm["Metrics"] if "MetricStat" in m]
+    return str(metric["MetricStat"]["Stat"])
+
+
+def alarm_period(alarm: dict[str, Any]) -> int:
+    if "Period" in alarm:
+        return int(alarm["Period"])
+    periods = {m["MetricStat"]["Period"] for m in alarm["Metrics"] if "MetricStat" in m}
+    periods |= {m["Period"] for m in alarm["Metrics"] if "Period" in m}
+    assert len(periods) == 1, periods
+    return int(periods.pop())
+
+
+def test_canary_rolls_back_on_error_rate_latency_throttle_and_timeout_alarms(phase_stage):
     phase, stage = phase_stage
     tpl = template(phase, stage)
     names = {k: v["Properties"]["AlarmName"] for k, v in resources(tpl, "AWS::CloudWatch::Alarm").items()}
@@ -99,8 +141,10 @@ def test_canary_rolls_back_on_error_duration_and_throttle_alarms(phase_stage):
     assert len(by_group) == 2
     for fn in ("Interactions", "Worker"):
         (wired,) = [v for k, v in by_group.items() if fn in k]
-        assert wired == sorted(f"valine-{stage}-{fn}{a}" for a in ("ErrorRate", "DurationP50", "DurationP95",
-                                                                   "Throttles"))
+        expected = [f"valine-{stage}-{fn}{a}" for a in ("ErrorRate", "LatencyP99", "Throttles", "Timeouts")]
+        if fn == "Interactions":
+            expected.append(f"valine-{stage}-ApiServerErrors")
+        assert wired == sorted(expected)
 
 
 def _custom_metrics(tpl: dict[str, Any]) -> set[str]:

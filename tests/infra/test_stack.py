@@ -138,6 +138,8 @@ def test_worker_consumes_the_queue_through_its_alias_with_a_dead_letter_queue(ph
     queue = next(q for q in resources(tpl, "AWS::SQS::Queue").values()
                  if q["Properties"]["QueueName"] == f"valine-jobs-{stage}")
     assert queue["Properties"]["RedrivePolicy"]["maxReceiveCount"] == 3
+    # Three deliveries 6 minutes apart, the last one running 60 s, end 13 minutes after the first.
+    assert queue["Properties"]["VisibilityTimeout"] == 360
 
 
 def test_every_function_has_a_live_alias_and_deployment_group(phase_stage):
@@ -145,12 +147,12 @@ def test_every_function_has_a_live_alias_and_deployment_group(phase_stage):
     tpl = template(phase, stage)
     aliases = resources(tpl, "AWS::Lambda::Alias")
     assert {a["Properties"]["Name"] for a in aliases.values()} == {"live"}
-    assert len(aliases) == 3  # interactions, worker, daily status
+    assert len(aliases) == 4  # interactions, worker, daily status, endpoint probe
     groups = resources(tpl, "AWS::CodeDeploy::DeploymentGroup").values()
     configs = sorted(json.dumps(g["Properties"]["DeploymentConfigName"]) for g in groups)
-    expected = "Canary10Percent5Minutes" if stage == "prod" else "AllAtOnce"
-    assert len(groups) == 3
-    assert sum(expected in c for c in configs) >= 2 and sum("AllAtOnce" in c for c in configs) >= 1
+    expected = "Canary10Percent10Minutes" if stage == "prod" else "AllAtOnce"
+    assert len(groups) == 4
+    assert sum(expected in c for c in configs) >= 2 and sum("AllAtOnce" in c for c in configs) >= 2
     for alias in aliases.values():
         assert "CodeDeployLambdaAliasUpdate" in alias["UpdatePolicy"]
 

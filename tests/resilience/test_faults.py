@@ -41,7 +41,8 @@ def test_dynamodb_throttling_is_retried_then_answered_visibly(client, stack, cap
     data = out["response"]["data"]
     assert out["status"] == 200 and data["flags"] == 64
     assert "Something went wrong on my side (ref" in data["content"] and "nothing was changed" in data["content"]
-    assert '"InteractionErrors":1' in capfd.readouterr().out
+    printed = capfd.readouterr().out
+    assert '"HandledFailures":1' in printed and '"Function":"interactions"' in printed
 
 
 def test_a_refused_conditional_write_is_not_taken_for_success(client, stack):

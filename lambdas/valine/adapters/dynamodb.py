@@ -16,6 +16,15 @@ from valine.tasks.model import Task, TaskState
 DAY = 86400
 
 
+# The IAM actions each adapter calls; the stack grants each function exactly the union of
+# what it uses (tests/unit/test_iam_actions.py records the calls against moto). Transactions
+# are authorised by their items' actions ("Using IAM with DynamoDB transactions").
+TASK_STORE_READ_WRITE = ("dynamodb:GetItem", "dynamodb:PutItem")
+TASK_STORE_AUDIT = ("dynamodb:Query",)  # recent(): the by-requester and by-time indexes
+FLAGS_READ = ("dynamodb:GetItem",)
+BUDGET = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
+
+
 def _iso(ts: float) -> str:
     return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 

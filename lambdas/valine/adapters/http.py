@@ -9,6 +9,8 @@ from dataclasses import dataclass
 
 import requests
 
+from valine import deadlines
+
 
 @dataclass(frozen=True)
 class RetryPolicy:
@@ -33,11 +35,18 @@ class Retrying:
         self._clock = clock
 
     def call(self, send: Callable[[tuple[float, float]], requests.Response]) -> requests.Response:
-        deadline = self._clock() + self.policy.total_seconds
+        """Inside a job, the whole call (retries included) ends before the job's deadline less
+        the reserve kept to tell the user (``valine.deadlines``)."""
+        left = deadlines.work_time_left()
+        if left is not None and left <= 0:
+            raise deadlines.OutOfTime()
+        deadline = self._clock() + deadlines.budget(self.policy.total_seconds)
         last_error: Exception | None = None
         for attempt in range(self.policy.attempts):
+            remaining = max(0.1, deadline - self._clock())
+            connect, read = self.policy.timeout
             try:
-                response = send(self.policy.timeout)
+                response = send((min(connect, remaining), min(read, remaining)))
             except (requests.ConnectionError, requests.Timeout) as exc:
                 last_error, response = exc, None
             if response is not None:

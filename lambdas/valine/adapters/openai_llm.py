@@ -6,6 +6,7 @@ from typing import Any
 
 import openai
 
+from valine import deadlines
 from valine.llm import LlmReply, LlmUnavailable
 
 
@@ -15,6 +16,7 @@ class OpenAiChat:
         self._client = openai.OpenAI(api_key=api_key, base_url=base_url, timeout=timeout_seconds,
                                      max_retries=max_retries)
         self._model = model
+        self._timeout = timeout_seconds
 
     def complete(self, *, system: str, user: str, schema: dict[str, Any], max_output_tokens: int) -> LlmReply:
         try:
@@ -25,6 +27,8 @@ class OpenAiChat:
                                  "json_schema": {"name": "ux_intent", "strict": True, "schema": schema}},
                 max_completion_tokens=max_output_tokens,
                 temperature=0,
+                # Inside a job, never past the job's deadline less the reserve to tell the user.
+                timeout=deadlines.budget(self._timeout),
             )
         except (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError,
                 openai.InternalServerError) as exc:

@@ -40,9 +40,16 @@ def run_daily_status(s: Settings, *, channel_id: str, bot_token_secret: str,
         return {"posted": False, "text": text}
     secrets = SecretsCache(client("secretsmanager", s.aws_endpoint_url, fast=False))
     token = secrets.json(bot_token_secret, required="bot_token", example='{"bot_token":"..."}')["bot_token"]
-    response = Retrying(RetryPolicy(attempts=4, total_seconds=20)).call(lambda timeout: requests.post(
-        f"{s.discord_api_url}/channels/{channel_id}/messages", timeout=timeout,
-        headers={"Authorization": f"Bot {token}", "User-Agent": "valine-status"},
-        json={"content": text[:2000], "allowed_mentions": {"parse": []}}))
-    log.info(json.dumps({"event": "daily_status", "posted": response.ok, "status": response.status_code}))
-    return {"posted": response.ok, "text": text}
+    try:
+        response = Retrying(RetryPolicy(attempts=4, total_seconds=20)).call(lambda timeout: requests.post(
+            f"{s.discord_api_url}/channels/{channel_id}/messages", timeout=timeout,
+            headers={"Authorization": f"Bot {token}", "User-Agent": "valine-status"},
+            json={"content": text[:2000], "allowed_mentions": {"parse": []}}))
+        posted, status = response.ok, str(response.status_code)
+    except (requests.ConnectionError, requests.Timeout) as exc:
+        posted, status = False, type(exc).__name__
+    if not posted:
+        # Lambda sees a successful invocation; the StatusFailures alarm reads this instead.
+        EmfMetrics(stage=s.stage).count("HandledFailures", Function="status")
+    log.info(json.dumps({"event": "daily_status", "posted": posted, "status": status}))
+    return {"posted": posted, "text": text}

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import json
 import logging
+from collections.abc import Callable
 from typing import Any
 
+from valine import deadlines
 from valine.logs import correlation_id
 from valine.ports import Job
 from valine.wiring import settings, worker_agent
@@ -14,13 +16,22 @@ log = logging.getLogger("valine.worker")
 
 
 def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-    return process(event, agent=worker_agent(), max_receives=settings().job_max_receives)
+    remaining = None
+    if context is not None and hasattr(context, "get_remaining_time_in_millis"):
+        def remaining() -> float:
+            return float(context.get_remaining_time_in_millis()) / 1000.0
+    return process(event, agent=worker_agent(), max_receives=settings().job_max_receives,
+                   remaining_seconds=remaining)
 
 
 _cold = True
 
 
-def process(event: dict[str, Any], *, agent: Any, max_receives: int) -> dict[str, Any]:
+def process(event: dict[str, Any], *, agent: Any, max_receives: int,
+            remaining_seconds: Callable[[], float] | None = None) -> dict[str, Any]:
+    """Run each job; a failed attempt is reported to SQS (redelivered later) and counted as a
+    handled failure, and the user hears about it when it is the last delivery or the job ran
+    out of time. ``remaining_seconds`` is the Lambda context's clock (None: no deadline)."""
     global _cold
     if _cold:
         _cold = False
@@ -34,16 +45,38 @@ def process(event: dict[str, Any], *, agent: Any, max_receives: int) -> dict[str
             continue
         correlation_id.set(job.task_id)  # the task id is the original interaction's id
         receives = int((record.get("attributes") or {}).get("ApproximateReceiveCount", "1"))
+        with deadlines.job_deadline(remaining_seconds):
+            error = _run(agent, job)
+            if error is None:
+                log.info("job done", extra={"kind": job.kind, "receives": receives})
+                continue
+            log.error("job failed", exc_info=error,
+                      extra={"task_id": job.task_id, "kind": job.kind, "receives": receives})
+            agent.metrics.count("HandledFailures", Function="worker")
+            with deadlines.telling_user():
+                _tell(agent, job, error, receives=receives, max_receives=max_receives)
+        failures.append({"itemIdentifier": record["messageId"]})
+    return {"batchItemFailures": failures}
+
+
+def _run(agent: Any, job: Job) -> BaseException | None:
+    try:
         try:
             agent.run(job)
-            log.info("job done", extra={"kind": job.kind, "receives": receives})
-        except Exception as exc:
-            log.exception("job failed", extra={"task_id": job.task_id, "kind": job.kind, "receives": receives})
-            if receives >= max_receives:
-                # Last delivery: tell the user now; the message still goes to the DLQ for on-call.
-                try:
-                    agent.fail(job, getattr(exc, "reason", None) or type(exc).__name__)
-                except Exception:
-                    log.exception("could not report the failure", extra={"task_id": job.task_id})
-            failures.append({"itemIdentifier": record["messageId"]})
-    return {"batchItemFailures": failures}
+        finally:
+            deadlines.disarm()  # the outcome message below must not be interrupted
+    except Exception as exc:
+        return exc
+    return None
+
+
+def _tell(agent: Any, job: Job, error: BaseException, *, receives: int, max_receives: int) -> None:
+    """The last delivery tells the user the outcome; an earlier one that ran out of time says
+    it is trying again. Either way the message goes out before SQS hears of the failure."""
+    try:
+        if receives >= max_receives:
+            agent.fail(job, getattr(error, "reason", None) or type(error).__name__)
+        elif isinstance(error, deadlines.OutOfTime):
+            agent.retrying(job, attempt=receives + 1, of=max_receives)
+    except Exception:
+        log.exception("could not tell the user", extra={"task_id": job.task_id})

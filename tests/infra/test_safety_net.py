@@ -1,0 +1,214 @@
+"""The on-call safety net holds on real AWS, for every phase and stage.
+
+moto cannot show these semantics, so each test asserts what the AWS documentation says
+the template must contain:
+
+- SNS: a topic policy *replaces* the default policy; CloudWatch needs an explicit allow to
+  publish alarm notifications.
+- CloudWatch metric math: arithmetic on two series keeps only their common timestamps,
+  so an addend that may be missing must be FILLed.
+- CodeDeploy: alarms are only checked while the deployment runs; an alarm whose evaluation
+  window is longer than the bake cannot roll the canary back.
+- SQS event sources: visibility timeout at least 6x the function timeout.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from valine import deadlines
+
+from .conftest import template
+from .test_observability import alarm_period, alarm_stat, alarms
+from .test_stack import env, function, logical_id, resources
+
+
+def _statements(tpl: dict[str, Any], role_fragment: str) -> list[dict[str, Any]]:
+    out = []
+    for policy in resources(tpl, "AWS::IAM::Policy").values():
+        roles = json.dumps(policy["Properties"]["Roles"])
+        if role_fragment in roles:
+            out.extend(policy["Properties"]["PolicyDocument"]["Statement"])
+    return out
+
+
+def test_the_oncall_topic_policy_lets_cloudwatch_of_this_account_publish(phase_stage):
+    phase, stage = phase_stage
+    tpl = template(phase, stage)
+    (topic_id,) = resources(tpl, "AWS::SNS::Topic")
+    (policy,) = resources(tpl, "AWS::SNS::TopicPolicy").values()
+    assert policy["Properties"]["Topics"] == [{"Ref": topic_id}]
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    allows = [s for s in statements if s["Effect"] == "Allow"]
+    assert allows == [{
+        "Sid": "AllowAlarmsOfThisAccountToPage", "Effect": "Allow", "Action": "sns:Publish",
+        "Principal": {"Service": "cloudwatch.amazonaws.com"}, "Resource": {"Ref": topic_id},
+        "Condition": {"StringEquals": {"aws:SourceAccount": {"Ref": "AWS::AccountId"}}},
+    }]
+    # The SSL-only deny stays, and it cannot cancel the allow: CloudWatch publishes over TLS.
+    (deny,) = [s for s in statements if s["Effect"] == "Deny"]
+    assert deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}} and deny["Action"] == "sns:Publish"
+
+
+def _alarm_by_logical_id(tpl: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {k: v["Properties"] for k, v in resources(tpl, "AWS::CloudWatch::Alarm").items()}
+
+
+def _rollback_alarms(tpl: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Deployment group (by its function) -> the alarms CodeDeploy watches."""
+    by_id = _alarm_by_logical_id(tpl)
+    out: dict[str, list[dict[str, Any]]] = {}
+    for group in resources(tpl, "AWS::CodeDeploy::DeploymentGroup").values():
+        cfg = group["Properties"].get("AlarmConfiguration")
+        if cfg:
+            app = json.dumps(group["Properties"]["ApplicationName"])
+            kind = "interactions" if "Interactions" in app else "worker"
+            out[kind] = [by_id[a["Name"]["Ref"]] for a in cfg["Alarms"]]
+    return out
+
+
+def test_the_rollback_error_rate_counts_handled_failures_of_the_live_alias(phase_stage):
+    phase, stage = phase_stage
+    tpl = template(phase, stage)
+    for kind, wired in _rollback_alarms(tpl).items():
+        (rate,) = [a for a in wired if a["AlarmName"].endswith("ErrorRate")]
+        metrics = {m["Id"]: m for m in rate["Metrics"]}
+        (expression,) = [m for m in rate["Metrics"] if "Expression" in m]
+        assert expression["ReturnData"] is not False
+        text = expression["Expression"]
+        # Both addends FILLed: metric math drops timestamps missing from either series.
+        assert re.search(r"FILL\(err, 0\)", text) and re.search(r"FILL\(handled, 0\)", text), text
+        assert "/ inv" in text
+        handled = metrics["handled"]["MetricStat"]["Metric"]
+        assert handled["MetricName"] == "HandledFailures" and handled["Namespace"] == "Valine/UxAgent"
+        assert {d["Name"]: d["Value"] for d in handled["Dimensions"]} == {"Function": kind, "Stage": stage}
+        for lambda_metric, name in (("err", "Errors"), ("inv", "Invocations")):
+            metric = metrics[lambda_metric]["MetricStat"]["Metric"]
+            assert metric["MetricName"] == name and metric["Namespace"] == "AWS/Lambda"
+            dims = {d["Name"]: d["Value"] for d in metric["Dimensions"]}
+            assert json.dumps(dims["Resource"]).endswith(':live"]]}'), dims  # the live alias, not $LATEST
+
+
+def test_the_canary_bakes_at_least_as_long_as_every_rollback_alarm_needs(phase_stage):
+    phase, stage = phase_stage
+    tpl = template(phase, stage)
+    for group in resources(tpl, "AWS::CodeDeploy::DeploymentGroup").values():
+        cfg = group["Properties"].get("AlarmConfiguration")
+        if not cfg:
+            continue
+        name = group["Properties"]["DeploymentConfigName"]
+        bake = re.search(r"Canary10Percent(\d+)Minutes", name)
+        if stage == "dev":
+            assert name == "CodeDeployDefault.LambdaAllAtOnce"
+            continue
+        assert bake, name
+        bake_seconds = int(bake.group(1)) * 60
+        by_id = _alarm_by_logical_id(tpl)
+        for ref in cfg["Alarms"]:
+            alarm = by_id[ref["Name"]["Ref"]]
+            window = alarm_period(alarm) * alarm["EvaluationPeriods"]
+            assert window <= bake_seconds, (alarm["AlarmName"], window, bake_seconds)
+
+
+def test_the_queue_visibility_is_six_times_the_worker_timeout_and_fits_the_token(phase_stage):
+    phase, stage = phase_stage
+    tpl = template(phase, stage)
+    worker = function(tpl, f"valine-orchestrator-worker-{stage}")
+    queue = next(q["Properties"] for q in resources(tpl, "AWS::SQS::Queue").values()
+                 if q["Properties"]["QueueName"] == f"valine-jobs-{stage}")
+    visibility, timeout = queue["VisibilityTimeout"], worker["Timeout"]
+    receives = queue["RedrivePolicy"]["maxReceiveCount"]
+    assert visibility >= 6 * timeout
+    assert (receives - 1) * visibility + timeout <= deadlines.DISCORD_TOKEN_SECONDS - deadlines.TOKEN_MARGIN_SECONDS
+    assert env(tpl, f"valine-orchestrator-worker-{stage}")["JOB_MAX_RECEIVES"] == str(receives)
+    interactions = function(tpl, f"valine-orchestrator-discord-{stage}")
+    assert interactions["Timeout"] == deadlines.INTERACTIONS_TIMEOUT_SECONDS
+
+
+def test_the_budget_arithmetic_refuses_what_would_not_fit(monkeypatch):
+    deadlines.check()
+    monkeypatch.setattr(deadlines, "JOB_VISIBILITY_SECONDS", 3 * deadlines.WORKER_TIMEOUT_SECONDS)
+    try:
+        deadlines.check()
+        raise AssertionError("3x visibility was accepted")
+    except deadlines.BudgetError as exc:
+        assert "6x" in str(exc)
+    monkeypatch.setattr(deadlines, "JOB_VISIBILITY_SECONDS", 480)
+    try:
+        deadlines.check()
+        raise AssertionError("deliveries past the token were accepted")
+    except deadlines.BudgetError as exc:
+        assert "token" in str(exc)
+
+
+def test_the_p0_probe_and_the_api_alarms_exist(phase_stage):
+    phase, stage = phase_stage
+    tpl = template(phase, stage)
+    found = alarms(tpl)
+    probe = found[f"valine-{stage}-EndpointProbe"]
+    assert probe["AlarmDescription"].startswith("[P0] ")
+    assert probe["TreatMissingData"] == "breaching"
+    (metric,) = probe["Metrics"]
+    assert metric["MetricStat"]["Metric"]["MetricName"] == "EndpointProbeFailures"
+    assert alarm_period(probe) == 60
+    assert (probe["DatapointsToAlarm"], probe["EvaluationPeriods"]) == (3, 5)
+    props = function(tpl, f"valine-orchestrator-probe-{stage}")
+    assert props["Handler"] == "valine.handlers.probe.handler"
+    url = json.dumps(props["Environment"]["Variables"]["PROBE_URL"])
+    api_id = logical_id(tpl, "AWS::ApiGatewayV2::Api", lambda p: True)
+    assert api_id in url and "/discord" in url
+    probe_alias = logical_id(tpl, "AWS::Lambda::Alias", lambda p: "Probe" in json.dumps(p["FunctionName"]))
+    (rule,) = [r["Properties"] for r in resources(tpl, "AWS::Events::Rule").values()
+               if r["Properties"].get("ScheduleExpression") == "rate(1 minute)"]
+    assert rule["Targets"][0]["Arn"] == {"Ref": probe_alias}
+    for name, metric in (("ApiServerErrors", "5xx"), ("ApiLatencyP99", "Latency")):
+        alarm = found[f"valine-{stage}-{name}"]
+        assert alarm["Namespace"] == "AWS/ApiGateway" and alarm["MetricName"] == metric
+        assert alarm["Dimensions"] == [{"Name": "ApiId", "Value": {"Ref": api_id}}]
+        assert alarm["AlarmDescription"].startswith("[P1] ")
+    assert alarm_stat(found[f"valine-{stage}-ApiLatencyP99"]) == "p99"
+    (dash,) = resources(tpl, "AWS::CloudWatch::Dashboard").values()
+    body = json.dumps(dash["Properties"]["DashboardBody"])
+    assert "Endpoint probe (P0)" in body and "HTTP API: 5xx" in body
+
+
+def test_the_worker_cannot_read_the_bot_token(phase_stage):
+    phase, stage = phase_stage
+    tpl = template(phase, stage)
+    token = logical_id(tpl, "AWS::SecretsManager::Secret",
+                       lambda p: p["Name"] == f"valine/{stage}/discord-bot-token")
+    worker = json.dumps(_statements(tpl, "WorkerFunctionServiceRole"))
+    assert token not in worker
+    assert "DISCORD_BOT_TOKEN_SECRET_ARN" not in env(tpl, f"valine-orchestrator-worker-{stage}")
+    assert token in json.dumps(_statements(tpl, "StatusFunctionServiceRole"))
+    assert token not in json.dumps(_statements(tpl, "InteractionsFunctionServiceRole"))
+
+
+def test_each_role_gets_only_the_dynamodb_actions_its_function_calls(phase_stage):
+    from valine.adapters import dynamodb as ddb
+    from valine.rollout import PHASES
+
+    phase, stage = phase_stage
+    tpl = template(phase, stage)
+
+    def actions(role: str) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for st in _statements(tpl, role):
+            acts = st["Action"] if isinstance(st["Action"], list) else [st["Action"]]
+            dyn = {a for a in acts if a.startswith("dynamodb:")}
+            if dyn:
+                where = "index" if "/index/" in json.dumps(st["Resource"]) else "table"
+                out.setdefault(where, set()).update(dyn)
+        return out
+
+    assert actions("InteractionsFunctionServiceRole") == {
+        "table": {*ddb.TASK_STORE_READ_WRITE, *ddb.FLAGS_READ}, "index": set(ddb.TASK_STORE_AUDIT)}
+    worker = {*ddb.TASK_STORE_READ_WRITE, *ddb.FLAGS_READ, *(ddb.BUDGET if PHASES[phase].llm_enabled else ())}
+    assert actions("WorkerFunctionServiceRole") == {"table": worker}
+    assert actions("StatusFunctionServiceRole") == {"table": {"dynamodb:DescribeTable"}}
+    assert actions("ProbeFunctionServiceRole") == {}
+    for role in ("Interactions", "Worker", "Status"):
+        flat = json.dumps(_statements(tpl, f"{role}FunctionServiceRole"))
+        assert '"dynamodb:*"' not in flat and "BatchWriteItem" not in flat and "DeleteItem" not in flat
