@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import getpass
 import json
 import subprocess
 import sys
@@ -11,11 +10,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
+from valine_cli.aws_stage import REPO_ROOT, CliError, local_health, operator, stage_endpoint, stage_settings
+from valine_cli.aws_stage import aws as _aws
 
-
-class CliError(Exception):
-    """A mistake the operator can fix; printed as one line."""
+__all__ = ["CliError"]
 
 
 def cmd_version(args: argparse.Namespace) -> int:
@@ -176,41 +174,6 @@ def cmd_discord(args: argparse.Namespace) -> int:
 
 
 # ---- operator commands ---------------------------------------------------------------------
-def _stage_settings(stage: str) -> dict[str, Any]:
-    context = json.loads((REPO_ROOT / "cdk.json").read_text())["context"]
-    return dict(context["stages"].get(stage) or {})
-
-
-def _local_health() -> dict[str, Any]:
-    import os
-
-    import requests
-
-    url = f"http://127.0.0.1:{os.environ.get('PORT', '8787')}/healthz"
-    # moto accepts any credentials; these never leave the machine.
-    for key, value in {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
-                       "AWS_DEFAULT_REGION": "us-east-1"}.items():
-        os.environ.setdefault(key, value)
-    try:
-        return dict(requests.get(url, timeout=3).json())
-    except requests.ConnectionError as exc:
-        raise CliError(f"--stage local needs the local stack: nothing answers at {url}; run `make local`") from exc
-
-
-def _aws(service: str, endpoint: str | None) -> Any:
-    import boto3
-
-    return boto3.client(service, endpoint_url=endpoint)
-
-
-def _operator() -> str:
-    try:
-        email = subprocess.run(["git", "config", "user.email"], capture_output=True, text=True).stdout.strip()
-    except OSError:
-        email = ""
-    return f"{getpass.getuser()}{f' <{email}>' if email else ''}"
-
-
 def cmd_register_commands(args: argparse.Namespace) -> int:
     import requests
 
@@ -218,12 +181,12 @@ def cmd_register_commands(args: argparse.Namespace) -> int:
 
     endpoint = None
     if args.stage == "local":
-        health = _local_health()
+        health = local_health()
         app_id = args.application_id or health["application_id"]
         api = f"{health['discord_url']}/api/v10"
         endpoint = health["aws_url"]
     else:
-        app_id = args.application_id or str(_stage_settings(args.stage).get("discord_application_id", ""))
+        app_id = args.application_id or str(stage_settings(args.stage).get("discord_application_id", ""))
         api = args.api_url.rstrip("/")
         if not app_id or app_id.startswith("<"):
             raise CliError(f"no Discord application id for stage {args.stage}; set it in cdk.json or pass "
@@ -238,7 +201,7 @@ def cmd_register_commands(args: argparse.Namespace) -> int:
             raise CliError("commands are also registered globally; registering per guild too shows each one twice. "
                            "Register globally only, or remove the global ones first")
     else:
-        guilds = _stage_settings(args.stage).get("guild_ids") or []
+        guilds = stage_settings(args.stage).get("guild_ids") or []
         for guild in guilds if args.stage != "local" else health["guild_ids"]:
             existing = requests.get(f"{api}/applications/{app_id}/guilds/{guild}/commands", headers=headers,
                                     timeout=10)
@@ -275,7 +238,7 @@ def cmd_flags(args: argparse.Namespace) -> int:
     from valine.adapters.dynamodb import DynamoFlags
     from valine.ports import Flags
 
-    endpoint, table = _stage_endpoint(args)
+    endpoint, table = stage_endpoint(args)
     if args.op == "get":
         current = DynamoFlags(_aws("dynamodb", endpoint), table, defaults=Flags(False, False)).read()
         print(json.dumps({"stage": args.stage, "DISABLE_UX_UPDATES": current.disable_ux_updates,
@@ -294,7 +257,7 @@ def _set_flags(stage: str, endpoint: str | None, table: str, **changes: bool) ->
     from valine.adapters.dynamodb import DynamoFlags
     from valine.ports import Flags
 
-    who = _operator()
+    who = operator()
     before, after = DynamoFlags(_aws("dynamodb", endpoint), table, defaults=Flags(False, False)).set(
         changed_by=who, now=time.time(), **changes)
     for name, attr in (("DISABLE_UX_UPDATES", "disable_ux_updates"), ("USE_LLM_PARSING", "use_llm_parsing")):
@@ -312,7 +275,7 @@ def _set_flags(stage: str, endpoint: str | None, table: str, **changes: bool) ->
 def cmd_costs(args: argparse.Namespace) -> int:
     from valine.adapters.dynamodb import DynamoBudget
 
-    endpoint, table = _stage_endpoint(args)
+    endpoint, table = stage_endpoint(args)
     day = time.strftime("%Y-%m-%d", time.gmtime())
     today = DynamoBudget(_aws("dynamodb", endpoint), table, stage=args.stage).today(day=day)
     pct = 100 * today["spent"] / args.cap if args.cap else 0.0
@@ -330,7 +293,7 @@ def cmd_eval_llm(args: argparse.Namespace) -> int:
     from valine.ux.catalog import default_catalog
     from valine.ux.intent import Clarify, Intent
 
-    llm = _stage_settings("dev").get("llm", {})
+    llm = stage_settings("dev").get("llm", {})
     prices = Prices(float(llm.get("input_usd_per_million", 0.15)), float(llm.get("output_usd_per_million", 0.60)))
     model = args.model or str(llm.get("model", "gpt-4o-mini"))
     try:
@@ -406,17 +369,6 @@ def cmd_eval_llm(args: argparse.Namespace) -> int:
 
 
 # ---- rollout -------------------------------------------------------------------------------
-def _stage_endpoint(args: argparse.Namespace) -> tuple[str | None, str]:
-    """(AWS endpoint, table) for a stage; local reads them from the running stack."""
-    import os
-
-    if args.stage == "local":
-        health = _local_health()
-        return args.endpoint_url or health["aws_url"], str(health["table"])
-    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
-    return args.endpoint_url, f"valine-ux-agent-conversations-{args.stage}"
-
-
 def cmd_rollout(args: argparse.Namespace) -> int:
     import datetime as dt
 
@@ -425,7 +377,7 @@ def cmd_rollout(args: argparse.Namespace) -> int:
     from valine.ops.criteria import Verdict, evaluate, go
     from valine.rollout import PHASES, UnknownPhase, phase_from_text
 
-    endpoint, table = _stage_endpoint(args)
+    endpoint, table = stage_endpoint(args)
     records = approvals.load(REPO_ROOT / approvals.DEFAULT_PATH)
     if args.rollout_action == "status":
         print(f"Sign-off table ({approvals.DEFAULT_PATH}), stage {args.stage}:")
@@ -486,7 +438,7 @@ def cmd_rollback(args: argparse.Namespace) -> int:
         if args.dry_run:
             return 0
         return subprocess.run(command, cwd=REPO_ROOT).returncode
-    endpoint, table = _stage_endpoint(args)
+    endpoint, table = stage_endpoint(args)
     change = {"use_llm_parsing": False} if args.disable_llm else {"disable_ux_updates": True}
     name = "USE_LLM_PARSING=false" if args.disable_llm else "DISABLE_UX_UPDATES=true"
     print(f"{args.stage}: setting {name} in {table} (live within 60 s, no redeploy)")

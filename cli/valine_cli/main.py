@@ -2,10 +2,13 @@
 
   valine local                         run the whole bot on 127.0.0.1:${PORT:-8787}
   valine discord ux-update "..."       send a signed /ux-update to the local endpoint
-  valine discord press confirm         press a button on the latest preview
+  valine discord confirm               press Confirm on the latest preview
   valine parse "..." [--json]          show how a request is understood
   valine register-commands --stage S   register the slash commands
   valine flags get|set --stage S       kill switches (DISABLE_UX_UPDATES, USE_LLM_PARSING)
+  valine smoke --stage S               phase-1 verification of a deployed stage
+  valine oncall test --stage S         paging drill: does an alarm reach on-call?
+  valine recover --stage S --phase N   after a deleted stack: adopt the retained data (cdk import)
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import sys
 from typing import Any
 
 from valine.rollout import PHASES
+from valine_cli import oncall, recover, smoke
 
 DEFAULT_URL = f"http://127.0.0.1:{os.environ.get('PORT', '8787')}"
 
@@ -116,6 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--use-llm", type=_bool, metavar="true|false")
     f.add_argument("--endpoint-url", default=os.environ.get("AWS_ENDPOINT_URL"),
                    help="AWS endpoint (the local stack's moto server for --stage local)")
+    stages = ["dev", "prod", "local"]
+    oncall.add_parser(sub, stages)
+    smoke.add_parser(sub, stages)
+    recover.add_parser(sub, ["dev", "prod"])
     return parser
 
 
@@ -123,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from valine_cli import commands
 
-    handler: Any = getattr(commands, f"cmd_{args.command.replace('-', '_')}")
+    handler: Any = getattr(args, "handler", None) or getattr(commands, f"cmd_{args.command.replace('-', '_')}")
     try:
         return int(handler(args) or 0)
     except KeyboardInterrupt:

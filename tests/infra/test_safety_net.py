@@ -212,3 +212,26 @@ def test_each_role_gets_only_the_dynamodb_actions_its_function_calls(phase_stage
     for role in ("Interactions", "Worker", "Status"):
         flat = json.dumps(_statements(tpl, f"{role}FunctionServiceRole"))
         assert '"dynamodb:*"' not in flat and "BatchWriteItem" not in flat and "DeleteItem" not in flat
+
+
+def test_what_valine_smoke_looks_for_is_what_the_stack_deploys(phase_stage):
+    from valine_cli.smoke import FUNCTIONS, REQUIRED_ALARMS
+
+    phase, stage = phase_stage
+    tpl = template(phase, stage)
+    for fn in FUNCTIONS:
+        function(tpl, f"valine-orchestrator-{fn}-{stage}")
+    found = alarms(tpl)
+    assert {f"valine-{stage}-{a}" for a in REQUIRED_ALARMS} <= set(found)
+    outputs = tpl["Outputs"]
+    assert {"InteractionsEndpoint", "Phase"} <= set(outputs)
+
+
+def test_every_retained_resource_can_be_adopted_after_a_deleted_stack(phase_stage):
+    from valine_cli.recover import retained
+
+    phase, stage = phase_stage
+    keep = retained(template(phase, stage))  # raises for a retained type it cannot import
+    names = {name for _, name in keep.values()}
+    assert {f"valine/{stage}/github", f"valine/{stage}/discord-bot-token"} <= names
+    assert (f"valine-ux-agent-conversations-{stage}" in names) is (stage == "prod")

@@ -174,3 +174,18 @@ def test_the_prompt_stays_small(llm_server, budget):
     estimate = estimated_tokens(CATALOG, "make the navbar blue")
     assert measured <= estimate <= measured * 1.05  # the estimate adds the message framing
     assert estimate < 800
+
+
+@pytest.mark.parametrize("fault", ["DDB TransactWriteItems -> 500", "DDB TransactWriteItems -> throttle"])
+def test_a_dynamodb_error_in_the_budget_falls_back_to_the_rules_and_spends_nothing(stack, llm_server, budget, fault):
+    from valine_cli.local.faults import parse_faults
+
+    # GIVEN the budget's table refuses every transaction
+    stack.moto.faults.set(parse_faults(fault))
+    calls, metrics = llm_server.calls, RecordingMetrics()
+    # WHEN an LLM parse is asked for THEN the rules answer, no LLM call is paid for, the request survives
+    result = make_parser(llm_server, budget, metrics=metrics).parse(task("make the navbar blue"), CATALOG)
+    assert isinstance(result, Intent) and (result.section, result.changes) == ("navbar", {"color": "#0000ff"})
+    assert result.parser == "rules (LLM fallback: the LLM budget could not be checked)"
+    assert llm_server.calls == calls
+    assert metrics.total("LlmParses", Outcome="fallback") == 1

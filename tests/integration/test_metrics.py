@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 from tests.infra.conftest import template
 from tests.infra.test_observability import dashboard_body
 from valine.metrics import METRICS, NAMESPACE
 
 from .conftest import preview
-
-
-def emf_lines(text: str) -> list[dict]:
-    out = []
-    for line in text.splitlines():
-        if line.startswith('{"_aws"'):
-            out.append(json.loads(line))
-    return out
+from .emf import emf_lines
 
 
 def test_a_conversation_emits_valid_emf_for_the_dashboards_metrics(client, capfd):

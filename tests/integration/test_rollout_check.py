@@ -11,7 +11,7 @@ import pytest
 
 from valine.metrics import NAMESPACE
 from valine.ops.cloudwatch import CloudWatchReader
-from valine.ops.criteria import Verdict, evaluate, function_names, go
+from valine.ops.criteria import Verdict, alias_dimensions, evaluate, function_names, go
 from valine.rollout import PHASES
 from valine_cli.main import main as valine
 
@@ -19,16 +19,20 @@ _n = itertools.count()
 
 
 def seed(cw, stage: str, *, invocations=2000, errors=0, durations=(400.0,) * 95 + (900.0,) * 5, flows=60,
-         llm_daily=(1.0, 2.0), hours_ago=1):
+         llm_daily=(1.0, 2.0), hours_ago=1, handled=0):
     at = dt.datetime.now(dt.UTC) - dt.timedelta(hours=hours_ago)
-    for fn in function_names(stage).values():
-        dims = [{"Name": "FunctionName", "Value": fn}]
+    for kind, fn in function_names(stage).items():
+        dims = [{"Name": k, "Value": v} for k, v in alias_dimensions(fn).items()]
         cw.put_metric_data(Namespace="AWS/Lambda", MetricData=[
             {"MetricName": "Invocations", "Dimensions": dims, "Value": invocations / 2, "Timestamp": at},
             {"MetricName": "Errors", "Dimensions": dims, "Value": errors / 2, "Timestamp": at}])
         cw.put_metric_data(Namespace="AWS/Lambda", MetricData=[
             {"MetricName": "Duration", "Dimensions": dims, "Value": d, "Timestamp": at, "Unit": "Milliseconds"}
             for d in durations])
+        if handled:
+            cw.put_metric_data(Namespace=NAMESPACE, MetricData=[
+                {"MetricName": "HandledFailures", "Value": handled / 2, "Timestamp": at,
+                 "Dimensions": [{"Name": "Function", "Value": kind}, {"Name": "Stage", "Value": stage}]}])
     stage_dim = [{"Name": "Stage", "Value": stage}]
     cw.put_metric_data(Namespace=NAMESPACE, MetricData=[
         {"MetricName": "PullRequestsCreated", "Dimensions": stage_dim, "Value": flows, "Timestamp": at}])
@@ -43,8 +47,8 @@ def cw(stack):
     return boto3.client("cloudwatch", endpoint_url=stack.aws_url)
 
 
-def check(cw, stage, phase, approval=None):
-    return evaluate(PHASES[phase], stage=stage, reader=CloudWatchReader(cw), now=dt.datetime.now(dt.UTC),
+def check(cw, stage, phase, approval=None, now=None):
+    return evaluate(PHASES[phase], stage=stage, reader=CloudWatchReader(cw), now=now or dt.datetime.now(dt.UTC),
                     approval_for_next=approval)
 
 
@@ -63,7 +67,9 @@ def test_a_healthy_phase_is_go(cw, phase):
 
 
 @pytest.mark.parametrize(("phase", "seed_args", "criterion", "measured"), [
-    (1, {"errors": 1, "flows": 0}, "no Lambda errors", "0.05% (1 of 2000"),
+    (1, {"errors": 1, "flows": 0}, "no errors", "0.05% (1 of 2000"),
+    (1, {"handled": 2, "flows": 0}, "no errors", "0.10% (2 of 2000 invocations: 0 Lambda errors + 2 handled"),
+    (2, {"handled": 30}, "error rate < 1.0%", "1.50%"),
     (1, {"flows": 1}, "pull requests created <= 0", "1"),
     (2, {"flows": 4}, "successful UX update flows >= 5", "4"),
     (2, {"errors": 40}, "error rate < 1.0%", "2.00%"),
@@ -144,3 +150,33 @@ def test_the_daily_status_posts_the_last_24_hours_to_the_team_channel(stack, cw,
     assert flows and int(flows.group(1)) >= 7, text
     assert "valine rollout check --stage local --phase 4" in text
     assert '"TableItemCount"' in capfd.readouterr().out
+
+
+def test_a_dynamodb_outage_is_counted_as_errors_and_makes_the_check_no_go(stack, client, cw, capfd):
+    from tests.integration.emf import emf_lines, publish
+    from valine_cli.local.faults import parse_faults
+
+    # GIVEN the task store refuses every write: each /ux-update is answered with an apology (200)
+    capfd.readouterr()
+    stack.moto.faults.set(parse_faults("DDB PutItem -> 500"))
+    try:
+        answers = [client.command("ux-update", f"outage{i}", ["admin"], {"request": "make the footer teal"})
+                   for i in range(4)]
+    finally:
+        stack.moto.faults.clear()
+    assert all(a["status"] == 200 and "Something went wrong" in a["response"]["data"]["content"] for a in answers)
+    # WHEN CloudWatch ingests what the function printed (EMF), and Lambda's own metrics say
+    # what Lambda saw: 4 invocations of the live alias, no Lambda errors
+    stage = f"outage{next(_n)}"
+    lines = [ln for ln in emf_lines(capfd.readouterr().out) if "HandledFailures" in ln]
+    assert len(lines) == 4 and {ln["Function"] for ln in lines} == {"interactions"}
+    publish(cw, lines, stage=stage)
+    seed(cw, stage, invocations=8, errors=0, flows=6)
+    # THEN the error rate includes the handled failures, crosses phase 2's 1% and the check says NO-GO
+    # (read a little ahead: the points are seconds old, and the stand-in ends its window at the minute)
+    results = check(cw, stage, 2, approval=True, now=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=2))
+    rate = by_name(results, "error rate < 1.0%")
+    assert rate.verdict is Verdict.FAIL and "4 handled failures" in rate.measured, rate
+    assert rate.measured.startswith("50.00%")
+    assert not go(results)
+    assert [r.criterion for r in results if r.verdict is Verdict.FAIL] == [rate.criterion]

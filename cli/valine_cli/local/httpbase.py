@@ -95,6 +95,7 @@ class JsonServer:
         body = h.rfile.read(length) if length else b""
         req = Request(h.command, parts.path, parse_qs(parts.query), {k.lower(): v for k, v in h.headers.items()},
                       body)
+        action: str | None = None
         if not parts.path.startswith("/_emulator"):
             action = self.faults.take(h.command, parts.path)
             if action == "drop":
@@ -103,6 +104,8 @@ class JsonServer:
                 return
             if action and action.startswith("timeout:"):
                 time.sleep(float(action.split(":", 1)[1]))
+            elif action == "lost":
+                pass  # handled below: the request takes effect, its answer never arrives
             elif action:
                 code, _, wait = action.partition(":")
                 status = int(code)
@@ -123,6 +126,10 @@ class JsonServer:
                 except Exception as exc:  # an emulator bug must be loud, not a hang
                     code_out, out = 500, {"message": f"emulator error: {exc!r}"}
                 self.requests.append((h.command, parts.path, code_out))
+                if action == "lost":
+                    h.close_connection = True
+                    h.connection.close()
+                    return
                 self._send(h, code_out, out)
                 return
         self.requests.append((h.command, parts.path, 404))

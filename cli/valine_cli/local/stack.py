@@ -291,7 +291,8 @@ class LocalStack:
             "llm_url": self.llm_url, "public_key": s.public_key_hex,
             "bot_token_secret": f"valine/{self.config.name}/discord-bot-token",
             "dev_signing_key": bool(self.signing_key),
-            "state_dir": str(self.config.state_dir), "table": self.TABLE,
+            "state_dir": str(self.config.state_dir), "table": self.TABLE, "name": self.config.name,
+            "endpoint_url": f"{self.url}/discord",
         }
 
     # ---- the worker --------------------------------------------------------------------

@@ -75,8 +75,17 @@ def _tell(agent: Any, job: Job, error: BaseException, *, receives: int, max_rece
     it is trying again. Either way the message goes out before SQS hears of the failure."""
     try:
         if receives >= max_receives:
-            agent.fail(job, getattr(error, "reason", None) or type(error).__name__)
+            agent.fail(job, _reason(error))
         elif isinstance(error, deadlines.OutOfTime):
             agent.retrying(job, attempt=receives + 1, of=max_receives)
     except Exception:
         log.exception("could not tell the user", extra={"task_id": job.task_id})
+
+
+def _reason(error: BaseException) -> str:
+    reason = getattr(error, "reason", None)
+    if reason:
+        return str(reason)
+    if type(error).__module__.startswith(("botocore", "boto3")):
+        return "an AWS service failed (DynamoDB, SQS or Secrets Manager)"
+    return type(error).__name__

@@ -16,7 +16,8 @@ class CloudWatchReader:
         response = self._cw.get_metric_data(
             MetricDataQueries=[{"Id": "m", "ReturnData": True, "MetricStat": {
                 "Metric": {"Namespace": namespace, "MetricName": name,
-                           "Dimensions": [{"Name": k, "Value": v} for k, v in dimensions.items()]},
+                           # Sorted: CloudWatch ignores the order, moto (the local stand-in) does not.
+                           "Dimensions": [{"Name": k, "Value": v} for k, v in sorted(dimensions.items())]},
                 "Period": period, "Stat": stat}}],
             StartTime=start, EndTime=end)
         values: list[float] = []

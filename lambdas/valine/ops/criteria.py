@@ -39,6 +39,14 @@ def function_names(stage: str) -> dict[str, str]:
     return {"interactions": f"valine-orchestrator-discord-{stage}", "worker": f"valine-orchestrator-worker-{stage}"}
 
 
+LIVE_ALIAS = "live"
+
+
+def alias_dimensions(function_name: str) -> dict[str, str]:
+    """CloudWatch's dimensions for a Lambda alias: what API Gateway and SQS invoke."""
+    return {"FunctionName": function_name, "Resource": f"{function_name}:{LIVE_ALIAS}"}
+
+
 def _one(values: list[float]) -> float:
     return float(sum(values)) if values else 0.0
 
@@ -54,10 +62,15 @@ def evaluate(phase: PhaseConfig, *, stage: str, reader: MetricsReader, now: dt.d
     fns = function_names(stage)
 
     def lam(name: str, stat: str, fn: str) -> list[float]:
-        return reader.stat("AWS/Lambda", name, {"FunctionName": fns[fn]}, stat, start, end)
+        return reader.stat("AWS/Lambda", name, alias_dimensions(fns[fn]), stat, start, end)
 
     invocations = sum(_one(lam("Invocations", "Sum", f)) for f in fns)
-    errors = sum(_one(lam("Errors", "Sum", f)) for f in fns)
+    lambda_errors = sum(_one(lam("Errors", "Sum", f)) for f in fns)
+    # Handled failures are invocations Lambda counts as successes (the apology, a failed job
+    # attempt, a failed pull request): the same sum the rollback alarms use.
+    handled = sum(_one(reader.stat(NAMESPACE, "HandledFailures", {**custom, "Function": f}, "Sum", start, end))
+                  for f in fns)
+    errors = lambda_errors + handled
     flows = _one(reader.stat(NAMESPACE, "PullRequestsCreated", custom, "Sum", start, end))
 
     if c.min_successful_flows is not None:
@@ -69,9 +82,10 @@ def evaluate(phase: PhaseConfig, *, stage: str, reader: MetricsReader, now: dt.d
     if c.max_error_rate_pct is not None:
         rate = 100.0 * errors / invocations if invocations else 0.0
         ok = errors == 0 if c.max_error_rate_pct == 0 else rate < c.max_error_rate_pct
-        label = "no Lambda errors" if c.max_error_rate_pct == 0 else f"error rate < {c.max_error_rate_pct}%"
+        label = "no errors" if c.max_error_rate_pct == 0 else f"error rate < {c.max_error_rate_pct}%"
         out.append(Result(Verdict.PASS if ok else Verdict.FAIL, f"{label} ({span})",
-                          f"{rate:.2f}% ({int(errors)} of {int(invocations)} invocations)"))
+                          f"{rate:.2f}% ({int(errors)} of {int(invocations)} invocations: {int(lambda_errors)} "
+                          f"Lambda errors + {int(handled)} handled failures)"))
     if c.max_avg_duration_ms is not None:
         total = sum(_one(lam("Duration", "Sum", f)) for f in fns)
         count = sum(_one(lam("Duration", "SampleCount", f)) for f in fns)

@@ -1,0 +1,65 @@
+"""What every operator command needs: the stage's AWS endpoint and table, AWS clients, and
+who is running it. ``--stage local`` reads them from the running local stack."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import subprocess
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+class CliError(Exception):
+    """A mistake the operator can fix; printed as one line."""
+
+
+def stage_settings(stage: str) -> dict[str, Any]:
+    context = json.loads((REPO_ROOT / "cdk.json").read_text())["context"]
+    return dict(context["stages"].get(stage) or {})
+
+
+def local_health() -> dict[str, Any]:
+    import requests
+
+    url = f"http://127.0.0.1:{os.environ.get('PORT', '8787')}/healthz"
+    # moto accepts any credentials; these never leave the machine.
+    for key, value in {"AWS_ACCESS_KEY_ID": "local", "AWS_SECRET_ACCESS_KEY": "local",
+                       "AWS_DEFAULT_REGION": "us-east-1"}.items():
+        os.environ.setdefault(key, value)
+    try:
+        return dict(requests.get(url, timeout=3).json())
+    except requests.ConnectionError as exc:
+        raise CliError(f"--stage local needs the local stack: nothing answers at {url}; run `make local`") from exc
+
+
+def aws(service: str, endpoint: str | None) -> Any:
+    import boto3
+
+    return boto3.client(service, endpoint_url=endpoint)
+
+
+def operator() -> str:
+    try:
+        email = subprocess.run(["git", "config", "user.email"], capture_output=True, text=True).stdout.strip()
+    except OSError:
+        email = ""
+    return f"{getpass.getuser()}{f' <{email}>' if email else ''}"
+
+
+def stage_endpoint(args: argparse.Namespace) -> tuple[str | None, str]:
+    """(AWS endpoint, table) for a stage; local reads them from the running stack."""
+    if args.stage == "local":
+        health = local_health()
+        return args.endpoint_url or health["aws_url"], str(health["table"])
+    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
+    return args.endpoint_url, f"valine-ux-agent-conversations-{args.stage}"
+
+
+def resource_suffix(args: argparse.Namespace) -> str:
+    """The suffix of the stage's resource names: the stage, or the local stack's own name."""
+    return str(local_health()["name"]) if args.stage == "local" else str(args.stage)

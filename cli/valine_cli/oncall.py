@@ -1,0 +1,109 @@
+"""``valine oncall test``: a paging drill against a deployed stage.
+
+It sets the stage's dedicated drill alarm (``valine-<stage>-OncallDrill``, which watches a
+metric nothing emits) to ALARM and back to OK, then reads the alarm's history for what
+CloudWatch did with the two notifications. CloudWatch records each action it ran as
+"Successfully executed action arn:aws:sns:..." or "Failed to execute action ...": the
+second is what a topic policy without the CloudWatch allow produces.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from valine_cli.aws_stage import aws, operator, resource_suffix, stage_endpoint
+
+
+@dataclass(frozen=True)
+class Subscription:
+    protocol: str
+    endpoint: str
+    confirmed: bool
+
+    def describe(self) -> str:
+        return f"{self.protocol} {self.endpoint}" + ("" if self.confirmed else " (PENDING CONFIRMATION: gets nothing)")
+
+
+def drill_alarm_name(stage: str) -> str:
+    return f"valine-{stage}-OncallDrill"
+
+
+def subscriptions(sns: Any, topic_arn: str) -> list[Subscription]:
+    out = []
+    for page in sns.get_paginator("list_subscriptions_by_topic").paginate(TopicArn=topic_arn):
+        for sub in page["Subscriptions"]:
+            arn = sub.get("SubscriptionArn", "")
+            out.append(Subscription(sub["Protocol"], sub["Endpoint"], arn.startswith("arn:")))
+    return out
+
+
+def cmd_oncall(args: argparse.Namespace) -> int:
+    endpoint, _ = stage_endpoint(args)
+    cw, sns = aws("cloudwatch", endpoint), aws("sns", endpoint)
+    name = drill_alarm_name(resource_suffix(args))
+    found = cw.describe_alarms(AlarmNames=[name])["MetricAlarms"]
+    if not found:
+        print(f"FAIL   no alarm {name}: is valine-orchestrator-{args.stage} deployed with this version?")
+        return 1
+    alarm = found[0]
+    topics = [a for a in alarm.get("AlarmActions", []) if a.startswith("arn:") and ":sns:" in a]
+    if not topics or topics != [a for a in alarm.get("OKActions", []) if ":sns:" in a]:
+        print(f"FAIL   {name} does not notify one SNS topic on ALARM and OK (actions: {alarm.get('AlarmActions')})")
+        return 1
+    topic = topics[0]
+    subs = subscriptions(sns, topic)
+    who = operator()
+    started = dt.datetime.now(dt.UTC)
+    for state in ("ALARM", "OK"):
+        cw.set_alarm_state(AlarmName=name, StateValue=state,
+                           StateReason=f"Paging drill by {who} (valine oncall test), {state}")
+        print(f"set {name} to {state} at {dt.datetime.now(dt.UTC):%H:%M:%S} UTC")
+        if state == "ALARM":
+            time.sleep(args.wait)
+    now_state = cw.describe_alarms(AlarmNames=[name])["MetricAlarms"][0]["StateValue"]
+    print(f"\nOn-call should have received 2 notifications from {topic}: '{name}' ALARM, then OK, "
+          f"both saying 'Paging drill by {who}'. Where:")
+    for sub in subs or []:
+        print(f"  - {sub.describe()}")
+    if not subs:
+        print("  - nowhere: the topic has no subscription (set stages.<stage>.oncall in cdk.json and deploy)")
+    verdict = _delivery(cw, name, started)
+    print(verdict[1])
+    ok = verdict[0] is True and now_state == "OK" and any(s.confirmed for s in subs)
+    print("\nPASS: the drill paged on-call." if ok else "\nNOT PASSED: see above; fix it before relying on alarms.")
+    return 0 if ok else 1
+
+
+def _delivery(cw: Any, name: str, since: dt.datetime) -> tuple[bool | None, str]:
+    """What CloudWatch's action history says about the drill's notifications."""
+    try:
+        until = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=1)
+        items = cw.describe_alarm_history(AlarmName=name, HistoryItemType="Action", StartDate=since,
+                                          EndDate=until)["AlarmHistoryItems"]
+    except Exception as exc:  # moto: "The describe_alarm_history action has not been implemented"
+        return None, (f"UNVERIFIED: this AWS endpoint cannot show the alarm's action history ({type(exc).__name__}: "
+                      f"{str(exc)[:120]}); ask on-call whether both notifications arrived")
+    summaries = [i.get("HistorySummary", "") for i in items]
+    failed = [s for s in summaries if s.lower().startswith("failed")]
+    if failed:
+        return False, "FAILED: CloudWatch could not publish: " + "; ".join(failed[:2]) + \
+            " (check the topic policy: docs/runbook.md#paging-drill)"
+    done = [s for s in summaries if "successfully executed" in s.lower()]
+    if len(done) >= 2:
+        return True, f"DELIVERED to SNS: {json.dumps(done[:2])}"
+    return None, "UNVERIFIED: CloudWatch has not recorded both actions yet; run again with a longer --wait"
+
+
+def add_parser(sub: Any, stage_choices: list[str]) -> None:
+    p = sub.add_parser("oncall", help="paging drill: the drill alarm to ALARM and back; what on-call should get")
+    osub = p.add_subparsers(dest="oncall_action", required=True)
+    t = osub.add_parser("test", help="set valine-<stage>-OncallDrill to ALARM, then OK, and check delivery")
+    t.add_argument("--stage", required=True, choices=stage_choices)
+    t.add_argument("--wait", type=float, default=10.0, help="seconds in ALARM before OK (default %(default)s)")
+    t.add_argument("--endpoint-url", default=None, help="AWS endpoint (default: AWS; --stage local: the moto server)")
+    t.set_defaults(handler=cmd_oncall)

@@ -1,0 +1,104 @@
+"""GIVEN each function's DynamoDB adapters WHEN every method it uses runs (moto, in process)
+THEN each call is covered by the IAM actions the stack grants that function, and nothing
+granted goes unused. Transactions are authorised by their items' actions (DynamoDB
+developer guide, "Using IAM with DynamoDB transactions")."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from valine.adapters import dynamodb as ddb
+from valine.ports import Flags
+from valine.tasks.model import Task, TaskState
+
+TABLE = "valine-ux-agent-conversations-iam"
+_ITEM_ACTIONS = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",
+                 "ConditionCheck": "ConditionCheckItem"}
+
+
+@pytest.fixture
+def db() -> Iterator[Any]:
+    with mock_aws():
+        client = boto3.client("dynamodb", region_name="us-east-1")
+        gsi = [{"IndexName": name, "KeySchema": [{"AttributeName": pk, "KeyType": "HASH"},
+                                                 {"AttributeName": "created_at", "KeyType": "RANGE"}],
+                "Projection": {"ProjectionType": "ALL"}} for name, pk in (("by-requester", "gsi1pk"),
+                                                                           ("by-time", "gsi2pk"))]
+        client.create_table(TableName=TABLE, BillingMode="PAY_PER_REQUEST",
+                            KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"},
+                                       {"AttributeName": "sk", "KeyType": "RANGE"}],
+                            AttributeDefinitions=[{"AttributeName": n, "AttributeType": "S"}
+                                                  for n in ("pk", "sk", "gsi1pk", "gsi2pk", "created_at")],
+                            GlobalSecondaryIndexes=gsi)
+        yield client
+
+
+def record(client: Any) -> list[tuple[str, bool]]:
+    """(IAM action, whether it targets an index) for every call the client makes from now on."""
+    seen: list[tuple[str, bool]] = []
+
+    def before(params: dict[str, Any], model: Any, **_: Any) -> None:
+        if model.name == "TransactWriteItems":
+            for item in params["TransactItems"]:
+                (kind,) = item
+                seen.append((f"dynamodb:{_ITEM_ACTIONS[kind]}", False))
+        else:
+            seen.append((f"dynamodb:{model.name}", "IndexName" in params))
+
+    client.meta.events.register("before-parameter-build.dynamodb", before)
+    return seen
+
+
+def a_task() -> Task:
+    now = time.time()
+    return Task(task_id=str(time.time_ns()), requester_id="1", requester_name="a", requester_roles=("admin",),
+                guild_id="g", channel_id="c", request="make the footer teal", state=TaskState.PROPOSED,
+                created_at=now, updated_at=now, expires_at=now + 600)
+
+
+def test_the_interactions_function_calls_only_what_it_is_granted(db):
+    seen = record(db)
+    store = ddb.DynamoTaskStore(db, TABLE, retention_days=90)
+    flags = ddb.DynamoFlags(db, TABLE, defaults=Flags(False, False), max_age=0)
+    task = a_task()
+    assert store.create(task)
+    flags.read()
+    got = store.get(task.task_id)
+    assert got is not None
+    moved = dataclasses.replace(got, state=TaskState.AWAITING_CONFIRMATION)
+    assert store.transition(moved, expect=(TaskState.PROPOSED,), now=time.time()).ok
+    store.recent(requester_id=None, limit=5)
+    store.recent(requester_id="1", limit=5)
+    on_table = {a for a, index in seen if not index}
+    on_index = {a for a, index in seen if index}
+    assert on_table == {*ddb.TASK_STORE_READ_WRITE, *ddb.FLAGS_READ}
+    assert on_index == set(ddb.TASK_STORE_AUDIT)
+
+
+def test_the_worker_calls_only_what_it_is_granted(db):
+    store = ddb.DynamoTaskStore(db, TABLE, retention_days=90)
+    task = a_task()
+    assert store.create(task)
+    seen = record(db)
+    flags = ddb.DynamoFlags(db, TABLE, defaults=Flags(False, False), max_age=0)
+    flags.read()
+    got = store.get(task.task_id)
+    assert got is not None
+    assert store.transition(dataclasses.replace(got, state=TaskState.AWAITING_CONFIRMATION),
+                            expect=(TaskState.PROPOSED,), now=time.time()).ok
+    assert {a for a, index in seen} == {*ddb.TASK_STORE_READ_WRITE, *ddb.FLAGS_READ}
+    assert not any(index for _, index in seen)
+    # The LLM phases add the budget.
+    seen.clear()
+    budget = ddb.DynamoBudget(db, TABLE, stage="iam")
+    assert budget.reserve(day="2026-11-29", amount_usd=0.01, cap_usd=5, reservation="r1")
+    budget.settle(day="2026-11-29", reservation="r1", reserved_usd=0.01, actual_usd=0.001)
+    budget.today(day="2026-11-29")
+    assert {a for a, _ in seen} == set(ddb.BUDGET)
