@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from valine.names import LLM_DEFAULTS
 from valine.rollout import PhaseConfig, UnknownPhase, phase_from_text
 
 STAGES = ("dev", "prod")
@@ -42,11 +43,11 @@ class StageConfig:
     conversation_ttl_minutes: int = 60
     audit_retention_days: int = 90
     log_retention_days: int = 30
-    llm_model: str = "gpt-4o-mini"
-    llm_input_usd_per_million: float = 0.15
-    llm_output_usd_per_million: float = 0.60
-    llm_timeout_seconds: float = 8.0
-    llm_max_retries: int = 1
+    llm_model: str = LLM_DEFAULTS.model
+    llm_input_usd_per_million: float = LLM_DEFAULTS.input_usd_per_million
+    llm_output_usd_per_million: float = LLM_DEFAULTS.output_usd_per_million
+    llm_timeout_seconds: float = LLM_DEFAULTS.timeout_seconds
+    llm_max_retries: int = LLM_DEFAULTS.max_retries
 
     @property
     def is_prod(self) -> bool:
@@ -118,11 +119,13 @@ def stage_from_context(name: str, stages: Mapping[str, Any]) -> StageConfig:
             conversation_ttl_minutes=int(raw.get("conversation_ttl_minutes", 60)),
             audit_retention_days=int(raw.get("audit_retention_days", 90)),
             log_retention_days=int(raw.get("log_retention_days", 30)),
-            llm_model=str(llm.get("model", "gpt-4o-mini")),
-            llm_input_usd_per_million=float(llm.get("input_usd_per_million", 0.15)),
-            llm_output_usd_per_million=float(llm.get("output_usd_per_million", 0.60)),
-            llm_timeout_seconds=float(llm.get("timeout_seconds", 8.0)),
-            llm_max_retries=int(llm.get("max_retries", 1)),
+            llm_model=str(llm.get("model", LLM_DEFAULTS.model)),
+            llm_input_usd_per_million=float(llm.get("input_usd_per_million",
+                                                    LLM_DEFAULTS.input_usd_per_million)),
+            llm_output_usd_per_million=float(llm.get("output_usd_per_million",
+                                                     LLM_DEFAULTS.output_usd_per_million)),
+            llm_timeout_seconds=float(llm.get("timeout_seconds", LLM_DEFAULTS.timeout_seconds)),
+            llm_max_retries=int(llm.get("max_retries", LLM_DEFAULTS.max_retries)),
         )
     except (TypeError, ValueError) as exc:
         if isinstance(exc, ConfigError):

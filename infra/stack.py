@@ -20,8 +20,10 @@ from infra.constructs.observability import Observability
 from infra.constructs.oncall import OnCall
 from infra.constructs.probe import EndpointProbe
 from infra.constructs.secrets import BotSecrets
-from valine import deadlines
+from valine import deadlines, names
 from valine.adapters import dynamodb as ddb
+from valine.agents import KILL_SWITCHES
+from valine.names import Env
 
 deadlines.check()  # the time budgets must fit together before anything is built
 
@@ -31,7 +33,7 @@ class StackError(ConfigError):
 
 
 def stack_name(stage: str) -> str:
-    return f"valine-orchestrator-{stage}"
+    return names.stack_name(stage)
 
 
 class ValineStack(Stack):
@@ -47,30 +49,30 @@ class ValineStack(Stack):
                         https_urls=stage.oncall_https_urls)
 
         common = {
-            "STAGE": stage.name,
-            "PHASE": str(phase.number),
-            "TABLE_NAME": table.table.table_name,
-            "DISCORD_APPLICATION_ID": stage.discord_application_id,
-            "DISCORD_GUILD_IDS": ",".join(stage.guild_ids),
-            "ADMIN_ROLE_IDS": ",".join(stage.admin_role_ids),
-            "PM_ROLE_IDS": ",".join(stage.pm_role_ids),
-            "DEVELOPER_ROLE_IDS": ",".join(stage.developer_role_ids),
-            "CONVERSATION_TTL_MINUTES": str(stage.conversation_ttl_minutes),
-            "AUDIT_RETENTION_DAYS": str(stage.audit_retention_days),
+            Env.STAGE: stage.name,
+            Env.PHASE: str(phase.number),
+            Env.TABLE_NAME: table.table.table_name,
+            Env.DISCORD_APPLICATION_ID: stage.discord_application_id,
+            Env.DISCORD_GUILD_IDS: ",".join(stage.guild_ids),
+            Env.ADMIN_ROLE_IDS: ",".join(stage.admin_role_ids),
+            Env.PM_ROLE_IDS: ",".join(stage.pm_role_ids),
+            Env.DEVELOPER_ROLE_IDS: ",".join(stage.developer_role_ids),
+            Env.CONVERSATION_TTL_MINUTES: str(stage.conversation_ttl_minutes),
+            Env.AUDIT_RETENTION_DAYS: str(stage.audit_retention_days),
             # Kill-switch defaults; the live values are flags in the table (valine flags set).
-            "USE_LLM_PARSING": "true" if phase.llm_enabled else "false",
-            "DISABLE_UX_UPDATES": "false",
+            Env.USE_LLM_PARSING: "true" if phase.llm_enabled else "false",
+            **{switch: "false" for switch in KILL_SWITCHES},
         }
         interactions = BotFunction(
             self, "Interactions",
-            function_name=f"valine-orchestrator-discord-{stage.name}",
+            function_name=names.function_name("interactions", stage.name),
             description="Answers Discord interactions within 3 s; hands slow work to the worker",
             handler="valine.handlers.interactions.handler",
             code=lambda_code("interactions"),
             environment={
                 **common,
-                "DISCORD_PUBLIC_KEY": stage.discord_public_key,
-                "JOB_QUEUE_URL": jobs.queue.queue_url,
+                Env.DISCORD_PUBLIC_KEY: stage.discord_public_key,
+                Env.JOB_QUEUE_URL: jobs.queue.queue_url,
             },
             timeout=Duration.seconds(deadlines.INTERACTIONS_TIMEOUT_SECONDS),
             # More memory buys more CPU, which is what a cold start within 3 s needs.
@@ -80,24 +82,24 @@ class ValineStack(Stack):
         )
         worker_env = {
             **common,
-            "GITHUB_REPOSITORY": stage.github_repository,
-            "GITHUB_BASE_BRANCH": stage.github_base_branch,
-            "GITHUB_SECRET_ARN": secrets.github.secret_arn,
-            "JOB_MAX_RECEIVES": str(deadlines.JOB_MAX_RECEIVES),
+            Env.GITHUB_REPOSITORY: stage.github_repository,
+            Env.GITHUB_BASE_BRANCH: stage.github_base_branch,
+            Env.GITHUB_SECRET_ARN: secrets.github.secret_arn,
+            Env.JOB_MAX_RECEIVES: str(deadlines.JOB_MAX_RECEIVES),
         }
         if secrets.openai is not None:
             worker_env |= {
-                "OPENAI_SECRET_ARN": secrets.openai.secret_arn,
-                "LLM_MODEL": stage.llm_model,
-                "LLM_INPUT_USD_PER_MILLION": str(stage.llm_input_usd_per_million),
-                "LLM_OUTPUT_USD_PER_MILLION": str(stage.llm_output_usd_per_million),
-                "LLM_TIMEOUT_SECONDS": str(stage.llm_timeout_seconds),
-                "LLM_MAX_RETRIES": str(stage.llm_max_retries),
-                "LLM_DAILY_CAP_USD": str(phase.llm_daily_cap_usd),
+                Env.OPENAI_SECRET_ARN: secrets.openai.secret_arn,
+                Env.LLM_MODEL: stage.llm_model,
+                Env.LLM_INPUT_USD_PER_MILLION: str(stage.llm_input_usd_per_million),
+                Env.LLM_OUTPUT_USD_PER_MILLION: str(stage.llm_output_usd_per_million),
+                Env.LLM_TIMEOUT_SECONDS: str(stage.llm_timeout_seconds),
+                Env.LLM_MAX_RETRIES: str(stage.llm_max_retries),
+                Env.LLM_DAILY_CAP_USD: str(phase.llm_daily_cap_usd),
             }
         worker = BotFunction(
             self, "Worker",
-            function_name=f"valine-orchestrator-worker-{stage.name}",
+            function_name=names.function_name("worker", stage.name),
             description="Parses requests, builds previews from GitHub, opens draft PRs, edits Discord messages",
             handler="valine.handlers.worker.handler",
             code=lambda_code("worker"),
@@ -129,12 +131,12 @@ class ValineStack(Stack):
 
         status = BotFunction(
             self, "Status",
-            function_name=f"valine-orchestrator-status-{stage.name}",
+            function_name=names.function_name("status", stage.name),
             description="Posts the last 24 hours' key metrics against the phase's targets to the team channel",
             handler="valine.handlers.status.handler",
             code=lambda_code("worker"),
-            environment={**common, "STATUS_CHANNEL_ID": stage.status_channel_id,
-                         "DISCORD_BOT_TOKEN_SECRET_ARN": secrets.discord_bot_token.secret_arn},
+            environment={**common, Env.STATUS_CHANNEL_ID: stage.status_channel_id,
+                         Env.DISCORD_BOT_TOKEN_SECRET_ARN: secrets.discord_bot_token.secret_arn},
             timeout=Duration.seconds(60),
             memory_mb=512,
             log_retention_days=stage.log_retention_days,

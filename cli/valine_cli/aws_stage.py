@@ -11,6 +11,8 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from valine import names
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -57,9 +59,27 @@ def stage_endpoint(args: argparse.Namespace) -> tuple[str | None, str]:
         health = local_health()
         return args.endpoint_url or health["aws_url"], str(health["table"])
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
-    return args.endpoint_url, f"valine-ux-agent-conversations-{args.stage}"
+    return args.endpoint_url, names.table_name(args.stage)
 
 
 def resource_suffix(args: argparse.Namespace) -> str:
     """The suffix of the stage's resource names: the stage, or the local stack's own name."""
     return str(local_health()["name"]) if args.stage == "local" else str(args.stage)
+
+
+def bot_token(stage: str, endpoint: str | None, secret_id: str | None = None) -> str:
+    import os
+
+    if os.environ.get("DISCORD_BOT_TOKEN"):
+        return os.environ["DISCORD_BOT_TOKEN"]
+    secret_id = secret_id or names.secret_name(stage, "discord-bot-token")
+    try:
+        raw = aws("secretsmanager", endpoint).get_secret_value(SecretId=secret_id)["SecretString"]
+    except Exception as exc:
+        raise CliError(f"could not read {secret_id} ({type(exc).__name__}); set DISCORD_BOT_TOKEN or fill the "
+                       "secret (docs/runbook.md)") from exc
+    value = json.loads(raw)
+    if value.get("unset") or not value.get("bot_token"):
+        raise CliError(f"{secret_id} is not filled yet: aws secretsmanager put-secret-value --secret-id {secret_id} "
+                       "--secret-string '{\"bot_token\":\"...\"}'")
+    return str(value["bot_token"])

@@ -16,6 +16,8 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
+from valine import names
+from valine_cli import options
 from valine_cli.aws_stage import aws, operator, resource_suffix, stage_endpoint
 
 
@@ -30,7 +32,7 @@ class Subscription:
 
 
 def drill_alarm_name(stage: str) -> str:
-    return f"valine-{stage}-OncallDrill"
+    return names.alarm_name(stage, "OncallDrill")
 
 
 def subscriptions(sns: Any, topic_arn: str) -> list[Subscription]:
@@ -99,11 +101,10 @@ def _delivery(cw: Any, name: str, since: dt.datetime) -> tuple[bool | None, str]
     return None, "UNVERIFIED: CloudWatch has not recorded both actions yet; run again with a longer --wait"
 
 
-def add_parser(sub: Any, stage_choices: list[str]) -> None:
+def add_parsers(sub: Any) -> None:
     p = sub.add_parser("oncall", help="paging drill: the drill alarm to ALARM and back; what on-call should get")
     osub = p.add_subparsers(dest="oncall_action", required=True)
     t = osub.add_parser("test", help="set valine-<stage>-OncallDrill to ALARM, then OK, and check delivery")
-    t.add_argument("--stage", required=True, choices=stage_choices)
+    options.stage(t)
     t.add_argument("--wait", type=float, default=10.0, help="seconds in ALARM before OK (default %(default)s)")
-    t.add_argument("--endpoint-url", default=None, help="AWS endpoint (default: AWS; --stage local: the moto server)")
     t.set_defaults(handler=cmd_oncall)

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from valine_cli import options
 from valine_cli.aws_stage import REPO_ROOT, CliError, aws
 
 # Resource types the stack retains, and the identifier CloudFormation imports each by.
@@ -114,10 +115,9 @@ def cmd_recover(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_parser(sub: Any, stage_choices: list[str]) -> None:
+def add_parsers(sub: Any) -> None:
     p = sub.add_parser("recover", help="after a deleted stack: adopt the retained table and secrets (cdk import)")
-    p.add_argument("--stage", required=True, choices=stage_choices)
+    options.stage(p, choices=["dev", "prod"])
     p.add_argument("--phase", required=True, help="the phase to bring back (as in cdk deploy -c phase=N)")
     p.add_argument("--out", default="cdk.out/import-mapping.json", help="mapping file (default %(default)s)")
-    p.add_argument("--endpoint-url", default=None, help="AWS endpoint (default: AWS)")
     p.set_defaults(handler=cmd_recover)

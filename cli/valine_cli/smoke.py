@@ -16,13 +16,16 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from valine_cli.aws_stage import CliError, aws, local_health, stage_settings
+from valine import names
+from valine_cli import options
+from valine_cli.aws_stage import CliError, aws, bot_token, local_health, stage_settings
 
-FUNCTIONS = ("discord", "worker", "status", "probe")
+FUNCTIONS = tuple(names.FUNCTIONS)
 # The alarms without which on-call is blind; tests/infra checks each is in every template.
 REQUIRED_ALARMS = ("InteractionsErrorRate", "WorkerErrorRate", "InteractionsTimeouts", "WorkerTimeouts",
                    "ApiServerErrors", "EndpointProbe", "DeadLetters", "OncallDrill")
 SECRETS = {"github": ("token", "app_id"), "discord-bot-token": ("bot_token",), "openai": ("api_key",)}
+assert set(SECRETS) == set(names.SECRETS)
 MAX_PROBE_MS = 1000.0
 
 
@@ -53,7 +56,7 @@ class Target:
     endpoint_url: str | None = None  # None: the stack's InteractionsEndpoint output
 
     def secret(self, key: str) -> str:
-        return f"valine/{self.name}/{key}"
+        return names.secret_name(self.name, key)
 
 
 def _unsupported(exc: Exception) -> bool:
@@ -71,7 +74,7 @@ def _guard(what: str, fn: Callable[[], Check]) -> Check:
         return Check(Status.FAIL, what, f"{type(exc).__name__}: {str(exc)[:160]}")
 
 
-def run_checks(t: Target, *, bot_token: Callable[[], str], command_schema: list[dict[str, Any]],
+def run_checks(t: Target, *, token: Callable[[], str], command_schema: list[dict[str, Any]],
                http: Any) -> Iterator[Check]:
     cfn, lam, ddb = aws("cloudformation", t.aws_endpoint), aws("lambda", t.aws_endpoint), aws("dynamodb",
                                                                                                  t.aws_endpoint)
@@ -79,7 +82,7 @@ def run_checks(t: Target, *, bot_token: Callable[[], str], command_schema: list[
     outputs: dict[str, str] = {}
 
     def stack() -> Check:
-        found = cfn.describe_stacks(StackName=f"valine-orchestrator-{t.name}")["Stacks"][0]
+        found = cfn.describe_stacks(StackName=names.stack_name(t.name))["Stacks"][0]
         outputs.update({o["OutputKey"]: o["OutputValue"] for o in found.get("Outputs", [])})
         missing = {"InteractionsEndpoint", "Phase"} - set(outputs)
         status = found["StackStatus"]
@@ -90,7 +93,7 @@ def run_checks(t: Target, *, bot_token: Callable[[], str], command_schema: list[
     yield _guard("stack outputs", stack)
 
     for fn in FUNCTIONS:
-        name = f"valine-orchestrator-{fn}-{t.name}"
+        name = names.function_name(fn, t.name)
 
         def alias(name: str = name) -> Check:
             live = lam.get_alias(FunctionName=name, Name="live")
@@ -137,7 +140,7 @@ def run_checks(t: Target, *, bot_token: Callable[[], str], command_schema: list[
     yield _guard("endpoint refuses a bad signature", endpoint)
 
     def commands() -> Check:
-        headers = {"Authorization": f"Bot {bot_token()}", "User-Agent": "DiscordBot (valine smoke, 1)"}
+        headers = {"Authorization": f"Bot {token()}", "User-Agent": "DiscordBot (valine smoke, 1)"}
         where = [f"/applications/{t.application_id}/commands"] + [
             f"/applications/{t.application_id}/guilds/{g}/commands" for g in t.guild_ids]
         registered: dict[str, list[dict[str, Any]]] = {}
@@ -164,9 +167,9 @@ def run_checks(t: Target, *, bot_token: Callable[[], str], command_schema: list[
 
     def alarms() -> Check:
         found = {}
-        for page in cw.get_paginator("describe_alarms").paginate(AlarmNamePrefix=f"valine-{t.name}-"):
+        for page in cw.get_paginator("describe_alarms").paginate(AlarmNamePrefix=names.alarm_name(t.name, "")):
             for alarm in page["MetricAlarms"] + page.get("CompositeAlarms", []):
-                found[alarm["AlarmName"].removeprefix(f"valine-{t.name}-")] = alarm
+                found[alarm["AlarmName"].removeprefix(names.alarm_name(t.name, ""))] = alarm
         missing = [a for a in REQUIRED_ALARMS if a not in found]
         silent = sorted(n for n, a in found.items() if not a.get("AlarmActions"))
         firing = sorted(n for n, a in found.items() if a.get("StateValue") == "ALARM")
@@ -177,7 +180,7 @@ def run_checks(t: Target, *, bot_token: Callable[[], str], command_schema: list[
     yield _guard("alarms", alarms)
 
     def oncall() -> Check:
-        topic = f"valine-oncall-{t.name}"
+        topic = names.topic_name(t.name)
         arns = [x["TopicArn"] for page in sns.get_paginator("list_topics").paginate() for x in page["Topics"]
                 if x["TopicArn"].rsplit(":", 1)[-1] == topic]
         if not arns:
@@ -212,7 +215,7 @@ def target_for(args: argparse.Namespace) -> Target:
         raise CliError(f"no Discord application id for stage {args.stage} in cdk.json")
     guilds = tuple(str(g) for g in settings.get("guild_ids") or [] if not str(g).startswith("<"))
     return Target(stage=args.stage, name=args.stage, aws_endpoint=args.endpoint_url,
-                  table=f"valine-ux-agent-conversations-{args.stage}", discord_api=args.discord_api_url.rstrip("/"),
+                  table=names.table_name(args.stage), discord_api=args.discord_api_url.rstrip("/"),
                   application_id=app_id, guild_ids=guilds, endpoint_url=args.url)
 
 
@@ -220,12 +223,11 @@ def cmd_smoke(args: argparse.Namespace) -> int:
     import requests
 
     from valine.discord.commands import command_schema
-    from valine_cli.commands import _bot_token
 
     target = target_for(args)
     print(f"Smoke test: stage {args.stage} ({target.name})")
     results = []
-    for check in run_checks(target, bot_token=lambda: _bot_token(target.name, target.aws_endpoint,
+    for check in run_checks(target, token=lambda: bot_token(target.name, target.aws_endpoint,
                                                                   target.secret("discord-bot-token")),
                             command_schema=command_schema(), http=requests):
         results.append(check)
@@ -235,10 +237,9 @@ def cmd_smoke(args: argparse.Namespace) -> int:
     return 0 if not failed else 1
 
 
-def add_parser(sub: Any, stage_choices: list[str]) -> None:
+def add_parsers(sub: Any) -> None:
     p = sub.add_parser("smoke", help="phase-1 verification of a deployed stage; exit 0 only when all pass")
-    p.add_argument("--stage", required=True, choices=stage_choices)
+    options.stage(p)
     p.add_argument("--url", help="the interactions endpoint (default: the stack's InteractionsEndpoint output)")
     p.add_argument("--discord-api-url", default="https://discord.com/api/v10")
-    p.add_argument("--endpoint-url", default=None, help="AWS endpoint (default: AWS; --stage local: the moto server)")
     p.set_defaults(handler=cmd_smoke)

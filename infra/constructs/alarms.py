@@ -17,6 +17,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from valine import names
 from valine.metrics import METRICS, NAMESPACE
 
 RUNBOOK = "docs/runbook.md"
@@ -99,7 +100,7 @@ class AlarmFactory:
         alarm = cw.Alarm(
             self._scope, construct_id, metric=metric, threshold=threshold,
             evaluation_periods=cadence.periods, datapoints_to_alarm=cadence.datapoints,
-            alarm_name=f"valine-{self._stage}-{construct_id}",
+            alarm_name=names.alarm_name(self._stage, construct_id),
             comparison_operator=cw.ComparisonOperator.GREATER_THAN_THRESHOLD,
             treat_missing_data=missing,
             alarm_description=f"[{spec.severity}] {spec.what}. Runbook: {RUNBOOK}#{spec.anchor}",

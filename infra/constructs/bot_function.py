@@ -15,8 +15,9 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from infra.bundling import LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME
+from valine import names
 
-LIVE_ALIAS = "live"
+LIVE_ALIAS = names.LIVE_ALIAS
 # The prod canary: 10% of traffic for the bake time, then all of it. Every rollback alarm must
 # be able to fire inside the bake (its evaluation window is at most this long; the stack
 # refuses to synthesise otherwise, and the template tests compare the two).

@@ -9,9 +9,9 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-# Items are purged by DynamoDB TTL on this attribute, hours to days late; readers treat
-# ``expires_at <= now`` as expired themselves (see valine.tasks).
-TTL_ATTRIBUTE = "purge_at"
+from valine import names
+
+TTL_ATTRIBUTE = names.TTL_ATTRIBUTE
 
 
 class ConversationTable(Construct):
@@ -20,7 +20,7 @@ class ConversationTable(Construct):
         self.table = dynamodb.TableV2(
             self,
             "Table",
-            table_name=f"valine-ux-agent-conversations-{stage}",
+            table_name=names.table_name(stage),
             partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
             sort_key=dynamodb.Attribute(name="sk", type=dynamodb.AttributeType.STRING),
             billing=dynamodb.Billing.on_demand(),

@@ -6,7 +6,7 @@ from aws_cdk import Duration
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from valine import deadlines
+from valine import deadlines, names
 
 
 class JobQueue(Construct):
@@ -15,7 +15,7 @@ class JobQueue(Construct):
         self.dead_letters = sqs.Queue(
             self,
             "DeadLetters",
-            queue_name=f"valine-jobs-dlq-{stage}",
+            queue_name=names.dead_letter_queue_name(stage),
             retention_period=Duration.days(14),
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
@@ -23,7 +23,7 @@ class JobQueue(Construct):
         self.queue = sqs.Queue(
             self,
             "Queue",
-            queue_name=f"valine-jobs-{stage}",
+            queue_name=names.queue_name(stage),
             # 6x the worker timeout (AWS's rule for SQS event sources); all deliveries still fit
             # inside Discord's 15-minute token: the arithmetic is valine.deadlines.check().
             visibility_timeout=Duration.seconds(deadlines.JOB_VISIBILITY_SECONDS),

@@ -27,7 +27,8 @@ from infra.constructs.alarms import (
 )
 from infra.constructs.bot_function import BotFunction
 from valine import deadlines
-from valine.metrics import METRICS, NAMESPACE
+from valine.agents import AGENTS
+from valine.metrics import METRICS, NAMESPACE, ROLES
 from valine.rollout import PhaseConfig
 
 # What each function's p99 may reach before on-call hears of it (its own budget).
@@ -160,10 +161,10 @@ class Observability(Construct):
                 self.custom("TableItemCount", Duration.days(1), statistic="Maximum")]),
         )
         d.add_widgets(
-            cw.GraphWidget(title="UX update requests by role", width=8, stacked=True, left=[
-                self.custom("UxUpdateRequests", hour, Role=r) for r in METRICS["UxUpdateRequests"].values]),
-            cw.GraphWidget(title="Previews by section", width=8, stacked=True, left=[
-                self.custom("Previews", hour, Section=s) for s in METRICS["Previews"].values]),
+            cw.GraphWidget(title="Requests by agent and role", width=8, stacked=True, left=[
+                self.custom("Requests", hour, Agent=a.name, Role=r) for a in AGENTS for r in ROLES]),
+            cw.GraphWidget(title="Previews by agent and section", width=8, stacked=True, left=[
+                self.custom("Previews", hour, Agent=a.name, Section=s) for a in AGENTS for s in a.sections]),
             cw.GraphWidget(title="Confirmation rate % (confirms / previews)", width=8, left=[cw.MathExpression(
                 expression="IF(p > 0, 100 * c / p, 0)", label="confirmation rate %", period=hour,
                 using_metrics={"p": self.custom("Previews", hour), "c": self.custom("Confirmations", hour)})]),
@@ -171,15 +172,22 @@ class Observability(Construct):
         d.add_widgets(
             cw.GraphWidget(title="Outcomes", width=8, left=[
                 self.custom(n, hour) for n in ("Confirmations", "Cancellations", "ConversationsExpired",
-                                               "PullRequestsCreated", "PullRequestsFailed", "UxUpdateRefused")]),
+                                               "PullRequestsCreated", "PullRequestsFailed", "Refused")]),
             cw.GraphWidget(title="Time from preview to confirmation (avg, ms)", width=8, left=[
                 self.custom("PreviewToConfirmation", hour, statistic="Average"),
                 self.custom("PreviewLatency", hour, statistic="Average"),
                 self.custom("PullRequestLatency", hour, statistic="Average")]),
             cw.GraphWidget(title="Parsing: clarifications, invalid requests, LLM ok / fallback", width=8, left=[
-                *[self.custom("ParseOutcome", hour, Outcome=o) for o in METRICS["ParseOutcome"].values],
+                *[self.custom("ParseOutcome", hour, Agent=a.name, Outcome=o) for a in AGENTS
+                  for o in METRICS["ParseOutcome"].values],
                 *[self.custom("LlmParses", hour, Outcome=o) for o in METRICS["LlmParses"].values]]),
         )
+        d.add_widgets(*[
+            cw.GraphWidget(title=f"{a.title} agent: requests, previews, confirmations, PRs", width=24 // len(AGENTS),
+                           left=[self.custom(n, hour, Agent=a.name) for n in (
+                               "Requests", "Previews", "Confirmations", "Cancellations", "PullRequestsCreated",
+                               "PullRequestsFailed")])
+            for a in AGENTS])
         d.add_widgets(
             cw.GraphWidget(title="LLM cost (USD per day, per request)", width=8, left=[
                 self.custom("LlmCostUsd", Duration.days(1))], right=[

@@ -8,6 +8,8 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
+from valine import names
+
 # The AWS services that publish to the topic. A topic policy replaces SNS's default policy,
 # so each publisher needs its own allow: without this one, CloudWatch alarms are refused
 # ("not authorized to perform: SNS:Publish ... because no resource-based policy allows").
@@ -21,7 +23,7 @@ class OnCall(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         # enforce_ssl adds the deny of plain-HTTP publishes to the same policy document.
-        self.topic = sns.Topic(self, "Topic", topic_name=f"valine-oncall-{stage}", enforce_ssl=True)
+        self.topic = sns.Topic(self, "Topic", topic_name=names.topic_name(stage), enforce_ssl=True)
         account = Stack.of(self).account
         self.topic.add_to_resource_policy(iam.PolicyStatement(
             sid="AllowAlarmsOfThisAccountToPage",

@@ -11,6 +11,8 @@ from constructs import Construct
 
 from infra.constructs.alarms import AlarmFactory, AlarmSpec, Cadence, custom_metric
 from infra.constructs.bot_function import BotFunction
+from valine import names
+from valine.names import Env
 
 PROBE_RATE = Duration.minutes(1)
 # Three failed (or missing) minutes out of five: a dead endpoint pages within five minutes,
@@ -24,11 +26,11 @@ class EndpointProbe(Construct):
         super().__init__(scope, construct_id)
         self.function = BotFunction(
             self, "Function",
-            function_name=f"valine-orchestrator-probe-{stage}",
+            function_name=names.function_name("probe", stage),
             description="Every minute: an unsigned request to the Discord endpoint must get 401 within 1 s",
             handler="valine.handlers.probe.handler",
             code=code,
-            environment={"STAGE": stage, "PROBE_URL": url},
+            environment={Env.STAGE: stage, Env.PROBE_URL: url},
             timeout=Duration.seconds(10),
             memory_mb=256,
             log_retention_days=log_retention_days,

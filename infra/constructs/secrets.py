@@ -13,17 +13,19 @@ from aws_cdk import Acknowledgment, RemovalPolicy, Validations
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
+from valine import names
+
 
 class BotSecrets(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, stage: str, with_openai: bool) -> None:
         super().__init__(scope, construct_id)
-        self.discord_bot_token = self._secret("DiscordBotToken", f"valine/{stage}/discord-bot-token",
+        self.discord_bot_token = self._secret("DiscordBotToken", names.secret_name(stage, "discord-bot-token"),
                                               "Discord bot token: {\"bot_token\": \"...\"}")
-        self.github = self._secret("GitHub", f"valine/{stage}/github",
+        self.github = self._secret("GitHub", names.secret_name(stage, "github"),
                                    "GitHub: {\"token\": \"...\"} or {\"app_id\", \"installation_id\", "
                                    "\"private_key\"}")
         self.openai = (
-            self._secret("OpenAI", f"valine/{stage}/openai", "OpenAI: {\"api_key\": \"...\"}")
+            self._secret("OpenAI", names.secret_name(stage, "openai"), "OpenAI: {\"api_key\": \"...\"}")
             if with_openai else None
         )
 

@@ -24,23 +24,39 @@ class MetricSpec:
 
 
 ROLES = ("admin", "pm", "developer", "member")
-SECTIONS = ("header", "footer", "navbar", "home")
+
+
+def _agents() -> tuple[str, ...]:
+    from valine.agents import AGENTS
+
+    return tuple(a.name for a in AGENTS)
+
+
+def _parts() -> tuple[str, ...]:
+    from valine.agents import AGENTS
+
+    return tuple(dict.fromkeys(p for a in AGENTS for p in a.sections))
+
+
+AGENT_NAMES = _agents()
+PARTS = _parts()  # every agent's sections and pages: the Section dimension
 
 # Every custom metric the code emits. The dashboard and the alarms are built from this
-# table, and the emitter refuses names and dimensions that are not in it.
+# table, and the emitter refuses names and dimensions that are not in it. ``values`` lists
+# the known values of the dimension that is not Agent.
 METRICS: dict[str, MetricSpec] = {
-    "UxUpdateRequests": MetricSpec("Count", ("Role",), ROLES),
-    "UxUpdateRefused": MetricSpec("Count", ("Role",), ROLES),
-    "Previews": MetricSpec("Count", ("Section",), SECTIONS),
-    "PreviewLatency": MetricSpec("Milliseconds"),
-    "Confirmations": MetricSpec("Count"),
-    "Cancellations": MetricSpec("Count"),
-    "ConversationsExpired": MetricSpec("Count"),
-    "PreviewToConfirmation": MetricSpec("Milliseconds"),
-    "PullRequestsCreated": MetricSpec("Count", ("Section",), SECTIONS),
-    "PullRequestsFailed": MetricSpec("Count"),
-    "PullRequestLatency": MetricSpec("Milliseconds"),
-    "ParseOutcome": MetricSpec("Count", ("Outcome",), ("clarify", "invalid")),
+    "Requests": MetricSpec("Count", ("Agent", "Role"), ROLES),
+    "Refused": MetricSpec("Count", ("Agent", "Role"), ROLES),
+    "Previews": MetricSpec("Count", ("Agent", "Section"), PARTS),
+    "PreviewLatency": MetricSpec("Milliseconds", ("Agent",)),
+    "Confirmations": MetricSpec("Count", ("Agent",)),
+    "Cancellations": MetricSpec("Count", ("Agent",)),
+    "ConversationsExpired": MetricSpec("Count", ("Agent",)),
+    "PreviewToConfirmation": MetricSpec("Milliseconds", ("Agent",)),
+    "PullRequestsCreated": MetricSpec("Count", ("Agent", "Section"), PARTS),
+    "PullRequestsFailed": MetricSpec("Count", ("Agent",)),
+    "PullRequestLatency": MetricSpec("Milliseconds", ("Agent",)),
+    "ParseOutcome": MetricSpec("Count", ("Agent", "Outcome"), ("clarify", "invalid")),
     "LlmParses": MetricSpec("Count", ("Outcome",), ("ok", "fallback")),
     "LlmCostUsd": MetricSpec("None"),
     "JobsFailed": MetricSpec("Count", ("Kind",), ("preview", "create_pr")),
@@ -70,8 +86,13 @@ class EmfMetrics:
         if spec is None or spec.unit != unit or set(dimensions) - set(spec.dimensions):
             raise ValueError(f"metric {name} {unit} {sorted(dimensions)} is not declared in valine.metrics.METRICS")
         dims = {"Stage": self._stage, **{k: str(v) for k, v in dimensions.items()}}
-        # Publish the stage-only series too, so dashboards can sum without knowing every role.
-        dim_sets = [["Stage"]] + ([sorted(dims)] if len(dims) > 1 else [])
+        # Publish the stage-only series too, so dashboards and alarms can sum without knowing
+        # every role or section, and the per-agent series, so each agent has its own line.
+        dim_sets = [["Stage"]]
+        if "Agent" in dims and len(dims) > 2:
+            dim_sets.append(["Agent", "Stage"])
+        if len(dims) > 1:
+            dim_sets.append(sorted(dims))
         line = {
             "_aws": {
                 "Timestamp": int(self._clock() * 1000),

@@ -85,8 +85,20 @@ class JobQueue(Protocol):
 
 @dataclass(frozen=True)
 class Flags:
-    disable_ux_updates: bool
-    use_llm_parsing: bool
+    """The LLM switch and the agents' kill switches that are on (e.g. ``DISABLE_UX_UPDATES``)."""
+
+    use_llm_parsing: bool = False
+    disabled: frozenset[str] = frozenset()
+
+    def paused(self, kill_switch: str) -> bool:
+        return kill_switch in self.disabled
+
+    @property
+    def disable_ux_updates(self) -> bool:
+        return self.paused("DISABLE_UX_UPDATES")
+
+    def to_json(self) -> dict[str, Any]:
+        return {"use_llm_parsing": self.use_llm_parsing, "disabled": sorted(self.disabled)}
 
 
 class FlagSource(Protocol):

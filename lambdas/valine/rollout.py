@@ -8,6 +8,7 @@ two cannot disagree about what a phase means.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -57,6 +58,8 @@ class PhaseConfig:
     error_rate_rollback_pct: float
     error_rate_target_pct: float
     criteria: Criteria
+    # Which agents the phase enables, and for whom (None: every registered agent, for allowed_roles).
+    agents: Mapping[str, frozenset[Role]] | None = None
     optional: bool = False
     llm_daily_cap_usd: float = 5.0
     llm_daily_rollback_usd: float = 10.0
@@ -75,8 +78,14 @@ class PhaseConfig:
         """Phases that switch the LLM on need the plan's phase-5 checklist signed."""
         return self.llm_enabled
 
-    def may_use(self, roles: frozenset[Role]) -> bool:
-        return bool(roles & self.allowed_roles)
+    def roles_for(self, agent: str) -> frozenset[Role]:
+        """Who may ask ``agent`` in this phase (empty: the phase does not enable it)."""
+        if self.agents is None:
+            return self.allowed_roles
+        return self.agents.get(agent, frozenset())
+
+    def may_use(self, roles: frozenset[Role], agent: str = "ux") -> bool:
+        return bool(roles & self.roles_for(agent))
 
 
 _ADMINS = frozenset({Role.ADMIN})

@@ -10,6 +10,9 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from valine import names
+from valine.agents import KILL_SWITCHES
+from valine.names import LLM_DEFAULTS, Env
 from valine.rollout import PhaseConfig, Role, phase_from_text
 
 
@@ -37,7 +40,7 @@ class Settings:
     conversation_ttl_seconds: int
     audit_retention_days: int
     default_use_llm: bool
-    default_disable_ux: bool
+    default_disabled: frozenset[str]  # kill switches on at deploy time (DISABLE_UX_UPDATES=true, ...)
     job_queue_url: str = ""
     github_repository: str = ""
     github_base_branch: str = "main"
@@ -47,13 +50,16 @@ class Settings:
     aws_endpoint_url: str | None = None  # the local stack's moto server
     github_api_url: str = "https://api.github.com"
     discord_api_url: str = "https://discord.com/api/v10"
-    llm_model: str = "gpt-4o-mini"
-    llm_input_usd_per_million: float = 0.15
-    llm_output_usd_per_million: float = 0.60
-    llm_timeout_seconds: float = 8.0
-    llm_max_retries: int = 1
+    llm_model: str = LLM_DEFAULTS.model
+    llm_input_usd_per_million: float = LLM_DEFAULTS.input_usd_per_million
+    llm_output_usd_per_million: float = LLM_DEFAULTS.output_usd_per_million
+    llm_timeout_seconds: float = LLM_DEFAULTS.timeout_seconds
+    llm_max_retries: int = LLM_DEFAULTS.max_retries
     llm_daily_cap_usd: float = 5.0
     llm_base_url: str | None = None  # an OpenAI-compatible endpoint; None means OpenAI itself
+    status_channel_id: str = ""  # the team channel of the daily status (empty: only logged)
+    bot_token_secret_arn: str = ""  # the status function's; no other function gets the bot token
+    probe_url: str = ""  # the public endpoint the probe calls
     flags_max_age_seconds: float = 30.0  # kill switches reach every container within this
     github_retry_total_seconds: float = 25.0
     github_read_timeout_seconds: float = 10.0
@@ -77,37 +83,42 @@ class Settings:
         from valine import __version__
 
         return cls(
-            stage=e.get("STAGE", "dev"),
-            phase=phase_from_text(e.get("PHASE", "1")),
-            table_name=e.get("TABLE_NAME", "valine-ux-agent-conversations-dev"),
-            application_id=e.get("DISCORD_APPLICATION_ID", ""),
-            public_key_hex=e.get("DISCORD_PUBLIC_KEY", ""),
-            guild_ids=_ids(e.get("DISCORD_GUILD_IDS")),
-            admin_role_ids=_ids(e.get("ADMIN_ROLE_IDS")),
-            pm_role_ids=_ids(e.get("PM_ROLE_IDS")),
-            developer_role_ids=_ids(e.get("DEVELOPER_ROLE_IDS")),
-            conversation_ttl_seconds=int(e.get("CONVERSATION_TTL_MINUTES", "60")) * 60,
-            audit_retention_days=int(e.get("AUDIT_RETENTION_DAYS", "90")),
-            default_use_llm=_bool(e.get("USE_LLM_PARSING")),
-            default_disable_ux=_bool(e.get("DISABLE_UX_UPDATES")),
-            job_queue_url=e.get("JOB_QUEUE_URL", ""),
-            github_repository=e.get("GITHUB_REPOSITORY", ""),
-            github_base_branch=e.get("GITHUB_BASE_BRANCH", "main"),
-            github_secret_arn=e.get("GITHUB_SECRET_ARN", ""),
-            openai_secret_arn=e.get("OPENAI_SECRET_ARN", ""),
-            job_max_receives=int(e.get("JOB_MAX_RECEIVES", "3")),
-            aws_endpoint_url=e.get("AWS_ENDPOINT_URL") or None,
-            github_api_url=e.get("GITHUB_API_URL", "https://api.github.com").rstrip("/"),
-            discord_api_url=e.get("DISCORD_API_URL", "https://discord.com/api/v10").rstrip("/"),
-            llm_model=e.get("LLM_MODEL", "gpt-4o-mini"),
-            llm_input_usd_per_million=float(e.get("LLM_INPUT_USD_PER_MILLION", "0.15")),
-            llm_output_usd_per_million=float(e.get("LLM_OUTPUT_USD_PER_MILLION", "0.60")),
-            llm_timeout_seconds=float(e.get("LLM_TIMEOUT_SECONDS", "8")),
-            llm_max_retries=min(1, int(e.get("LLM_MAX_RETRIES", "1"))),
-            llm_daily_cap_usd=float(e.get("LLM_DAILY_CAP_USD", "5")),
-            llm_base_url=e.get("OPENAI_BASE_URL") or None,
-            flags_max_age_seconds=float(e.get("FLAGS_MAX_AGE_SECONDS", "30")),
-            github_retry_total_seconds=float(e.get("GITHUB_RETRY_TOTAL_SECONDS", "25")),
-            github_read_timeout_seconds=float(e.get("GITHUB_READ_TIMEOUT_SECONDS", "10")),
+            stage=e.get(Env.STAGE, "dev"),
+            phase=phase_from_text(e.get(Env.PHASE, "1")),
+            table_name=e.get(Env.TABLE_NAME, names.table_name("dev")),
+            application_id=e.get(Env.DISCORD_APPLICATION_ID, ""),
+            public_key_hex=e.get(Env.DISCORD_PUBLIC_KEY, ""),
+            guild_ids=_ids(e.get(Env.DISCORD_GUILD_IDS)),
+            admin_role_ids=_ids(e.get(Env.ADMIN_ROLE_IDS)),
+            pm_role_ids=_ids(e.get(Env.PM_ROLE_IDS)),
+            developer_role_ids=_ids(e.get(Env.DEVELOPER_ROLE_IDS)),
+            conversation_ttl_seconds=int(e.get(Env.CONVERSATION_TTL_MINUTES, "60")) * 60,
+            audit_retention_days=int(e.get(Env.AUDIT_RETENTION_DAYS, "90")),
+            default_use_llm=_bool(e.get(Env.USE_LLM_PARSING)),
+            default_disabled=frozenset(k for k in KILL_SWITCHES if _bool(e.get(k))),
+            job_queue_url=e.get(Env.JOB_QUEUE_URL, ""),
+            github_repository=e.get(Env.GITHUB_REPOSITORY, ""),
+            github_base_branch=e.get(Env.GITHUB_BASE_BRANCH, "main"),
+            github_secret_arn=e.get(Env.GITHUB_SECRET_ARN, ""),
+            openai_secret_arn=e.get(Env.OPENAI_SECRET_ARN, ""),
+            job_max_receives=int(e.get(Env.JOB_MAX_RECEIVES, "3")),
+            aws_endpoint_url=e.get(Env.AWS_ENDPOINT_URL) or None,
+            github_api_url=e.get(Env.GITHUB_API_URL, "https://api.github.com").rstrip("/"),
+            discord_api_url=e.get(Env.DISCORD_API_URL, "https://discord.com/api/v10").rstrip("/"),
+            llm_model=e.get(Env.LLM_MODEL, LLM_DEFAULTS.model),
+            llm_input_usd_per_million=float(e.get(Env.LLM_INPUT_USD_PER_MILLION)
+                                            or LLM_DEFAULTS.input_usd_per_million),
+            llm_output_usd_per_million=float(e.get(Env.LLM_OUTPUT_USD_PER_MILLION)
+                                             or LLM_DEFAULTS.output_usd_per_million),
+            llm_timeout_seconds=float(e.get(Env.LLM_TIMEOUT_SECONDS) or LLM_DEFAULTS.timeout_seconds),
+            llm_max_retries=min(1, int(e.get(Env.LLM_MAX_RETRIES) or LLM_DEFAULTS.max_retries)),
+            llm_daily_cap_usd=float(e.get(Env.LLM_DAILY_CAP_USD, "5")),
+            llm_base_url=e.get(Env.OPENAI_BASE_URL) or None,
+            status_channel_id=e.get(Env.STATUS_CHANNEL_ID, ""),
+            bot_token_secret_arn=e.get(Env.DISCORD_BOT_TOKEN_SECRET_ARN, ""),
+            probe_url=e.get(Env.PROBE_URL, ""),
+            flags_max_age_seconds=float(e.get(Env.FLAGS_MAX_AGE_SECONDS, "30")),
+            github_retry_total_seconds=float(e.get(Env.GITHUB_RETRY_TOTAL_SECONDS, "25")),
+            github_read_timeout_seconds=float(e.get(Env.GITHUB_READ_TIMEOUT_SECONDS, "10")),
             version=__version__,
         )

@@ -6,34 +6,41 @@ call the ``build_*`` functions with their own settings and stand-ins.
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from valine.adapters.aws import client
 from valine.adapters.dynamodb import DynamoFlags, DynamoTaskStore
+from valine.adapters.secrets import SecretsCache
 from valine.adapters.sqs import SqsJobQueue
+from valine.agents import AGENTS, KILL_SWITCHES
 from valine.clock import SystemClock
 from valine.logs import install as install_correlation_ids
 from valine.metrics import EmfMetrics
-from valine.ports import Flags
+from valine.ports import DiscordWebhooks, Flags, FlagSource, GitHub
 from valine.settings import Settings
 
 if TYPE_CHECKING:
     from valine.interactions import Interactions
+    from valine.llm import LlmClient, LlmParser
+    from valine.tasks.work import TaskWorker
 
 logging.getLogger().setLevel(logging.INFO)
 install_correlation_ids()
 
 
 def default_flags(settings: Settings) -> Flags:
-    return Flags(disable_ux_updates=settings.default_disable_ux, use_llm_parsing=settings.default_use_llm)
+    return Flags(use_llm_parsing=settings.default_use_llm, disabled=settings.default_disabled)
 
 
 def build_flags(settings: Settings) -> DynamoFlags:
     db = client("dynamodb", settings.aws_endpoint_url)
-    return DynamoFlags(db, settings.table_name, defaults=default_flags(settings),
+    return DynamoFlags(db, settings.table_name, defaults=default_flags(settings), kill_switches=KILL_SWITCHES,
                        max_age=settings.flags_max_age_seconds)
 
 
@@ -51,22 +58,34 @@ def build_interactions(settings: Settings) -> Interactions:
         flags=build_flags(settings),
         clock=SystemClock(),
         metrics=EmfMetrics(stage=settings.stage),
+        agents=AGENTS,
     )
 
 
-def build_worker(settings: Settings, *, github: Any = None, discord: Any = None) -> Any:
-    """The worker's UxAgent. Heavy imports (requests, tree-sitter) stay out of the interactions path."""
+@dataclass(frozen=True)
+class WorkerDeps:
+    """What an agent's ``work.build(deps)`` may use; built once per container."""
+
+    settings: Settings
+    github: GitHub
+    base_branch: str
+    flags: FlagSource
+    metrics: EmfMetrics
+    llm: Callable[[], LlmParser]  # the LLM parser, built on first use (phases 5 and 6)
+
+
+def build_worker(settings: Settings, *, github: GitHub | None = None,
+                 discord: DiscordWebhooks | None = None) -> TaskWorker:
+    """The worker: the shared lifecycle with every registered agent's work. Heavy imports
+    (requests, tree-sitter, openai) stay out of the interactions path."""
     from valine.adapters.discord_webhooks import DiscordWebhooksHttp
     from valine.adapters.github import GitHubRest
-    from valine.adapters.secrets import SecretsCache
-    from valine.agent import AgentConfig, UxAgent
-    from valine.parsing import CatalogSource, RequestParser
+    from valine.adapters.github_auth import token_provider
+    from valine.adapters.http import Retrying, RetryPolicy
+    from valine.tasks.work import TaskWorker, WorkConfig
 
     secrets = SecretsCache(client("secretsmanager", settings.aws_endpoint_url, fast=False))
     db = client("dynamodb", settings.aws_endpoint_url, fast=False)
-
-    from valine.adapters.github_auth import token_provider
-
     providers: dict[str, Any] = {}
 
     def github_token() -> str:
@@ -80,28 +99,49 @@ def build_worker(settings: Settings, *, github: Any = None, discord: Any = None)
             providers[key] = token_provider(value, settings.github_api_url)
         return str(providers[key]())
 
-    from valine.adapters.http import Retrying, RetryPolicy
-
     policy = RetryPolicy(total_seconds=settings.github_retry_total_seconds,
                          timeout=(3.05, settings.github_read_timeout_seconds))
     github = github or GitHubRest(api_url=settings.github_api_url, repository=settings.github_repository,
                                   token_provider=github_token, retry=Retrying(policy))
     metrics = EmfMetrics(stage=settings.stage)
-    return UxAgent(
-        config=AgentConfig(phase=settings.phase, repository=settings.github_repository,
-                           base_branch=settings.github_base_branch, ttl_seconds=settings.conversation_ttl_seconds),
+    deps = WorkerDeps(settings=settings, github=github, base_branch=settings.github_base_branch,
+                      flags=build_flags(settings), metrics=metrics,
+                      llm=lambda: build_llm(settings, secrets=secrets, metrics=metrics, db=db))
+    return TaskWorker(
+        config=WorkConfig(phase=settings.phase, repository=settings.github_repository,
+                          base_branch=settings.github_base_branch, ttl_seconds=settings.conversation_ttl_seconds),
+        agents={a.name: importlib.import_module(a.work).build(deps) for a in AGENTS},
         store=DynamoTaskStore(db, settings.table_name, retention_days=settings.audit_retention_days),
         github=github,
         discord=discord or DiscordWebhooksHttp(api_url=settings.discord_api_url),
-        catalog=CatalogSource(github, settings.github_base_branch),
-        parse=RequestParser(settings=settings, flags=build_flags(settings), secrets=secrets, metrics=metrics, db=db),
         clock=SystemClock(),
         metrics=metrics,
     )
 
 
+def build_llm(settings: Settings, *, secrets: SecretsCache, metrics: EmfMetrics, db: Any,
+              client: LlmClient | None = None) -> LlmParser:
+    """The LLM parser: the OpenAI client (key from Secrets Manager) and the shared DynamoDB budget."""
+    import time
+
+    from valine.adapters.dynamodb import DynamoBudget
+    from valine.adapters.openai_llm import OpenAiChat
+    from valine.llm import LlmParser, Prices
+    from valine.ux.parser import parse_request
+
+    s = settings
+    if client is None:
+        key = secrets.json(s.openai_secret_arn, required="api_key", example='{"api_key":"sk-..."}')
+        client = OpenAiChat(api_key=str(key["api_key"]), model=s.llm_model, timeout_seconds=s.llm_timeout_seconds,
+                            max_retries=s.llm_max_retries, base_url=s.llm_base_url)
+    return LlmParser(client=client, budget=DynamoBudget(db, s.table_name, stage=s.stage),
+                     prices=Prices(s.llm_input_usd_per_million, s.llm_output_usd_per_million),
+                     daily_cap_usd=s.llm_daily_cap_usd, stage=s.stage, model=s.llm_model, metrics=metrics,
+                     clock=time.time, fallback=parse_request)
+
+
 @cache
-def worker_agent() -> Any:
+def task_worker() -> TaskWorker:
     return build_worker(settings())
 
 

@@ -39,7 +39,9 @@ def test_dashboard_is_named_per_stage_and_has_the_plans_widgets(phase_stage):
     for title in ("Interactions: invocations and errors per hour", "Worker: error rate %",
                   "Interactions: duration p50 / p95 / p99", "Worker: concurrent executions",
                   "DynamoDB consumed capacity", "DynamoDB throttle events", "Items in the conversation table",
-                  "UX update requests by role", "Previews by section", "Confirmation rate % (confirms / previews)",
+                  "Requests by agent and role", "Previews by agent and section",
+                  "Confirmation rate % (confirms / previews)", "UX update agent: requests, previews",
+                  "Copy update agent: requests, previews",
                   "Time from preview to confirmation", "LLM cost (USD per day, per request)",
                   "Job queue depth and dead letters", '"type":"alarm"'):
         assert title in body, title

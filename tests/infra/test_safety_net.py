@@ -215,12 +215,14 @@ def test_each_role_gets_only_the_dynamodb_actions_its_function_calls(phase_stage
 
 
 def test_what_valine_smoke_looks_for_is_what_the_stack_deploys(phase_stage):
+    from valine import names
     from valine_cli.smoke import FUNCTIONS, REQUIRED_ALARMS
 
     phase, stage = phase_stage
     tpl = template(phase, stage)
+    assert FUNCTIONS == ("interactions", "worker", "status", "probe")
     for fn in FUNCTIONS:
-        function(tpl, f"valine-orchestrator-{fn}-{stage}")
+        function(tpl, names.function_name(fn, stage))
     found = alarms(tpl)
     assert {f"valine-{stage}-{a}" for a in REQUIRED_ALARMS} <= set(found)
     outputs = tpl["Outputs"]

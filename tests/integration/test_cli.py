@@ -36,7 +36,8 @@ def test_register_commands_refuses_global_plus_guild(stack, monkeypatch, capsys)
     guild = stack.health()["guild_ids"][0]
     assert valine(["register-commands", "--stage", "local", "--guild", guild]) == 0
     assert valine(["register-commands", "--stage", "local", "--guild", guild]) == 0  # idempotent overwrite
-    assert [c["name"] for c in stack.discord.commands[guild]] == ["ux-update", "agents", "status", "tasks"]
+    assert [c["name"] for c in stack.discord.commands[guild]] == ["ux-update", "copy-update", "agents", "status",
+                                                                  "tasks"]
     assert valine(["register-commands", "--stage", "local"]) == 2
     assert "shows each one twice" in capsys.readouterr().err
     assert "global" not in stack.discord.commands
@@ -48,7 +49,7 @@ def test_costs_and_flags_read_the_stage(stack, monkeypatch, capsys):
     assert "spent $0.0000 of $5.00" in capsys.readouterr().out
     assert valine(["flags", "get", "--stage", "local"]) == 0
     assert json.loads(capsys.readouterr().out) == {"stage": "local", "DISABLE_UX_UPDATES": False,
-                                                   "USE_LLM_PARSING": False}
+                                                   "DISABLE_COPY_UPDATES": False, "USE_LLM_PARSING": False}
 
 
 def test_flags_set_needs_something_to_set(stack, monkeypatch, capsys):

@@ -147,23 +147,20 @@ class _CountingClient:
         raise AssertionError("no LLM call may happen here")
 
 
-class _Settings:
-    def __init__(self, phase):
-        self.phase = PHASES[phase]
-
-
 class _Flags:
     def __init__(self, on):
         self.on = on
 
     def current(self):
-        return Flags(disable_ux_updates=False, use_llm_parsing=self.on)
+        return Flags(use_llm_parsing=self.on)
 
 
 def test_use_llm_parsing_off_means_no_call_at_all():
     client = _CountingClient()
-    parser = RequestParser(settings=_Settings(5), flags=_Flags(False), secrets=None, metrics=RecordingMetrics(),
-                           llm_client=client)
+    def build():
+        raise AssertionError("the LLM parser may not even be built here")
+
+    parser = RequestParser(phase=PHASES[5], flags=_Flags(False), llm=build)
     result = parser(task("make the navbar blue"), CATALOG)
     assert isinstance(result, Intent) and result.parser == "rules" and client.calls == 0
 

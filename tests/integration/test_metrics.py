@@ -29,15 +29,17 @@ def test_a_conversation_emits_valid_emf_for_the_dashboards_metrics(client, capfd
             for dims in directive["Dimensions"]:
                 assert all(d in line for d in dims), (name, dims)  # every dimension has its value
                 seen.setdefault(name, set()).add(tuple(sorted(dims)))
-    for name in ("UxUpdateRequests", "Previews", "Confirmations", "Cancellations", "PreviewToConfirmation",
+    for name in ("Requests", "Previews", "Confirmations", "Cancellations", "PreviewToConfirmation",
                  "PullRequestsCreated", "PreviewLatency", "PullRequestLatency"):
         assert name in seen, name
     # The dashboard reads the Stage series and the per-role / per-section series that were emitted.
     body = dashboard_body(template(4, "dev"))
-    assert ("Stage",) in seen["Previews"] and ("Section", "Stage") in seen["Previews"]
-    assert ("Role", "Stage") in seen["UxUpdateRequests"]
-    assert f'["{NAMESPACE}","Previews","Section","footer","Stage","dev"' in body
-    assert f'["{NAMESPACE}","UxUpdateRequests","Role","admin","Stage","dev"' in body
+    assert ("Stage",) in seen["Previews"] and ("Agent", "Section", "Stage") in seen["Previews"]
+    assert ("Agent", "Stage") in seen["Previews"]
+    assert ("Agent", "Role", "Stage") in seen["Requests"]
+    assert f'["{NAMESPACE}","Previews","Agent","ux","Section","footer","Stage","dev"' in body
+    assert f'["{NAMESPACE}","Requests","Agent","ux","Role","admin","Stage","dev"' in body
+    assert f'["{NAMESPACE}","Previews","Agent","copy","Stage","dev"' in body
 
 
 def test_tokens_never_reach_the_logs_even_when_discord_fails(client, stack, capfd, caplog):

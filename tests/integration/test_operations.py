@@ -13,6 +13,7 @@ from typing import Any
 import boto3
 import pytest
 
+from valine import names
 from valine_cli.main import main as valine
 from valine_cli.smoke import FUNCTIONS, REQUIRED_ALARMS
 
@@ -35,7 +36,7 @@ def deployed(stack) -> dict[str, Any]:
         "Outputs": {"InteractionsEndpoint": {"Value": f"{stack.url}/discord"}, "Phase": {"Value": "4"}}}))
     role = clients["iam"].create_role(RoleName=f"valine-{name}", AssumeRolePolicyDocument="{}")["Role"]["Arn"]
     for fn in FUNCTIONS:
-        fname = f"valine-orchestrator-{fn}-{name}"
+        fname = names.function_name(fn, name)
         clients["lambda"].create_function(FunctionName=fname, Runtime="python3.12", Role=role, Handler="index.handler",
                                           Code={"ZipFile": _zip()})
         version = clients["lambda"].publish_version(FunctionName=fname)["Version"]
@@ -71,7 +72,7 @@ def test_smoke_passes_on_a_healthy_stage_and_says_what_each_check_saw(stack, dep
                  f"PASS        table {stack.TABLE} — TTL ENABLED on purge_at, point-in-time recovery ENABLED",
                  f"PASS        secret valine/{deployed['name']}/github — filled",
                  "PASS        endpoint refuses a bad signature — HTTP 401 in",
-                 "PASS        slash commands — /agents, /status, /tasks, /ux-update at",
+                 "PASS        slash commands — /agents, /copy-update, /status, /tasks, /ux-update at",
                  f"PASS        alarms — {len(REQUIRED_ALARMS)} alarms",
                  "PASS        on-call topic — confirmed: ['email oncall@example.test']"):
         assert line in out, (line, out)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
 import re
@@ -138,8 +139,9 @@ def test_the_daily_status_posts_the_last_24_hours_to_the_team_channel(stack, cw,
     from valine.handlers.status import run_daily_status
 
     seed(cw, stack.settings.stage, flows=7, errors=0)
-    out = run_daily_status(stack.settings, channel_id="100000000000000077",
-                           bot_token_secret=stack.health()["bot_token_secret"])
+    settings = dataclasses.replace(stack.settings, status_channel_id="100000000000000077",
+                                   bot_token_secret_arn=stack.health()["bot_token_secret"])
+    out = run_daily_status(settings)
     assert out["posted"] is True
     posted = [m for m in stack.discord.messages.values() if m.get("channel_id") == "100000000000000077"]
     assert len(posted) == 1
@@ -180,3 +182,15 @@ def test_a_dynamodb_outage_is_counted_as_errors_and_makes_the_check_no_go(stack,
     assert rate.measured.startswith("50.00%")
     assert not go(results)
     assert [r.criterion for r in results if r.verdict is Verdict.FAIL] == [rate.criterion]
+
+
+def test_a_status_that_could_not_be_posted_is_a_handled_failure(stack, capfd):
+    import dataclasses as dc
+
+    from valine.handlers.status import run_daily_status
+
+    settings = dc.replace(stack.settings, status_channel_id="100000000000000077")
+    out = run_daily_status(settings, post=lambda channel, text: "HTTP 403")
+    assert out["posted"] is False
+    printed = capfd.readouterr().out
+    assert '"HandledFailures":1' in printed and '"Function":"status"' in printed

@@ -122,18 +122,19 @@ def test_values_crafted_to_break_out_of_jsx_land_as_a_string_literal(client, sta
 
 
 def test_a_repository_catalog_pointing_outside_the_repo_is_refused_visibly(client, stack):
-    original = stack.agent.catalog
+    ux = stack.agent.agents["ux"]
+    original = ux.catalog
     stack.github.push_commit("main", ".valine/catalog.json", json.dumps({"sections": {"x": {
         "file": "../../etc/passwd.js", "properties": {"text": {"kind": "text", "element": "p"}}}}}))
     from valine.parsing import CatalogSource
 
-    stack.agent.catalog = CatalogSource(stack.agent.github, "main")
+    ux.catalog = CatalogSource(stack.agent.github, "main")
     try:
         message = preview(client, "make the footer red", user="f7")
         assert "repository's .valine/catalog.json is invalid" in message["content"] and "'..'" in message["content"]
         assert "Confirm" not in labels(message)
     finally:
-        stack.agent.catalog = original
+        ux.catalog = original
         stack.github.repo.git("update-ref", "refs/heads/main", stack.github.repo.rev("main~1"))
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from valine.interactions import compose_request
+from valine.agents.ux import compose_request
 from valine.ux.catalog import default_catalog
 from valine.ux.intent import Intent
 from valine.ux.parser import parse_request

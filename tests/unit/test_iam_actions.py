@@ -15,6 +15,7 @@ import pytest
 from moto import mock_aws
 
 from valine.adapters import dynamodb as ddb
+from valine.agents import KILL_SWITCHES
 from valine.ports import Flags
 from valine.tasks.model import Task, TaskState
 
@@ -66,7 +67,7 @@ def a_task() -> Task:
 def test_the_interactions_function_calls_only_what_it_is_granted(db):
     seen = record(db)
     store = ddb.DynamoTaskStore(db, TABLE, retention_days=90)
-    flags = ddb.DynamoFlags(db, TABLE, defaults=Flags(False, False), max_age=0)
+    flags = ddb.DynamoFlags(db, TABLE, defaults=Flags(), kill_switches=KILL_SWITCHES, max_age=0)
     task = a_task()
     assert store.create(task)
     flags.read()
@@ -87,7 +88,7 @@ def test_the_worker_calls_only_what_it_is_granted(db):
     task = a_task()
     assert store.create(task)
     seen = record(db)
-    flags = ddb.DynamoFlags(db, TABLE, defaults=Flags(False, False), max_age=0)
+    flags = ddb.DynamoFlags(db, TABLE, defaults=Flags(), kill_switches=KILL_SWITCHES, max_age=0)
     flags.read()
     got = store.get(task.task_id)
     assert got is not None

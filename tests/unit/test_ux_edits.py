@@ -10,9 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from valine.ux import jsx
-from valine.ux.catalog import Catalog, CatalogError, Selector, default_catalog, validate_against
+from valine.ux.catalog import Catalog, CatalogError, Selector, default_catalog
 from valine.ux.edits import apply_intent, preview_message, trim_diff, unified_diff
 from valine.ux.intent import Intent, ParseError
+from valine.ux.jsx import validate_against
 from valine.ux.parser import parse_request
 from valine.ux.validate import validate
 

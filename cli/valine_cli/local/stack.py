@@ -22,6 +22,8 @@ from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
+from valine import names
+from valine.agents import KILL_SWITCHES
 from valine.handlers.interactions import handler as interactions_handler
 from valine.handlers.worker import process as worker_process
 from valine.settings import Settings
@@ -111,7 +113,7 @@ def dev_signing_key(state_dir: Path) -> Any:
 class LocalStack:
     def __init__(self, config: LocalConfig) -> None:
         self.config = config
-        self.TABLE = f"valine-ux-agent-conversations-{config.name}"
+        self.TABLE = names.table_name(config.name)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self.worker_runs = 0
@@ -155,7 +157,7 @@ class LocalStack:
             "CONVERSATION_TTL_MINUTES": str(cfg.ttl_minutes), "JOB_QUEUE_URL": self.queue_url,
             "GITHUB_REPOSITORY": cfg.repository, "GITHUB_BASE_BRANCH": cfg.base_branch,
             "GITHUB_SECRET_ARN": self.github_secret_arn, "OPENAI_SECRET_ARN": self.openai_secret_arn,
-            "USE_LLM_PARSING": "true" if int(cfg.phase) >= 5 else "false", "DISABLE_UX_UPDATES": "false",
+            "USE_LLM_PARSING": "true" if int(cfg.phase) >= 5 else "false", **{k: "false" for k in KILL_SWITCHES},
             "JOB_MAX_RECEIVES": "3", "OPENAI_BASE_URL": self.llm_url or "",
             "AWS_ENDPOINT_URL": self.aws_url, "GITHUB_API_URL": self.github.url,
             "DISCORD_API_URL": cfg.discord_api_url or f"{self.discord.url}/api/v10",
@@ -200,17 +202,17 @@ class LocalStack:
         db.update_time_to_live(TableName=self.TABLE,
                                TimeToLiveSpecification={"Enabled": True, "AttributeName": "purge_at"})
         sqs = boto3.client("sqs", endpoint_url=self.aws_url)
-        dlq = sqs.create_queue(QueueName=f"valine-jobs-dlq-{self.config.name}")["QueueUrl"]
+        dlq = sqs.create_queue(QueueName=names.dead_letter_queue_name(self.config.name))["QueueUrl"]
         dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         self.dlq_url = dlq
-        self.queue_url = sqs.create_queue(QueueName=f"valine-jobs-{self.config.name}", Attributes={
+        self.queue_url = sqs.create_queue(QueueName=names.queue_name(self.config.name), Attributes={
             "VisibilityTimeout": str(self.config.visibility_timeout),
             "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "3"}),
         })["QueueUrl"]
         sm = boto3.client("secretsmanager", endpoint_url=self.aws_url)
-        self.github_secret_arn = sm.create_secret(Name=f"valine/{self.config.name}/github",
+        self.github_secret_arn = sm.create_secret(Name=names.secret_name(self.config.name, "github"),
                                                   SecretString=json.dumps({"token": self.github_token}))["ARN"]
-        sm.create_secret(Name=f"valine/{self.config.name}/discord-bot-token",
+        sm.create_secret(Name=names.secret_name(self.config.name, "discord-bot-token"),
                          SecretString=json.dumps({"bot_token": self.discord_bot_token}))
         self.llm: Any = None
         api_key = os.environ.get("OPENAI_API_KEY", "") if self.config.llm_base_url else ""
@@ -220,7 +222,7 @@ class LocalStack:
             self.llm = OpenAiEmulator(api_key="sk-local-" + os.urandom(6).hex()).start()
             api_key = self.llm.api_key
         secret = {"api_key": api_key} if api_key else {"unset": True}
-        self.openai_secret_arn = sm.create_secret(Name=f"valine/{self.config.name}/openai",
+        self.openai_secret_arn = sm.create_secret(Name=names.secret_name(self.config.name, "openai"),
                                                   SecretString=json.dumps(secret))["ARN"]
         self.sqs = sqs
 
@@ -282,14 +284,14 @@ class LocalStack:
         flags = self.interactions.flags.current()
         return {
             "status": "ok", "phase": s.phase.number, "phase_name": s.phase.name, "stage": s.stage,
-            "flags": {"DISABLE_UX_UPDATES": flags.disable_ux_updates, "USE_LLM_PARSING": flags.use_llm_parsing},
+            "flags": {**{k: flags.paused(k) for k in KILL_SWITCHES}, "USE_LLM_PARSING": flags.use_llm_parsing},
             "repository": s.github_repository, "base_branch": s.github_base_branch,
             "github_url": self.github.url, "discord_url": self.discord.url, "aws_url": self.aws_url,
             "application_id": s.application_id, "guild_ids": sorted(s.guild_ids),
             "role_ids": {"admin": sorted(s.admin_role_ids), "pm": sorted(s.pm_role_ids),
                          "developer": sorted(s.developer_role_ids)},
             "llm_url": self.llm_url, "public_key": s.public_key_hex,
-            "bot_token_secret": f"valine/{self.config.name}/discord-bot-token",
+            "bot_token_secret": names.secret_name(self.config.name, "discord-bot-token"),
             "dev_signing_key": bool(self.signing_key),
             "state_dir": str(self.config.state_dir), "table": self.TABLE, "name": self.config.name,
             "endpoint_url": f"{self.url}/discord",

@@ -148,11 +148,12 @@ class DynamoFlags:
 
     KEY = {"pk": {"S": "FLAGS"}, "sk": {"S": "CURRENT"}}
 
-    def __init__(self, client: Any, table_name: str, *, defaults: Flags, max_age: float = 30.0,
-                 clock: Any = time.monotonic) -> None:
+    def __init__(self, client: Any, table_name: str, *, defaults: Flags, kill_switches: tuple[str, ...],
+                 max_age: float = 30.0, clock: Any = time.monotonic) -> None:
         self._db = client
         self._table = table_name
         self._defaults = defaults
+        self._switches = kill_switches
         self._cache: TtlCache[Flags] = TtlCache(max_age, clock)
 
     def current(self) -> Flags:
@@ -164,8 +165,9 @@ class DynamoFlags:
         def flag(name: str, default: bool) -> bool:
             return bool(item[name]["BOOL"]) if name in item and "BOOL" in item[name] else default
 
-        return Flags(disable_ux_updates=flag("disable_ux_updates", self._defaults.disable_ux_updates),
-                     use_llm_parsing=flag("use_llm_parsing", self._defaults.use_llm_parsing))
+        # Each kill switch is an attribute named after it in lower case (disable_ux_updates).
+        disabled = frozenset(k for k in self._switches if flag(k.lower(), self._defaults.paused(k)))
+        return Flags(use_llm_parsing=flag("use_llm_parsing", self._defaults.use_llm_parsing), disabled=disabled)
 
     def set(self, *, changed_by: str, now: float, **values: bool) -> tuple[Flags, Flags]:
         """Change flags and append an audit record; returns (before, after)."""
@@ -181,8 +183,8 @@ class DynamoFlags:
         after = self.read()
         self._db.put_item(TableName=self._table, Item={
             "pk": {"S": "FLAGS"}, "sk": {"S": f"AUDIT#{_iso(now)}"}, "by": {"S": changed_by},
-            "before": {"S": json.dumps(dataclasses.asdict(before))},
-            "after": {"S": json.dumps(dataclasses.asdict(after))},
+            "before": {"S": json.dumps(before.to_json())},
+            "after": {"S": json.dumps(after.to_json())},
             "purge_at": {"N": str(int(now + 365 * DAY))},
         })
         self._cache.forget()

@@ -15,23 +15,25 @@ from valine.discord.types import (
 )
 
 CONFIRM, EDIT, CANCEL = "confirm", "edit", "cancel"
-_PREFIX = "ux"
+ACTIONS = (CONFIRM, EDIT, CANCEL)
 
 
-def custom_id(action: str, task_id: str) -> str:
-    value = f"{_PREFIX}:{action}:{task_id}"
+def custom_id(prefix: str, action: str, task_id: str) -> str:
+    """``<agent prefix>:<action>:<task id>``: the router finds the agent by the prefix."""
+    value = f"{prefix}:{action}:{task_id}"
     if len(value) > MAX_CUSTOM_ID:
         raise ValueError(f"custom_id longer than {MAX_CUSTOM_ID}: {value!r}")
     return value
 
 
-def parse_custom_id(value: object) -> tuple[str, str] | None:
+def parse_custom_id(value: object) -> tuple[str, str, str] | None:
+    """(prefix, action, task id), or None for anything else."""
     if not isinstance(value, str) or len(value) > MAX_CUSTOM_ID:
         return None
     parts = value.split(":")
-    if len(parts) != 3 or parts[0] != _PREFIX or parts[1] not in (CONFIRM, EDIT, CANCEL) or not parts[2]:
+    if len(parts) != 3 or not parts[0] or parts[1] not in ACTIONS or not parts[2]:
         return None
-    return parts[1], parts[2]
+    return parts[0], parts[1], parts[2]
 
 
 def clip(content: str, limit: int = MAX_CONTENT) -> str:
@@ -52,19 +54,19 @@ def row(*components: dict[str, Any]) -> dict[str, Any]:
     return {"type": ComponentType.ACTION_ROW, "components": list(components)}
 
 
-def preview_buttons(task_id: str) -> list[dict[str, Any]]:
+def preview_buttons(task_id: str, prefix: str) -> list[dict[str, Any]]:
     return [row(
-        button("Confirm", ButtonStyle.SUCCESS, custom_id(CONFIRM, task_id)),
-        button("Edit", ButtonStyle.SECONDARY, custom_id(EDIT, task_id)),
-        button("Cancel", ButtonStyle.DANGER, custom_id(CANCEL, task_id)),
+        button("Confirm", ButtonStyle.SUCCESS, custom_id(prefix, CONFIRM, task_id)),
+        button("Edit", ButtonStyle.SECONDARY, custom_id(prefix, EDIT, task_id)),
+        button("Cancel", ButtonStyle.DANGER, custom_id(prefix, CANCEL, task_id)),
     )]
 
 
-def revise_buttons(task_id: str) -> list[dict[str, Any]]:
+def revise_buttons(task_id: str, prefix: str) -> list[dict[str, Any]]:
     """For a clarification or an invalid request: answer with Edit, or Cancel."""
     return [row(
-        button("Edit request", ButtonStyle.PRIMARY, custom_id(EDIT, task_id)),
-        button("Cancel", ButtonStyle.DANGER, custom_id(CANCEL, task_id)),
+        button("Edit request", ButtonStyle.PRIMARY, custom_id(prefix, EDIT, task_id)),
+        button("Cancel", ButtonStyle.DANGER, custom_id(prefix, CANCEL, task_id)),
     )]
 
 
@@ -102,12 +104,12 @@ def deferred_update() -> dict[str, Any]:
     return {"type": InteractionResponseType.DEFERRED_UPDATE_MESSAGE}
 
 
-def edit_modal(task_id: str, request: str) -> dict[str, Any]:
+def edit_modal(task_id: str, request: str, *, prefix: str, title: str) -> dict[str, Any]:
     return {
         "type": InteractionResponseType.MODAL,
         "data": {
-            "custom_id": custom_id(EDIT, task_id),
-            "title": "Edit your UX update",
+            "custom_id": custom_id(prefix, EDIT, task_id),
+            "title": f"Edit your {title}"[:45],
             "components": [row({
                 "type": ComponentType.TEXT_INPUT,
                 "custom_id": "request",

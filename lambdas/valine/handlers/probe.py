@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 import urllib.error
 import urllib.request
@@ -26,7 +25,10 @@ MAX_MILLISECONDS = 1000.0
 
 
 def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
-    return probe(os.environ["PROBE_URL"], metrics=EmfMetrics(stage=os.environ.get("STAGE", "dev")))
+    from valine.settings import Settings
+
+    s = Settings.from_env()
+    return probe(s.probe_url, metrics=EmfMetrics(stage=s.stage))
 
 
 def probe(url: str, *, metrics: Any, timeout: float = 3.0,

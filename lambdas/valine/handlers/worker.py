@@ -10,7 +10,7 @@ from typing import Any
 from valine import deadlines
 from valine.logs import correlation_id
 from valine.ports import Job
-from valine.wiring import settings, worker_agent
+from valine.wiring import settings, task_worker
 
 log = logging.getLogger("valine.worker")
 
@@ -20,7 +20,7 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     if context is not None and hasattr(context, "get_remaining_time_in_millis"):
         def remaining() -> float:
             return float(context.get_remaining_time_in_millis()) / 1000.0
-    return process(event, agent=worker_agent(), max_receives=settings().job_max_receives,
+    return process(event, agent=task_worker(), max_receives=settings().job_max_receives,
                    remaining_seconds=remaining)
 
 

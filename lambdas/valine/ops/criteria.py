@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
+from valine import names
 from valine.metrics import NAMESPACE
 from valine.rollout import PHASES, PhaseConfig
 
@@ -36,15 +37,12 @@ class MetricsReader(Protocol):
 
 
 def function_names(stage: str) -> dict[str, str]:
-    return {"interactions": f"valine-orchestrator-discord-{stage}", "worker": f"valine-orchestrator-worker-{stage}"}
-
-
-LIVE_ALIAS = "live"
+    return {kind: names.function_name(kind, stage) for kind in ("interactions", "worker")}
 
 
 def alias_dimensions(function_name: str) -> dict[str, str]:
     """CloudWatch's dimensions for a Lambda alias: what API Gateway and SQS invoke."""
-    return {"FunctionName": function_name, "Resource": f"{function_name}:{LIVE_ALIAS}"}
+    return {"FunctionName": function_name, "Resource": f"{function_name}:{names.LIVE_ALIAS}"}
 
 
 def _one(values: list[float]) -> float:

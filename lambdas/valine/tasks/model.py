@@ -46,9 +46,12 @@ class Task:
     updated_at: float
     expires_at: float  # confirmation deadline; readers must check it (TTL deletes late)
     use_llm: bool = False
+    agent: str = "ux"  # which agent owns it (tasks written before agents had names were the UX agent's)
     version: int = 0  # bumped on every edit so stale worker jobs can tell they are stale
     intent: dict[str, Any] | None = None
     parser: str | None = None
+    summary: str | None = None  # what the agent understood, e.g. "header: text → Welcome"
+    part: str | None = None  # the section or page it edits
     preview_diff: str | None = None
     target_path: str | None = None
     base_sha: str | None = None

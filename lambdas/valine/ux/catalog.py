@@ -2,7 +2,7 @@
 
 The catalog is data. The default (catalog.json beside this file) matches the example
 site; a team points the bot at its own site with ``.valine/catalog.json`` in the target
-repository. ``validate_against`` rejects a catalog whose files or elements do not exist.
+repository. ``valine.ux.jsx.validate_against`` rejects a catalog whose files or elements do not exist.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from importlib import resources
@@ -115,10 +115,16 @@ class Catalog:
         return cls(sections=sections)
 
 
-def _check_path(section: str, path: str) -> None:
+def inside_repository(path: str, suffixes: tuple[str, ...]) -> bool:
+    """A relative path inside the repository with one of ``suffixes``: no leading /, no \\, no ..,
+    already normalised. Every agent's catalog checks the files it names with this."""
     norm = posixpath.normpath(path) if path else ""
-    if (not path or path.startswith("/") or "\\" in path or norm.startswith("..") or "/../" in f"/{path}/"
-            or norm != path or not path.endswith((".jsx", ".tsx", ".js"))):
+    return bool(path) and not (path.startswith("/") or "\\" in path or norm.startswith("..")
+                               or "/../" in f"/{path}/" or norm != path) and path.endswith(suffixes)
+
+
+def _check_path(section: str, path: str) -> None:
+    if not inside_repository(path, (".jsx", ".tsx", ".js")):
         raise CatalogError(f"section {section}: file {path!r} must be a relative .jsx/.tsx/.js path inside the "
                            "repository, without '..'")
 
@@ -126,17 +132,3 @@ def _check_path(section: str, path: str) -> None:
 def default_catalog() -> Catalog:
     text = resources.files("valine.ux").joinpath("catalog.json").read_text(encoding="utf-8")
     return Catalog.from_json(json.loads(text))
-
-
-def validate_against(catalog: Catalog, read_file: Callable[[str], str | None]) -> None:
-    """Reject a catalog naming a file that is missing or an element the rule cannot find."""
-    from valine.ux.jsx import find_element  # tree-sitter: only the worker and CLI need it
-
-    for section in catalog.sections.values():
-        source = read_file(section.file)
-        if source is None:
-            raise CatalogError(f"section {section.name}: file {section.file} does not exist in the repository")
-        for rule in section.properties.values():
-            if find_element(source, rule.element) is None:
-                raise CatalogError(f"section {section.name}, property {rule.name}: no element {rule.element} "
-                                   f"in {section.file}")

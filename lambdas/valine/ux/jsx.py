@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import cache
 
 import tree_sitter_javascript as tsjs
 from tree_sitter import Language, Node, Parser, Tree
 
-from valine.ux.catalog import Selector
+from valine.ux.catalog import Catalog, CatalogError, Selector
 
 _PLAIN_TEXT = re.compile(r"^[^{}<>&\"'`\\\r\n\t]*$")
 _LINK_TAGS = ("a", "Link", "NavLink")
@@ -221,3 +221,15 @@ def element_text_of(node: Node) -> str:
             and inner[0].named_children[0].type == "string" and _text(inner[0].named_children[0]).startswith('"'):
         return str(json.loads(_text(inner[0].named_children[0])))
     return "".join(_text(c) for c in inner).strip()
+
+
+def validate_against(catalog: Catalog, read_file: Callable[[str], str | None]) -> None:
+    """Reject a catalog naming a file that is missing or an element the rule cannot find."""
+    for section in catalog.sections.values():
+        source = read_file(section.file)
+        if source is None:
+            raise CatalogError(f"section {section.name}: file {section.file} does not exist in the repository")
+        for rule in section.properties.values():
+            if find_element(source, rule.element) is None:
+                raise CatalogError(f"section {section.name}, property {rule.name}: no element {rule.element} "
+                                   f"in {section.file}")

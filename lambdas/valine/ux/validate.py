@@ -20,6 +20,9 @@ def _fmt(names: list[str]) -> str:
 
 def check_link(value: str) -> tuple[str, str] | str:
     """``Label:/path`` or ``Label:https://...`` -> (label, href); or a message for the user."""
+    hidden = invisible_character(value)
+    if hidden:
+        return f"the link {hidden}"
     label, sep, href = value.partition(":")
     label, href = label.strip(), href.strip()
     if not sep or not label or not href:
@@ -38,14 +41,37 @@ def check_link(value: str) -> tuple[str, str] | str:
     return label, href
 
 
+_BIDI_CONTROLS = {"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"}
+
+
+def invisible_character(value: str) -> str | None:
+    """Name the first control, invisible-format (Unicode Cf) or private character, and where it is.
+
+    Format characters (bidi overrides and isolates, zero-width space and joiner, BOM, soft
+    hyphen) make text display differently from what a reviewer reads in the diff.
+    """
+    for position, ch in enumerate(value, 1):
+        category = unicodedata.category(ch)
+        if category not in ("Cc", "Cf", "Cs", "Co") and ch not in "\u2028\u2029":
+            continue
+        name = unicodedata.name(ch, "") or {"\n": "LINE FEED", "\t": "TAB", "\r": "CARRIAGE RETURN"}.get(ch, "")
+        if unicodedata.bidirectional(ch) in _BIDI_CONTROLS or ch in "\u200e\u200f\u061c":
+            kind = "a bidirectional control, which changes the order text is displayed in"
+        elif category == "Cf":
+            kind = "an invisible formatting character"
+        else:
+            kind = "a control character (line break, tab or similar)"
+        return (f"character {position} is U+{ord(ch):04X} {name or 'without a name'}, {kind}; remove it "
+                "(typing the text again instead of pasting it usually does)")
+    return None
+
+
 def check_text(value: str, max_length: int) -> str | None:
     if not value.strip():
         return "the text is empty"
     if len(value) > max_length:
         return f"the text is {len(value)} characters; the limit here is {max_length}"
-    if any(unicodedata.category(ch) in ("Cc", "Cs", "Co") or ch in "\u2028\u2029" for ch in value):
-        return "the text contains control characters (line breaks, tabs or invisible characters)"
-    return None
+    return invisible_character(value)
 
 
 def validate(intent: Intent, catalog: Catalog) -> Intent | ParseError:

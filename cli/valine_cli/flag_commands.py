@@ -1,0 +1,122 @@
+"""Kill switches and rollbacks: flags get|set, rollback."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from typing import Any
+
+from valine_cli import options
+from valine_cli.aws_stage import REPO_ROOT, CliError, aws, operator, stage_endpoint
+
+
+def _flags(endpoint: str | None, table: str) -> Any:
+    from valine.adapters.dynamodb import DynamoFlags
+    from valine.agents import KILL_SWITCHES
+    from valine.ports import Flags
+
+    return DynamoFlags(aws("dynamodb", endpoint), table, defaults=Flags(), kill_switches=KILL_SWITCHES)
+
+
+def _shown(flags: Any) -> dict[str, bool]:
+    from valine.agents import KILL_SWITCHES
+
+    return {**{k: flags.paused(k) for k in KILL_SWITCHES}, "USE_LLM_PARSING": flags.use_llm_parsing}
+
+
+def cmd_flags(args: argparse.Namespace) -> int:
+    from valine.agents import AGENTS
+
+    endpoint, table = stage_endpoint(args)
+    if args.op == "get":
+        print(json.dumps({"stage": args.stage, **_shown(_flags(endpoint, table).read())}))
+        return 0
+    changes = {a.kill_switch.lower(): getattr(args, f"disable_{a.name}") for a in AGENTS}
+    changes["use_llm_parsing"] = args.use_llm
+    changes = {k: v for k, v in changes.items() if v is not None}
+    if not changes:
+        names = " ".join(f"--disable-{a.name} true|false" for a in AGENTS)
+        raise CliError(f"nothing to set; pass {names} and/or --use-llm true|false")
+    _set_flags(args.stage, endpoint, table, **changes)
+    return 0
+
+
+def _set_flags(stage: str, endpoint: str | None, table: str, **changes: bool) -> None:
+    """Flip kill switches, print what changed and who changed it, and log the audit line."""
+    who = operator()
+    before, after = _flags(endpoint, table).set(changed_by=who, now=time.time(), **changes)
+    was, now = _shown(before), _shown(after)
+    for name in now:
+        if was[name] != now[name]:
+            print(f"{stage}: {name} {str(was[name]).lower()} -> {str(now[name]).lower()} (by {who}; live within "
+                  "60 s, no redeploy)")
+        elif name.lower() in changes:
+            print(f"{stage}: {name} was already {str(now[name]).lower()}")
+    print(json.dumps({"event": "flags_changed", "stage": stage, "by": who, "after": now}), file=sys.stderr)
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    if args.to_phase:
+        from valine.rollout import UnknownPhase, phase_from_text
+
+        try:
+            phase = phase_from_text(args.to_phase)
+        except UnknownPhase as exc:
+            raise CliError(str(exc)) from exc
+        if args.stage == "local":
+            raise CliError("the local stack takes its phase from PHASE; restart it with PHASE=N make local")
+        command = ["npx", "cdk", "deploy", "--no-notices", "-c", f"phase={phase.number}", "-c", f"stage={args.stage}",
+                   "--require-approval", "never"]
+        print(f"{args.stage}: redeploying rollout phase {phase.number} ({phase.name}); CodeDeploy shifts the live "
+              f"aliases to it.\n  {' '.join(command)}")
+        if args.dry_run:
+            return 0
+        return subprocess.run(command, cwd=REPO_ROOT).returncode
+    from valine.agents import AGENTS
+
+    endpoint, table = stage_endpoint(args)
+    if args.disable_llm:
+        change, name = {"use_llm_parsing": False}, "USE_LLM_PARSING=false"
+    else:
+        (agent,) = [a for a in AGENTS if getattr(args, f"disable_{a.name}")]
+        change, name = {agent.kill_switch.lower(): True}, f"{agent.kill_switch}=true"
+    print(f"{args.stage}: setting {name} in {table} (live within 60 s, no redeploy)")
+    if args.dry_run:
+        return 0
+    _set_flags(args.stage, endpoint, table, **change)
+    return 0
+
+
+def _bool(text: str) -> bool:
+    if text.lower() in ("true", "1", "yes", "on"):
+        return True
+    if text.lower() in ("false", "0", "no", "off"):
+        return False
+    raise argparse.ArgumentTypeError(f"{text!r} is not true or false")
+
+
+def add_parsers(sub: Any) -> None:
+    from valine.agents import AGENTS
+
+    f = sub.add_parser("flags", help="read or flip the kill switches on the live alias (no redeploy)")
+    f.add_argument("op", choices=["get", "set"])
+    options.stage(f)
+    for agent in AGENTS:
+        f.add_argument(f"--disable-{agent.name}", type=_bool, metavar="true|false", dest=f"disable_{agent.name}",
+                       help=f"{agent.kill_switch}: pause /{agent.command}")
+    f.add_argument("--use-llm", type=_bool, metavar="true|false", help="USE_LLM_PARSING")
+    f.set_defaults(handler=cmd_flags)
+
+    rb = sub.add_parser("rollback", help="the plan's quick rollbacks: kill switches or an earlier phase")
+    options.stage(rb)
+    how = rb.add_mutually_exclusive_group(required=True)
+    how.add_argument("--disable-llm", action="store_true", help="USE_LLM_PARSING=false (no redeploy)")
+    for agent in AGENTS:
+        how.add_argument(f"--disable-{agent.name}", action="store_true", dest=f"disable_{agent.name}",
+                         help=f"{agent.kill_switch}=true (no redeploy)")
+    how.add_argument("--to-phase", help="redeploy an earlier phase with the pinned CDK CLI")
+    rb.add_argument("--dry-run", action="store_true", help="print what would change, change nothing")
+    rb.set_defaults(handler=cmd_rollback)

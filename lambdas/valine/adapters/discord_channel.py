@@ -1,0 +1,25 @@
+"""Posts a message to a channel as the bot (the daily status): the only user of the bot token."""
+
+from __future__ import annotations
+
+import requests
+
+from valine.adapters.http import Retrying, RetryPolicy
+
+
+class DiscordChannelHttp:
+    def __init__(self, *, api_url: str, bot_token: str, retry: Retrying | None = None) -> None:
+        self._api = api_url.rstrip("/")
+        self._token = bot_token
+        self._retry = retry or Retrying(RetryPolicy(attempts=4, total_seconds=20))
+
+    def post(self, channel_id: str, content: str) -> str:
+        """Post ``content``; returns "" when posted, else why not (never raises for Discord's answer)."""
+        try:
+            response = self._retry.call(lambda timeout: requests.post(
+                f"{self._api}/channels/{channel_id}/messages", timeout=timeout,
+                headers={"Authorization": f"Bot {self._token}", "User-Agent": "DiscordBot (valine, 1)"},
+                json={"content": content[:2000], "allowed_mentions": {"parse": []}}))
+        except (requests.ConnectionError, requests.Timeout) as exc:
+            return type(exc).__name__
+        return "" if response.ok else f"HTTP {response.status_code}"

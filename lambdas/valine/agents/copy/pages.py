@@ -1,0 +1,162 @@
+"""The copy agent's domain: which pages it may edit, how a request reads, and the edit.
+
+The content catalog is data, like the UX catalog: ``pages.json`` beside this file, or
+``.valine/content.json`` in the target repository. The agent edits only files it names.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+from valine.agents.base import Ask
+from valine.ux.catalog import inside_repository
+from valine.ux.validate import check_text
+
+REPO_CONTENT_PATH = ".valine/content.json"
+_NAME = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
+MAX_WORDS = 300
+# Characters that make Markdown out of plain words; escaped in what the agent writes unless the
+# words it replaces already had them (then the author meant them).
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]<>#|!~])")
+
+
+class ContentCatalogError(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    file: str
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Pages:
+    pages: Mapping[str, Page]
+
+    @classmethod
+    def from_json(cls, data: Any) -> Pages:
+        if not isinstance(data, dict) or not isinstance(data.get("pages"), dict) or not data["pages"]:
+            raise ContentCatalogError('a content catalog is {"pages": {"<name>": {"file": "content/x.md"}}}')
+        out = {}
+        for name, raw in data["pages"].items():
+            if not _NAME.match(str(name)) or not isinstance(raw, dict):
+                raise ContentCatalogError(f"page {name!r}: lowercase letters, digits and dashes, with a file")
+            file = str(raw.get("file") or "")
+            if not inside_repository(file, (".md", ".mdx")):
+                raise ContentCatalogError(f"page {name}: file {file!r} must be a relative .md/.mdx path inside "
+                                          "the repository, without '..'")
+            out[name] = Page(name, file, str(raw.get("description") or ""))
+        return cls(out)
+
+
+def default_pages() -> Pages:
+    text = resources.files("valine.agents.copy").joinpath("pages.json").read_text(encoding="utf-8")
+    return Pages.from_json(json.loads(text))
+
+
+@dataclass(frozen=True)
+class Replace:
+    page: str
+    find: str
+    replace: str
+
+
+@dataclass(frozen=True)
+class SetTitle:
+    page: str
+    title: str
+
+
+Request = Replace | SetTitle
+
+_Q = "\"'\u201c\u201d\u2018\u2019"
+_QUOTED = re.compile(r"[\"\u201c]([^\"\u201d]+)[\"\u201d]|[\u2018']([^\u2019']+)[\u2019']")
+_STRUCT = re.compile(r'(\w+):\s*(?:"((?:[^"\\]|\\.)*)"|(\S+))')
+
+
+def _quoted(text: str) -> list[str]:
+    return [a or b for a, b in _QUOTED.findall(text)]
+
+
+def _page_in(text: str, pages: Pages) -> str | None:
+    low = text.lower()
+    found = [p for p in pages.pages if re.search(rf"\b{re.escape(p)}\b", low)]
+    return found[0] if len(found) == 1 else None
+
+
+def parse(text: str, pages: Pages) -> Request | Ask:
+    """``page:about find:"x" replace:"y"`` / ``page:faq title:"y"``, or plain English:
+    ``on the about page, change "x" to "y"``, ``set the title of the faq page to "y"``."""
+    names = ", ".join(pages.pages)
+    if re.match(r"^\s*page:", text):
+        fields = {k.lower(): (q if q else bare).replace('\\"', '"').replace("\\\\", "\\")
+                  for k, q, bare in _STRUCT.findall(text)}
+        page = fields.get("page", "")
+        if page not in pages.pages:
+            return Ask(f"there is no page {page!r}; pages: {names}", outcome="invalid")
+        if "title" in fields:
+            return SetTitle(page, fields["title"])
+        if "find" in fields and "replace" in fields:
+            return Replace(page, fields["find"], fields["replace"])
+        return Ask(f'say what to change: page:{page} find:"old words" replace:"new words", or '
+                   f'page:{page} title:"New title"', outcome="invalid")
+    quoted = _quoted(text)
+    page = _page_in(text, pages)
+    if page is None:
+        return Ask(f"Which page? Say it in the request, e.g. on the about page, ...; pages: {names}")
+    if re.search(r"\btitle\b", text, re.I) and len(quoted) == 1:
+        return SetTitle(page, quoted[0])
+    if len(quoted) == 2:
+        return Replace(page, quoted[0], quoted[1])
+    return Ask(f'Put the words in quotes: on the {page} page, change "old words" to "new words".')
+
+
+def check_words(words: str) -> str | None:
+    if "\n" in words or "\r" in words:
+        return "the new words must fit on one line"
+    return check_text(words, MAX_WORDS)
+
+
+def escape_markdown(new: str, old: str) -> str:
+    """Escape Markdown syntax the user typed, unless the replaced words had that syntax too."""
+    return _MARKDOWN.sub(lambda m: m.group(1) if m.group(1) in old else "\\" + m.group(1), new)
+
+
+def apply(source: str, request: Request, page: Page) -> str | Ask:
+    if isinstance(request, SetTitle):
+        problem = check_words(request.title)
+        if problem:
+            return Ask(f"the title: {problem}", outcome="invalid")
+        lines = source.splitlines(keepends=True)
+        for i, line in enumerate(lines):
+            if line.startswith("# "):
+                ending = line[len(line.rstrip("\r\n")):]
+                lines[i] = f"# {escape_markdown(request.title, line)}{ending}"
+                return "".join(lines)
+        return Ask(f"{page.file} has no title line (# Title) to change", outcome="invalid")
+    problem = check_words(request.replace)
+    if problem:
+        return Ask(f"the new words: {problem}", outcome="invalid")
+    if not request.find.strip():
+        return Ask("say which words to replace", outcome="invalid")
+    hits = [m.start() for m in re.finditer(re.escape(request.find), source)]
+    if not hits:
+        return Ask(f'I could not find "{request.find}" on the {page.name} page ({page.file}). Check the exact '
+                   "words (capitals and punctuation count) and press Edit.", outcome="invalid")
+    if len(hits) > 1:
+        shown = []
+        for at in hits[:5]:
+            number = source.count("\n", 0, at) + 1
+            line = source.splitlines()[number - 1].strip()
+            shown.append(f"line {number}: {line[:90]}")
+        return Ask(f'"{request.find}" appears {len(hits)} times on the {page.name} page:\n'
+                   + "\n".join(shown) + "\nWhich one? Press Edit and add a few words around it so it is unique.")
+    at = hits[0]
+    return source[:at] + escape_markdown(request.replace, request.find) + source[at + len(request.find):]

@@ -1,0 +1,216 @@
+"""The 3-second half of the task lifecycle, shared by every agent: start a task, and
+Confirm / Edit / Cancel it. One conditional write per step and one hand-off to the worker;
+who may act (requester or admin), expiry and the preview's version are enforced by the
+store's conditions, so a double click or twenty simultaneous Confirms act once.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from valine.agents.base import AgentSpec
+from valine.discord import messages as msg
+from valine.discord.caller import Caller, HttpResponse, options_of
+from valine.ports import Clock, FlagSource, Job, JobQueue, Metrics, TaskStore, TransitionError
+from valine.settings import Settings
+from valine.tasks.model import Task, TaskState
+
+log = logging.getLogger("valine.lifecycle")
+MAX_REQUEST_CHARS = 1000
+
+
+class Lifecycle:
+    def __init__(self, *, settings: Settings, store: TaskStore, queue: JobQueue, flags: FlagSource, clock: Clock,
+                 metrics: Metrics) -> None:
+        self.settings = settings
+        self.store = store
+        self.queue = queue
+        self.flags = flags
+        self.clock = clock
+        self.metrics = metrics
+
+    def refusal(self, spec: AgentSpec, caller: Caller) -> str | None:
+        # The role check needs no I/O, so it goes first; the flags are a cached read after it.
+        phase = self.settings.phase
+        if not phase.may_use(caller.roles, spec.name):
+            allowed = ", ".join(sorted(r.value for r in phase.roles_for(spec.name))) or "nobody"
+            return (f"/{spec.command} is open to: {allowed} during rollout phase {phase.number} "
+                    f"({phase.name}). Your roles: {caller.role_label()}.")
+        if self.flags.current().paused(spec.kill_switch):
+            return (f"{spec.plural} are switched off right now (kill switch {spec.kill_switch}). "
+                    "Ask the operators in the team channel; nothing was changed.")
+        return None
+
+    # ---- start ---------------------------------------------------------------------------
+    def start(self, spec: AgentSpec, interaction: Mapping[str, Any], data: Mapping[str, Any],
+              caller: Caller) -> HttpResponse:
+        refusal = self.refusal(spec, caller)
+        if refusal:
+            self.metrics.count("Refused", Agent=spec.name, Role=caller.role_label())
+            return HttpResponse(200, msg.reply(refusal))
+        options = options_of(data)
+        request, problem = spec.compose(options)
+        if problem:
+            return HttpResponse(200, msg.reply(f"I did not start anything: {problem}. Try: {spec.ask}"))
+        if not request:
+            return HttpResponse(200, msg.reply(f"Tell me what to change, e.g. {spec.ask}"))
+        if len(request) > MAX_REQUEST_CHARS:
+            return HttpResponse(200, msg.reply(
+                f"That request is {len(request)} characters; keep it under {MAX_REQUEST_CHARS}."))
+        flags = self.flags.current()
+        use_llm = flags.use_llm_parsing and options.get("use_llm", "").lower() in ("true", "1", "yes")
+        now = self.clock.now()
+        task = Task(
+            task_id=str(interaction["id"]), requester_id=caller.user_id, requester_name=caller.name,
+            requester_roles=tuple(sorted(r.value for r in caller.roles)), guild_id=caller.guild_id,
+            channel_id=str(interaction.get("channel_id") or ""), request=request, state=TaskState.PROPOSED,
+            created_at=now, updated_at=now, expires_at=now + self.settings.conversation_ttl_seconds,
+            use_llm=use_llm, agent=spec.name,
+        ).with_event(now, "requested", by=caller.user_id)
+        if not self.store.create(task):
+            return HttpResponse(200, msg.reply("I already have this request (a replayed interaction)."))
+        self.queue.send(Job(kind="preview", task_id=task.task_id, application_id=self._app_id(interaction),
+                            token=str(interaction["token"]), version=task.version, interaction_id=task.task_id))
+        self.metrics.count("Requests", Agent=spec.name, Role=caller.role_label())
+        return HttpResponse(200, msg.deferred())
+
+    # ---- buttons -------------------------------------------------------------------------
+    def button(self, spec: AgentSpec, interaction: Mapping[str, Any], caller: Caller, action: str,
+               task_id: str) -> HttpResponse:
+        task = self.store.get(task_id)
+        now = self.clock.now()
+        if task is None or task.agent != spec.name:
+            return HttpResponse(200, msg.update("This request is gone (older than the audit retention).", []))
+        if action != msg.CANCEL:  # anyone who may start a task may cancel their own, even after a rollback
+            refusal = self.refusal(spec, caller)
+            if refusal:
+                return HttpResponse(200, msg.reply(refusal))
+        if caller.user_id != task.requester_id and not caller.is_admin:
+            return HttpResponse(200, msg.reply(
+                f"Only <@{task.requester_id}> (who asked) or an admin can {action} this request."))
+        if task.expired(now):
+            return self.expire(spec, task, now)
+        if action == msg.EDIT:
+            if not task.state.open:
+                return HttpResponse(200, msg.reply(f"This request is already {task.state.value}."))
+            return HttpResponse(200, msg.edit_modal(task.task_id, task.request, prefix=spec.prefix, title=spec.title))
+        if action == msg.CANCEL:
+            return self._cancel(spec, task, caller, now)
+        return self._confirm(spec, interaction, task, caller, now)
+
+    def expire(self, spec: AgentSpec, task: Task, now: float) -> HttpResponse:
+        expired = task.with_event(now, "expired", state=TaskState.EXPIRED)
+        self.store.transition(expired, expect=(TaskState.PROPOSED, TaskState.AWAITING_CONFIRMATION), now=now,
+                              check_expiry=False)
+        self.metrics.count("ConversationsExpired", Agent=spec.name)
+        minutes = self.settings.conversation_ttl_seconds // 60
+        return HttpResponse(200, msg.update(
+            f"This preview expired (previews last {minutes} minutes). Run /{spec.command} again for a fresh one.", []))
+
+    def _cancel(self, spec: AgentSpec, task: Task, caller: Caller, now: float) -> HttpResponse:
+        cancelled = task.with_event(now, "cancelled", by=caller.user_id, state=TaskState.CANCELLED,
+                                    completed_at=now, outcome=f"cancelled by {caller.name}")
+        result = self.store.transition(cancelled, expect=(TaskState.PROPOSED, TaskState.AWAITING_CONFIRMATION),
+                                       now=now, actor_id=caller.user_id, actor_is_admin=caller.is_admin,
+                                       expect_version=task.version)
+        if not result.ok:
+            return self._transition_refusal(spec, result.error, result.task, now)
+        self.metrics.count("Cancellations", Agent=spec.name)
+        return HttpResponse(200, msg.update(f"Cancelled by <@{caller.user_id}>. Nothing was changed.", []))
+
+    def _confirm(self, spec: AgentSpec, interaction: Mapping[str, Any], task: Task, caller: Caller,
+                 now: float) -> HttpResponse:
+        phase = self.settings.phase
+        if task.state is not TaskState.AWAITING_CONFIRMATION:
+            return self._transition_refusal(spec, TransitionError.WRONG_STATE, task, now)
+        header = f"**{spec.title}** `{task.short_id}` requested by <@{task.requester_id}>: {task.request}"
+        if phase.dry_run:
+            done = task.with_event(now, "confirmed (dry run)", by=caller.user_id, state=TaskState.COMPLETED,
+                                   confirmed_by=caller.user_id, confirmed_at=now, completed_at=now,
+                                   outcome=f"dry run: phase {phase.number} makes no pull request")
+            result = self.store.transition(done, expect=(TaskState.AWAITING_CONFIRMATION,), now=now,
+                                           actor_id=caller.user_id, actor_is_admin=caller.is_admin,
+                                           expect_version=task.version)
+            if not result.ok:
+                return self._transition_refusal(spec, result.error, result.task, now)
+            self.metrics.count("Confirmations", Agent=spec.name)
+            return HttpResponse(200, msg.update(
+                f"{header}\n```diff\n{task.preview_diff or ''}\n```"[:1500]
+                + f"\nDry run: rollout phase {phase.number} shows previews only, so no pull request was made.", []))
+        started = task.with_event(now, "confirmed", by=caller.user_id, state=TaskState.IN_PROGRESS,
+                                  confirmed_by=caller.user_id, confirmed_at=now)
+        # The version pins the confirmation to the preview that was read: an Edit in between
+        # makes the write fail instead of confirming a diff the user no longer sees.
+        result = self.store.transition(started, expect=(TaskState.AWAITING_CONFIRMATION,), now=now,
+                                       actor_id=caller.user_id, actor_is_admin=caller.is_admin,
+                                       expect_version=task.version)
+        if not result.ok:
+            return self._transition_refusal(spec, result.error, result.task, now)
+        try:
+            self.queue.send(Job(kind="create_pr", task_id=task.task_id, application_id=self._app_id(interaction),
+                                token=str(interaction["token"]), version=task.version,
+                                interaction_id=str(interaction["id"])))
+        except Exception:
+            # Put the task back so the user can press Confirm again; nothing is lost.
+            log.exception("hand-off failed", extra={"task_id": task.task_id})
+            self.metrics.count("HandledFailures", Function="interactions")
+            self.store.transition(replace(task, updated_at=now), expect=(TaskState.IN_PROGRESS,), now=now,
+                                  check_expiry=False)
+            ref = uuid.uuid4().hex[:8]
+            return HttpResponse(200, msg.reply(f"I could not start the pull request (ref {ref}); "
+                                               "press Confirm again in a moment."))
+        self.metrics.count("Confirmations", Agent=spec.name)
+        if task.previewed_at:
+            self.metrics.timing("PreviewToConfirmation", (now - task.previewed_at) * 1000, Agent=spec.name)
+        return HttpResponse(200, msg.update(
+            f"{header}\nConfirmed by <@{caller.user_id}>: creating the draft pull request…", []))
+
+    def _transition_refusal(self, spec: AgentSpec, error: TransitionError | None, task: Task | None,
+                            now: float) -> HttpResponse:
+        if error is TransitionError.EXPIRED and task is not None:
+            return self.expire(spec, task, now)
+        if error is TransitionError.NOT_ALLOWED and task is not None:
+            return HttpResponse(200, msg.reply(f"Only <@{task.requester_id}> (who asked) or an admin can do that."))
+        if error is TransitionError.STALE:
+            return HttpResponse(200, msg.reply("The preview changed while you clicked; check it and press again."))
+        state = task.state.value.replace("_", " ") if task else "gone"
+        return HttpResponse(200, msg.reply(f"This request is already {state}; nothing more to do."))
+
+    # ---- the Edit modal ------------------------------------------------------------------
+    def edit_submitted(self, spec: AgentSpec, interaction: Mapping[str, Any], data: Mapping[str, Any],
+                       caller: Caller, task_id: str) -> HttpResponse:
+        text = ""
+        for row in data.get("components") or []:
+            for comp in (row or {}).get("components") or []:
+                if isinstance(comp, dict) and comp.get("custom_id") == "request":
+                    text = str(comp.get("value") or "").strip()
+        if not text or len(text) > MAX_REQUEST_CHARS:
+            return HttpResponse(200, msg.reply(f"The request must be 1 to {MAX_REQUEST_CHARS} characters."))
+        refusal = self.refusal(spec, caller)
+        if refusal:
+            return HttpResponse(200, msg.reply(refusal))
+        task = self.store.get(task_id)
+        now = self.clock.now()
+        if task is None or task.agent != spec.name:
+            return HttpResponse(200, msg.reply(f"This request is gone; run /{spec.command} again."))
+        if task.expired(now):
+            return self.expire(spec, task, now)
+        edited = task.with_event(now, "edited", by=caller.user_id, request=text, state=TaskState.PROPOSED,
+                                 version=task.version + 1, intent=None, preview_diff=None, new_content=None,
+                                 summary=None, expires_at=now + self.settings.conversation_ttl_seconds)
+        result = self.store.transition(edited, expect=(TaskState.PROPOSED, TaskState.AWAITING_CONFIRMATION),
+                                       now=now, actor_id=caller.user_id, actor_is_admin=caller.is_admin,
+                                       expect_version=task.version)
+        if not result.ok:
+            return self._transition_refusal(spec, result.error, result.task, now)
+        self.queue.send(Job(kind="preview", task_id=task.task_id, application_id=self._app_id(interaction),
+                            token=str(interaction["token"]), version=edited.version,
+                            interaction_id=str(interaction["id"])))
+        return HttpResponse(200, msg.update(f"Updating the preview for: {text}", []))
+
+    def _app_id(self, interaction: Mapping[str, Any]) -> str:
+        return str(interaction.get("application_id") or self.settings.application_id)

@@ -1,0 +1,150 @@
+"""The shared GitHub path of a confirmed task: branch, one commit with exactly the previewed
+content, a draft pull request, and cleanup. Every agent's pull requests go through here."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from valine.agents.base import AgentWork, UserFacingError
+from valine.deadlines import OutOfTime
+from valine.discord import messages as msg
+from valine.ports import Clock, GitHub, Job, Metrics, PullRequest, TaskStore
+from valine.tasks.model import Task, TaskState
+
+log = logging.getLogger("valine.pull_request")
+
+
+def branch_name(prefix: str, task: Task, part: str, at: float) -> str:
+    stamp = dt.datetime.fromtimestamp(at, dt.UTC).strftime("%Y%m%d-%H%M%S")
+    return f"{prefix}/{part}-{stamp}-{task.short_id}"
+
+
+class PullRequestPath:
+    def __init__(self, *, config: Any, store: TaskStore, github: GitHub, clock: Clock, metrics: Metrics,
+                 say: Callable[[Job, str, list[dict[str, Any]] | None], None],
+                 title: Callable[[Task], str], heading: Callable[[Task], str]) -> None:
+        self.config = config
+        self.store = store
+        self.github = github
+        self.clock = clock
+        self.metrics = metrics
+        self._say = say
+        self._title = title  # the pull request's title
+        self._heading = heading  # the agent's name in messages, e.g. "UX update"
+
+    def create(self, job: Job, task: Task, work: AgentWork) -> None:
+        if task.state is not TaskState.IN_PROGRESS:
+            return
+        now = self.clock.now()
+        if self.config.phase.dry_run:  # rolled back to phase 1 after the click
+            self._finish(job, task, work, outcome="dry run: rolled back to phase 1, no pull request made")
+            return
+        branch = task.branch or branch_name(work.spec.branch_prefix, task, task.part or task.agent,
+                                            task.confirmed_at or now)
+        if task.branch is None:
+            task = task.with_event(now, "branch chosen", branch=branch)
+            if not self.store.transition(task, expect=(TaskState.IN_PROGRESS,), now=now, check_expiry=False).ok:
+                return
+        started = self.clock.now()
+        created_branch = False
+        try:
+            pr = self.github.find_pull(branch)
+            if pr is None:
+                if self.github.branch_head(branch) is None:
+                    self._commit(task, branch, work.spec.command)
+                    created_branch = True
+                pr = self.github.open_draft_pull(branch=branch, base=self.config.base_branch,
+                                                 title=self._title(task), body=self._body(task, work))
+        except OutOfTime:
+            raise  # the worker tells the user, or SQS delivers the job again
+        except UserFacingError as exc:
+            self._fail(job, task, work, str(exc), branch if created_branch else None)
+            return
+        except Exception as exc:
+            reason = getattr(exc, "reason", None) or "GitHub failed"
+            log.exception("pull request failed", extra={"task_id": task.task_id})
+            # A timed-out or dropped call may still have worked: claim a pull request GitHub did
+            # open, and delete the branch only when GitHub says there is none.
+            known, found = self.lookup(branch)
+            if found is not None:
+                self.completed(job, task, found, started=started)
+                return
+            self._fail(job, task, work, reason, branch if created_branch and known else None)
+            return
+        self.completed(job, task, pr, started=started)
+
+    def lookup(self, branch: str) -> tuple[bool, PullRequest | None]:
+        """(whether GitHub answered, the pull request from ``branch`` if any)."""
+        try:
+            return True, self.github.find_pull(branch)
+        except OutOfTime:
+            raise
+        except Exception:
+            log.exception("could not look for the pull request", extra={"branch": branch})
+            return False, None
+
+    def completed(self, job: Job, task: Task, pr: PullRequest, *, started: float) -> None:
+        now = self.clock.now()
+        done = task.with_event(now, "pull request opened", state=TaskState.COMPLETED, completed_at=now,
+                               pr_url=pr.url, pr_number=pr.number,
+                               outcome="draft pull request" if pr.draft else
+                               "regular pull request marked [DRAFT] (drafts not supported by the repository)")
+        if not self.store.transition(done, expect=(TaskState.IN_PROGRESS,), now=now, check_expiry=False).ok:
+            return
+        self.metrics.count("PullRequestsCreated", Agent=task.agent, Section=task.part or task.agent)
+        self.metrics.timing("PullRequestLatency", (self.clock.now() - started) * 1000, Agent=task.agent)
+        self._say(job, self.done_text(done), [msg.row(msg.link_button("Open pull request", pr.url))])
+
+    def _commit(self, task: Task, branch: str, command: str) -> None:
+        assert task.target_path and task.new_content is not None and task.base_sha
+        base = self.config.base_branch
+        head = self.github.branch_head(base)
+        if head is None:
+            raise UserFacingError(f"the base branch {base} is gone")
+        if head != task.base_sha:
+            current = self.github.read_file(task.target_path, base)
+            if current.sha != task.original_sha:
+                raise UserFacingError(f"{task.target_path} changed on {base} after the preview; "
+                                      f"run /{command} again for a fresh preview")
+        self.github.commit_file(base_sha=head, branch=branch, path=task.target_path, content=task.new_content,
+                                message=f"{self._title(task)}\n\nRequested in Discord by {task.requester_name} "
+                                        f"(task {task.task_id}).")
+
+    def _fail(self, job: Job, task: Task, work: AgentWork, reason: str, branch: str | None) -> None:
+        if branch:
+            try:
+                self.github.delete_branch(branch)  # no half-made branches left behind
+            except Exception:
+                log.exception("could not delete branch", extra={"branch": branch})
+        now = self.clock.now()
+        failed = task.with_event(now, "failed", state=TaskState.FAILED, completed_at=now, outcome=reason[:300])
+        self.store.transition(failed, expect=(TaskState.IN_PROGRESS,), now=now, check_expiry=False)
+        self.metrics.count("PullRequestsFailed", Agent=task.agent)
+        self.metrics.count("HandledFailures", Function="worker")
+        self._say(job, f"**{work.spec.title}** `{task.short_id}` failed: {reason}. Nothing was merged; ref "
+                       f"{task.task_id[-8:]}.", [])
+
+    def _finish(self, job: Job, task: Task, work: AgentWork, *, outcome: str) -> None:
+        now = self.clock.now()
+        done = task.with_event(now, "completed", state=TaskState.COMPLETED, completed_at=now, outcome=outcome)
+        if self.store.transition(done, expect=(TaskState.IN_PROGRESS,), now=now, check_expiry=False).ok:
+            self._say(job, f"**{work.spec.title}** `{task.short_id}`: {outcome}.", [])
+
+    def _body(self, task: Task, work: AgentWork) -> str:
+        return (
+            f"Requested in Discord by **{task.requester_name}** (<@{task.requester_id}>, roles: "
+            f"{', '.join(task.requester_roles)}), confirmed by <@{task.confirmed_by}>.\n\n"
+            f"> {task.request}\n\n### Changes\n{work.pr_changes(task)}\n\n"
+            f"### Diff (as previewed)\n```diff\n{task.preview_diff}\n```\n\n"
+            "### Review checklist\n- [ ] The change matches the request\n- [ ] The page renders as expected\n"
+            "- [ ] No unrelated changes\n\n"
+            f"Opened by the Valine {work.spec.name} agent · rollout phase {self.config.phase.number} · "
+            f"parser {task.parser} · task `{task.task_id}`"
+        )
+
+    def done_text(self, task: Task) -> str:
+        return (f"**{self._heading(task)}** `{task.short_id}` — draft pull request #{task.pr_number} is ready for "
+                f"review: {task.pr_url}\n{task.outcome or ''}")

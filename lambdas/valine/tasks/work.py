@@ -1,0 +1,195 @@
+"""The worker's half of the task lifecycle, shared by every agent: previews and draft pull
+requests, through the agent's ``understand`` and the shared GitHub path.
+
+Every job is idempotent: a redelivered preview re-edits the same message, and a
+redelivered PR job finds the branch or pull request it already made. Each outcome ends in
+an edit of the user's message; nothing ends in silence.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from valine.agents.base import AgentWork, Ask, Change, UserFacingError
+from valine.discord import messages as msg
+from valine.ports import Clock, DiscordWebhooks, GitHub, Job, MessageGone, Metrics, RepoFileMissing, TaskStore
+from valine.rollout import PhaseConfig
+from valine.tasks.model import Task, TaskState
+from valine.tasks.pull_request import PullRequestPath
+from valine.ux.edits import preview_message, unified_diff
+
+log = logging.getLogger("valine.work")
+
+
+@dataclass(frozen=True)
+class WorkConfig:
+    phase: PhaseConfig
+    repository: str
+    base_branch: str
+    ttl_seconds: int
+
+
+class TaskWorker:
+    def __init__(self, *, config: WorkConfig, agents: Mapping[str, AgentWork], store: TaskStore, github: GitHub,
+                 discord: DiscordWebhooks, clock: Clock, metrics: Metrics) -> None:
+        self.config = config
+        self.agents = dict(agents)
+        self.store = store
+        self.github = github
+        self.discord = discord
+        self.clock = clock
+        self.metrics = metrics
+        self.pulls = PullRequestPath(config=config, store=store, github=github, clock=clock, metrics=metrics,
+                                     say=self._say, title=self._title,
+                                     heading=lambda task: self.work(task).spec.title)
+
+    def work(self, task: Task) -> AgentWork:
+        return self.agents[task.agent]
+
+    # ---- jobs ----------------------------------------------------------------------------
+    def run(self, job: Job) -> None:
+        task = self.store.get(job.task_id)
+        if task is None:
+            self._say(job, "This request is gone (older than the audit retention); ask again.", [])
+            return
+        if task.state.terminal:
+            # A redelivery after the outcome message could not be posted (or any late job):
+            # say the outcome again rather than stay silent.
+            self._say(job, self.outcome_text(task), self._outcome_components(task))
+            return
+        if job.kind == "preview":
+            self.preview(job, task)
+        elif job.kind == "create_pr":
+            self.pulls.create(job, task, self.work(task))
+        else:
+            log.error("unknown job kind", extra={"kind": job.kind, "task_id": job.task_id})
+
+    def fail(self, job: Job, reason: str) -> None:
+        """The last delivery failed: record it if the store lets us, and tell the user in any case.
+
+        The message is built from the job alone, so a task store outage still ends in a
+        visible outcome. A pull request that GitHub did open is still claimed for the task.
+        """
+        now = self.clock.now()
+        try:
+            task = self.store.get(job.task_id)
+            if task is not None and task.state is TaskState.IN_PROGRESS and task.branch:
+                pr = self.pulls.lookup(task.branch)[1]
+                if pr is not None:
+                    self.pulls.completed(job, task, pr, started=now)
+                    return
+            if task is not None and not task.state.terminal:
+                failed = task.with_event(now, "failed", state=TaskState.FAILED, completed_at=now, outcome=reason)
+                self.store.transition(failed, expect=(task.state,), now=now, check_expiry=False)
+        except Exception:
+            log.exception("could not record the failure; telling the user from the job alone",
+                          extra={"task_id": job.task_id})
+        self.metrics.count("JobsFailed", Kind=job.kind)
+        self._say(job, f"I could not finish this request ({reason}; ref {job.task_id[-8:]}). Nothing was merged; "
+                       "ask again, and tell the operators if it keeps happening.", [])
+
+    def retrying(self, job: Job, *, attempt: int, of: int) -> None:
+        """An attempt ran out of time and SQS will deliver the job again: say so."""
+        self._say(job, f"Still working on `{job.task_id[-6:]}`: it is taking longer than usual, so I am trying "
+                       f"again automatically (attempt {attempt} of {of}).", [])
+
+    # ---- preview -------------------------------------------------------------------------
+    def preview(self, job: Job, task: Task) -> None:
+        if task.version != job.version:
+            return  # edited since; a newer job owns the message
+        if task.state is TaskState.AWAITING_CONFIRMATION:
+            self._say(job, self._preview_text(task), msg.preview_buttons(task.task_id, self._prefix(task)))
+            return
+        if task.state is not TaskState.PROPOSED:
+            return
+        # End to end: from the moment the request (or its edit) was accepted and handed off.
+        started = task.updated_at
+        try:
+            understood = self.work(task).understand(task)
+        except UserFacingError as exc:
+            self._ask(job, task, f"I cannot work on this repository: {exc}. Tell the site's maintainers.")
+            return
+        if isinstance(understood, Ask):
+            self.metrics.count("ParseOutcome", Agent=task.agent, Outcome=understood.outcome)
+            self._ask(job, task, understood.text, parser=understood.parser)
+            return
+        try:
+            self._preview_change(job, task, understood, started)
+        except (UserFacingError, RepoFileMissing) as exc:
+            self._ask(job, task, f"I cannot apply that: {exc}")
+
+    def _ask(self, job: Job, task: Task, text: str, parser: str | None = None) -> None:
+        now = self.clock.now()
+        asked = task.with_event(now, "needs input", outcome=text[:300], parser=parser or task.parser)
+        result = self.store.transition(asked, expect=(TaskState.PROPOSED,), now=now, expect_version=job.version)
+        if not result.ok:
+            return
+        self._say(job, f"**{self.work(task).spec.title}** `{task.short_id}`: {task.request}\n{text}\n"
+                       "Press **Edit request** to answer, or **Cancel**.",
+                  msg.revise_buttons(task.task_id, self._prefix(task)))
+
+    def _preview_change(self, job: Job, task: Task, change: Change, started: float) -> None:
+        file = self.github.read_file(change.path, self.config.base_branch)
+        new = change.edit(file.content)
+        if isinstance(new, Ask):
+            self.metrics.count("ParseOutcome", Agent=task.agent, Outcome=new.outcome)
+            self._ask(job, task, new.text, parser=change.parser)
+            return
+        if new == file.content:
+            self._ask(job, task, f"Nothing to change: {change.summary} is already so in {change.path}.")
+            return
+        now = self.clock.now()
+        updated = task.with_event(
+            now, "previewed", state=TaskState.AWAITING_CONFIRMATION, intent=change.intent, parser=change.parser,
+            summary=change.summary, part=change.part, preview_diff=unified_diff(file.content, new, change.path),
+            target_path=change.path, base_sha=file.commit_sha, original_sha=file.sha, new_content=new,
+            previewed_at=now, expires_at=now + self.config.ttl_seconds, outcome=None)
+        result = self.store.transition(updated, expect=(TaskState.PROPOSED,), now=now, expect_version=job.version)
+        if not result.ok:
+            return
+        self.metrics.count("Previews", Agent=task.agent, Section=change.part)
+        self.metrics.timing("PreviewLatency", (self.clock.now() - started) * 1000, Agent=task.agent)
+        self._say(job, self._preview_text(updated), msg.preview_buttons(task.task_id, self._prefix(task)))
+
+    def _preview_text(self, task: Task) -> str:
+        minutes = self.config.ttl_seconds // 60
+        mode = ("Dry run: this phase shows previews only; Confirm makes no pull request."
+                if self.config.phase.dry_run else "Confirm opens a draft pull request with exactly this diff.")
+        header = (f"**{self.work(task).spec.title}** `{task.short_id}` for <@{task.requester_id}> — "
+                  f"{task.summary or ''} (parsed by {task.parser or 'rules'})")
+        return preview_message(header, task.preview_diff or "",
+                               f"{mode} Expires in {minutes} min. Only the requester or an admin can confirm.")
+
+    # ---- outcomes ------------------------------------------------------------------------
+    def outcome_text(self, task: Task) -> str:
+        head = f"**{self.work(task).spec.title}** `{task.short_id}`"
+        if task.state is TaskState.COMPLETED and task.pr_url:
+            return self.pulls.done_text(task)
+        if task.state is TaskState.FAILED:
+            return f"{head} failed: {task.outcome or 'unknown reason'}. Nothing was merged; ref {task.task_id[-8:]}."
+        if task.state is TaskState.EXPIRED:
+            return f"{head}: this preview expired. Run /{self.work(task).spec.command} again for a fresh one."
+        return f"{head}: {task.outcome or task.state.value}. Nothing more to do."
+
+    def _outcome_components(self, task: Task) -> list[dict[str, Any]]:
+        if task.state is TaskState.COMPLETED and task.pr_url:
+            return [msg.row(msg.link_button("Open pull request", task.pr_url))]
+        return []
+
+    def _title(self, task: Task) -> str:
+        return f"{self.work(task).spec.title}: {task.summary or task.part or ''}"[:120]
+
+    def _prefix(self, task: Task) -> str:
+        return self.work(task).spec.prefix
+
+    def _say(self, job: Job, content: str, components: list[dict[str, Any]] | None) -> None:
+        try:
+            self.discord.edit_original(job.application_id, job.token, msg.body(content, components))
+        except MessageGone:
+            # The task's state and the audit trail (/tasks) still hold the outcome.
+            log.warning("the Discord message is gone; the outcome is only in /tasks",
+                        extra={"task_id": job.task_id, "kind": job.kind})
+            self.metrics.count("MessagesGone")

@@ -1,0 +1,170 @@
+"""In-memory fakes of the ports (valine.ports), for fast unit tests of the router, the
+lifecycle and the agents. Each is assigned to its Protocol below, so mypy (which checks
+tests/fakes) fails the build if a fake drifts from the port it stands in for."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from valine.ports import (
+    Clock,
+    DiscordWebhooks,
+    Flags,
+    FlagSource,
+    GitHub,
+    Job,
+    JobQueue,
+    MessageGone,
+    PullRequest,
+    RepoFile,
+    RepoFileMissing,
+    TaskStore,
+    TransitionError,
+    TransitionResult,
+)
+from valine.tasks.model import Task, TaskState
+
+
+class FakeClock:
+    def __init__(self, now: float = 1_800_000_000.0) -> None:
+        self.t = now
+
+    def now(self) -> float:
+        return self.t
+
+    def advance(self, seconds: float) -> None:
+        self.t += seconds
+
+
+class FakeTaskStore:
+    """The same conditions as the DynamoDB store's conditional writes, under one lock."""
+
+    def __init__(self) -> None:
+        self.tasks: dict[str, Task] = {}
+        self._lock = threading.Lock()
+
+    def create(self, task: Task) -> bool:
+        with self._lock:
+            if task.task_id in self.tasks:
+                return False
+            self.tasks[task.task_id] = task
+            return True
+
+    def get(self, task_id: str) -> Task | None:
+        return self.tasks.get(task_id)
+
+    def transition(self, task: Task, *, expect: tuple[TaskState, ...], now: float, actor_id: str | None = None,
+                   actor_is_admin: bool = False, expect_version: int | None = None,
+                   check_expiry: bool = True) -> TransitionResult:
+        with self._lock:
+            current = self.tasks.get(task.task_id)
+            if current is None:
+                return TransitionResult(None, TransitionError.NOT_FOUND)
+            if current.state not in expect:
+                return TransitionResult(current, TransitionError.WRONG_STATE)
+            if actor_id is not None and not actor_is_admin and current.requester_id != actor_id:
+                return TransitionResult(current, TransitionError.NOT_ALLOWED)
+            if check_expiry and current.expires_at <= now:
+                return TransitionResult(current, TransitionError.EXPIRED)
+            if expect_version is not None and current.version != expect_version:
+                return TransitionResult(current, TransitionError.STALE)
+            self.tasks[task.task_id] = task
+            return TransitionResult(task)
+
+    def recent(self, *, requester_id: str | None, limit: int) -> list[Task]:
+        tasks = [t for t in self.tasks.values() if requester_id is None or t.requester_id == requester_id]
+        return sorted(tasks, key=lambda t: t.created_at, reverse=True)[:limit]
+
+
+class FakeQueue:
+    def __init__(self) -> None:
+        self.jobs: list[Job] = []
+        self.fail_next = 0
+
+    def send(self, job: Job) -> None:
+        if self.fail_next:
+            self.fail_next -= 1
+            raise ConnectionError("SQS is unreachable")
+        self.jobs.append(job)
+
+    def take(self) -> Job:
+        return self.jobs.pop(0)
+
+
+class FakeFlags:
+    def __init__(self, flags: Flags | None = None) -> None:
+        self.flags = flags or Flags()
+
+    def current(self) -> Flags:
+        return self.flags
+
+
+class FakeDiscord:
+    """The webhook messages the worker edits, by token."""
+
+    def __init__(self) -> None:
+        self.messages: dict[str, dict[str, Any]] = {}
+        self.gone: set[str] = set()
+
+    def edit_original(self, application_id: str, token: str, message: Mapping[str, Any]) -> None:
+        if token in self.gone:
+            raise MessageGone("Unknown Webhook")
+        self.messages[token] = dict(message)
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+class FakeGitHub:
+    """Branches as {path: content} snapshots; commits are their content hashes."""
+
+    def __init__(self, files: Mapping[str, str], base: str = "main") -> None:
+        self.branches: dict[str, dict[str, str]] = {base: dict(files)}
+        self.pulls: list[PullRequest] = []
+        self.reads = 0
+
+    def head(self, branch: str) -> str:
+        return _sha(repr(sorted(self.branches[branch].items())))
+
+    def read_file(self, path: str, ref: str) -> RepoFile:
+        self.reads += 1
+        files = self.branches[ref]
+        if path not in files:
+            raise RepoFileMissing(f"{path} does not exist on {ref}")
+        return RepoFile(path=path, content=files[path], sha=_sha(files[path]), commit_sha=self.head(ref))
+
+    def branch_head(self, branch: str) -> str | None:
+        return self.head(branch) if branch in self.branches else None
+
+    def commit_file(self, *, base_sha: str, branch: str, path: str, content: str, message: str) -> str:
+        base = next(name for name in self.branches if self.head(name) == base_sha)
+        self.branches[branch] = {**self.branches[base], path: content}
+        return self.head(branch)
+
+    def find_pull(self, branch: str) -> PullRequest | None:
+        return next((p for p in self.pulls if p.branch == branch), None)
+
+    def open_draft_pull(self, *, branch: str, base: str, title: str, body: str) -> PullRequest:
+        pr = PullRequest(number=len(self.pulls) + 1, url=f"https://github.test/pull/{len(self.pulls) + 1}",
+                         draft=True, branch=branch)
+        self.pulls.append(dataclasses.replace(pr))
+        self.last_body = body
+        self.last_title = title
+        return pr
+
+    def delete_branch(self, branch: str) -> None:
+        self.branches.pop(branch, None)
+
+
+# Type-checked: each fake must satisfy the port it replaces.
+_clock: Clock = FakeClock()
+_store: TaskStore = FakeTaskStore()
+_queue: JobQueue = FakeQueue()
+_flags: FlagSource = FakeFlags()
+_discord: DiscordWebhooks = FakeDiscord()
+_github: GitHub = FakeGitHub({})
