@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import boto3
 import pytest
 
+from valine.markup import shown
 from valine_cli.main import main as valine
 
 from .conftest import labels, preview, start_stack, wait_for
@@ -131,7 +132,7 @@ def test_a_clarification_can_be_answered_with_edit(client):
 
 def test_invalid_requests_are_explained_at_preview_time(client):
     message = preview(client, 'section:header links:"Evil:javascript:alert(1)"', user="gina")
-    assert "must be a relative path (/about) or an https:// URL" in message["content"]
+    assert "must be a relative path (/about) or an https:// URL" in shown(message["content"])
     assert "Confirm" not in labels(message)
 
 

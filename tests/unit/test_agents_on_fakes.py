@@ -16,6 +16,7 @@ from valine.agents import AGENTS
 from valine.agents.copy.work import CopyWork
 from valine.discord.signature import Verifier
 from valine.interactions import Interactions
+from valine.markup import shown
 from valine.ports import Flags
 from valine.settings import Settings
 from valine.tasks.model import TaskState
@@ -114,7 +115,7 @@ def test_copy_update_asks_rather_than_guesses(request_text, says):
     w.work()
     (task,) = w.store.tasks.values()
     assert task.state is TaskState.PROPOSED and w.github.pulls == []
-    text = w.discord.messages["tok1"]["content"]
+    text = shown(w.discord.messages["tok1"]["content"])
     for fragment in says:
         assert fragment in text, text
     assert [c["label"] for c in w.discord.messages["tok1"]["components"][0]["components"]] == ["Edit request",
@@ -205,4 +206,4 @@ def test_the_ux_agent_on_the_same_fakes_previews_and_opens_its_pr():
     (pr,) = w.github.pulls
     assert pr.branch.startswith("ux-update/footer-")
     assert w.github.branches[pr.branch]["src/components/Footer.jsx"] == task.new_content
-    assert w.github.last_title == "UX update: footer: text → Made on fakes"
+    assert w.github.last_title == "UX update: footer text"

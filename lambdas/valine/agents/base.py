@@ -90,5 +90,8 @@ class AgentWork(Protocol):
     def understand(self, task: Task) -> Change | Ask:
         """Read the task's request; may read the repository's catalog (raises UserFacingError)."""
 
+    def pr_title(self, task: Task) -> str:
+        """The pull request's title, from catalog names only (never the user's words)."""
+
     def pr_changes(self, task: Task) -> str:
-        """Markdown lines for the pull request's "Changes" section."""
+        """Markdown lines for the pull request's "Changes" section; user values in code spans."""

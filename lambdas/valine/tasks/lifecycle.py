@@ -15,6 +15,7 @@ from typing import Any
 from valine.agents.base import AgentSpec
 from valine.discord import messages as msg
 from valine.discord.caller import Caller, HttpResponse, options_of
+from valine.markup import discord_code_block, discord_text
 from valine.ports import Clock, FlagSource, Job, JobQueue, Metrics, TaskStore, TransitionError
 from valine.settings import Settings
 from valine.tasks.model import Task, TaskState
@@ -127,7 +128,7 @@ class Lifecycle:
         phase = self.settings.phase
         if task.state is not TaskState.AWAITING_CONFIRMATION:
             return self._transition_refusal(spec, TransitionError.WRONG_STATE, task, now)
-        header = f"**{spec.title}** `{task.short_id}` requested by <@{task.requester_id}>: {task.request}"
+        header = f"**{spec.title}** `{task.short_id}` requested by <@{task.requester_id}>: {discord_text(task.request)}"
         if phase.dry_run:
             done = task.with_event(now, "confirmed (dry run)", by=caller.user_id, state=TaskState.COMPLETED,
                                    confirmed_by=caller.user_id, confirmed_at=now, completed_at=now,
@@ -139,7 +140,7 @@ class Lifecycle:
                 return self._transition_refusal(spec, result.error, result.task, now)
             self.metrics.count("Confirmations", Agent=spec.name)
             return HttpResponse(200, msg.update(
-                f"{header}\n```diff\n{task.preview_diff or ''}\n```"[:1500]
+                f"{header}\n{discord_code_block(task.preview_diff or '', 'diff')}"[:1500]
                 + f"\nDry run: rollout phase {phase.number} shows previews only, so no pull request was made.", []))
         started = task.with_event(now, "confirmed", by=caller.user_id, state=TaskState.IN_PROGRESS,
                                   confirmed_by=caller.user_id, confirmed_at=now)
@@ -210,7 +211,7 @@ class Lifecycle:
         self.queue.send(Job(kind="preview", task_id=task.task_id, application_id=self._app_id(interaction),
                             token=str(interaction["token"]), version=edited.version,
                             interaction_id=str(interaction["id"])))
-        return HttpResponse(200, msg.update(f"Updating the preview for: {text}", []))
+        return HttpResponse(200, msg.update(f"Updating the preview for: {discord_text(text)}", []))
 
     def _app_id(self, interaction: Mapping[str, Any]) -> str:
         return str(interaction.get("application_id") or self.settings.application_id)

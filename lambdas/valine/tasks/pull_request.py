@@ -11,6 +11,7 @@ from typing import Any
 from valine.agents.base import AgentWork, UserFacingError
 from valine.deadlines import OutOfTime
 from valine.discord import messages as msg
+from valine.markup import code_span, fence
 from valine.ports import Clock, GitHub, Job, Metrics, PullRequest, TaskStore
 from valine.tasks.model import Task, TaskState
 
@@ -134,15 +135,18 @@ class PullRequestPath:
             self._say(job, f"**{work.spec.title}** `{task.short_id}`: {outcome}.", [])
 
     def _body(self, task: Task, work: AgentWork) -> str:
+        # Everything the user typed is inside code (a fence it cannot close, or a code span):
+        # it cannot form headings, lists, checkboxes, images, links, @mentions or #references.
         return (
-            f"Requested in Discord by **{task.requester_name}** (<@{task.requester_id}>, roles: "
-            f"{', '.join(task.requester_roles)}), confirmed by <@{task.confirmed_by}>.\n\n"
-            f"> {task.request}\n\n### Changes\n{work.pr_changes(task)}\n\n"
-            f"### Diff (as previewed)\n```diff\n{task.preview_diff}\n```\n\n"
+            f"Requested in Discord by {code_span(task.requester_name)} (user id {task.requester_id}, roles: "
+            f"{', '.join(task.requester_roles)}), confirmed by user id {task.confirmed_by}.\n\n"
+            f"The request, as typed:\n\n{fence(task.request, 'text')}\n\n"
+            f"### Changes\n{work.pr_changes(task)}\n\n"
+            f"### Diff (as previewed)\n{fence(task.preview_diff or '', 'diff')}\n\n"
             "### Review checklist\n- [ ] The change matches the request\n- [ ] The page renders as expected\n"
             "- [ ] No unrelated changes\n\n"
             f"Opened by the Valine {work.spec.name} agent · rollout phase {self.config.phase.number} · "
-            f"parser {task.parser} · task `{task.task_id}`"
+            f"parser {code_span(task.parser or 'rules')} · task `{task.task_id}`"
         )
 
     def done_text(self, task: Task) -> str:

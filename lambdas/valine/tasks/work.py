@@ -15,6 +15,7 @@ from typing import Any
 
 from valine.agents.base import AgentWork, Ask, Change, UserFacingError
 from valine.discord import messages as msg
+from valine.markup import discord_text
 from valine.ports import Clock, DiscordWebhooks, GitHub, Job, MessageGone, Metrics, RepoFileMissing, TaskStore
 from valine.rollout import PhaseConfig
 from valine.tasks.model import Task, TaskState
@@ -127,8 +128,8 @@ class TaskWorker:
         result = self.store.transition(asked, expect=(TaskState.PROPOSED,), now=now, expect_version=job.version)
         if not result.ok:
             return
-        self._say(job, f"**{self.work(task).spec.title}** `{task.short_id}`: {task.request}\n{text}\n"
-                       "Press **Edit request** to answer, or **Cancel**.",
+        self._say(job, f"**{self.work(task).spec.title}** `{task.short_id}`: {discord_text(task.request)}\n"
+                       f"{discord_text(text, one_line=False)}\nPress **Edit request** to answer, or **Cancel**.",
                   msg.revise_buttons(task.task_id, self._prefix(task)))
 
     def _preview_change(self, job: Job, task: Task, change: Change, started: float) -> None:
@@ -159,7 +160,7 @@ class TaskWorker:
         mode = ("Dry run: this phase shows previews only; Confirm makes no pull request."
                 if self.config.phase.dry_run else "Confirm opens a draft pull request with exactly this diff.")
         header = (f"**{self.work(task).spec.title}** `{task.short_id}` for <@{task.requester_id}> — "
-                  f"{task.summary or ''} (parsed by {task.parser or 'rules'})")
+                  f"{discord_text(task.summary or '')} (parsed by {discord_text(task.parser or 'rules')})")
         return preview_message(header, task.preview_diff or "",
                                f"{mode} Expires in {minutes} min. Only the requester or an admin can confirm.")
 
@@ -180,7 +181,7 @@ class TaskWorker:
         return []
 
     def _title(self, task: Task) -> str:
-        return f"{self.work(task).spec.title}: {task.summary or task.part or ''}"[:120]
+        return self.work(task).pr_title(task)[:120]
 
     def _prefix(self, task: Task) -> str:
         return self.work(task).spec.prefix

@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 
 from valine.discord.types import MAX_CONTENT
+from valine.markup import discord_code_block
 from valine.ux import jsx
 from valine.ux.catalog import Catalog, RuleKind
 from valine.ux.intent import Intent
@@ -55,4 +56,4 @@ def trim_diff(diff: str, budget: int) -> str:
 
 def preview_message(header: str, diff: str, footer: str) -> str:
     frame = f"{header}\n```diff\n\n```\n{footer}"
-    return f"{header}\n```diff\n{trim_diff(diff, MAX_CONTENT - len(frame) - 4)}\n```\n{footer}"
+    return f"{header}\n{discord_code_block(trim_diff(diff, MAX_CONTENT - len(frame) - 4), 'diff')}\n{footer}"

@@ -15,6 +15,7 @@ from valine.agents.copy.pages import (
     default_pages,
     parse,
 )
+from valine.markup import code_span
 from valine.repo_config import RepoConfig
 from valine.tasks.model import Task
 
@@ -41,11 +42,16 @@ class CopyWork:
         return Change(path=page.file, part=page.name, summary=summary, intent=intent, parser="rules",
                       edit=lambda source: apply(source, request, page))
 
+    def pr_title(self, task: Task) -> str:
+        intent = task.intent or {}
+        return f"{self.spec.title}: {intent.get('page')} page{' title' if 'title' in intent else ''}"
+
     def pr_changes(self, task: Task) -> str:
         intent = task.intent or {}
         if "title" in intent:
-            return f"- title of `{intent.get('page')}` → `{intent['title']}`"
-        return f"- on `{intent.get('page')}`: `{intent.get('find')}` → `{intent.get('replace')}`"
+            return f"- title of {code_span(str(intent.get('page')))} → {code_span(str(intent['title']))}"
+        return (f"- on {code_span(str(intent.get('page')))}: {code_span(str(intent.get('find')))} → "
+                f"{code_span(str(intent.get('replace')))}")
 
 
 def build(deps: Any) -> CopyWork:

@@ -7,6 +7,7 @@ from typing import Any
 
 from valine.agents.base import AgentSpec, Ask, Change
 from valine.agents.ux import SPEC
+from valine.markup import code_span
 from valine.tasks.model import Task
 from valine.ux.catalog import Catalog
 from valine.ux.edits import apply_intent
@@ -41,8 +42,13 @@ class UxWork:
         return Change(path=section.file, part=section.name, summary=f"{section.name}: {changes}",
                       intent=intent.to_json(), parser=intent.parser, edit=edit)
 
+    def pr_title(self, task: Task) -> str:
+        intent = task.intent or {}
+        return f"{self.spec.title}: {intent.get('section')} {', '.join(intent.get('changes') or {})}"
+
     def pr_changes(self, task: Task) -> str:
-        return "\n".join(f"- `{k}` → `{v}`" for k, v in ((task.intent or {}).get("changes") or {}).items())
+        return "\n".join(f"- {code_span(k)} → {code_span(str(v))}"
+                         for k, v in ((task.intent or {}).get("changes") or {}).items())
 
 
 def build(deps: Any) -> UxWork:
