@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from valine.names import LLM_DEFAULTS
+from valine.names import LLM_DEFAULTS, RATE_LIMITS
 from valine.rollout import PhaseConfig, UnknownPhase, phase_from_text
 
 STAGES = ("dev", "prod")
@@ -48,6 +48,8 @@ class StageConfig:
     llm_output_usd_per_million: float = LLM_DEFAULTS.output_usd_per_million
     llm_timeout_seconds: float = LLM_DEFAULTS.timeout_seconds
     llm_max_retries: int = LLM_DEFAULTS.max_retries
+    requests_per_hour: int = RATE_LIMITS.requests_per_hour
+    prs_per_hour: int = RATE_LIMITS.prs_per_hour
 
     @property
     def is_prod(self) -> bool:
@@ -101,6 +103,7 @@ def stage_from_context(name: str, stages: Mapping[str, Any]) -> StageConfig:
         if not u.startswith("https://"):
             raise ConfigError(f"stage {name}: pager url {u!r} must start with https://; fix stages.{name}.oncall")
     llm = raw.get("llm") or {}
+    limits = raw.get("rate_limits") or {}
     try:
         cfg = StageConfig(
             name=name,
@@ -126,6 +129,8 @@ def stage_from_context(name: str, stages: Mapping[str, Any]) -> StageConfig:
                                                      LLM_DEFAULTS.output_usd_per_million)),
             llm_timeout_seconds=float(llm.get("timeout_seconds", LLM_DEFAULTS.timeout_seconds)),
             llm_max_retries=int(llm.get("max_retries", LLM_DEFAULTS.max_retries)),
+            requests_per_hour=int(limits.get("requests_per_hour", RATE_LIMITS.requests_per_hour)),
+            prs_per_hour=int(limits.get("prs_per_hour", RATE_LIMITS.prs_per_hour)),
         )
     except (TypeError, ValueError) as exc:
         if isinstance(exc, ConfigError):
@@ -135,6 +140,9 @@ def stage_from_context(name: str, stages: Mapping[str, Any]) -> StageConfig:
         raise ConfigError("stage prod: no on-call subscription; set stages.prod.oncall.emails or https_urls")
     if not 1 <= cfg.conversation_ttl_minutes <= 24 * 60:
         raise ConfigError(f"stage {name}: conversation_ttl_minutes must be 1..1440")
+    if not (1 <= cfg.requests_per_hour <= 10_000 and 1 <= cfg.prs_per_hour <= 10_000):
+        raise ConfigError(f"stage {name}: rate_limits.requests_per_hour and prs_per_hour must be 1..10000 "
+                          f"(cdk.json context stages.{name}.rate_limits)")
     if cfg.llm_max_retries not in (0, 1):
         raise ConfigError(f"stage {name}: llm.max_retries must be 0 or 1")
     return cfg

@@ -73,6 +73,8 @@ class ValineStack(Stack):
                 **common,
                 Env.DISCORD_PUBLIC_KEY: stage.discord_public_key,
                 Env.JOB_QUEUE_URL: jobs.queue.queue_url,
+                Env.RATE_REQUESTS_PER_HOUR: str(stage.requests_per_hour),
+                Env.RATE_PRS_PER_HOUR: str(stage.prs_per_hour),
             },
             timeout=Duration.seconds(deadlines.INTERACTIONS_TIMEOUT_SECONDS),
             # More memory buys more CPU, which is what a cold start within 3 s needs.
@@ -153,7 +155,8 @@ class ValineStack(Stack):
                               log_retention_days=stage.log_retention_days, alarm=observability.factory)
 
         # Grants: each role gets the actions its function calls, on exactly the resources it uses.
-        table.grant(interactions.alias, (*ddb.TASK_STORE_READ_WRITE, *ddb.FLAGS_READ), indexes=ddb.TASK_STORE_AUDIT)
+        table.grant(interactions.alias, (*ddb.TASK_STORE_READ_WRITE, *ddb.QUOTAS, *ddb.FLAGS_READ),
+                    indexes=ddb.TASK_STORE_AUDIT)
         table.grant(worker.alias, (*ddb.TASK_STORE_READ_WRITE, *ddb.FLAGS_READ,
                                    *(ddb.BUDGET if phase.llm_enabled else ())))
         table.grant(status.alias, ("dynamodb:DescribeTable",))

@@ -172,7 +172,8 @@ class Observability(Construct):
         d.add_widgets(
             cw.GraphWidget(title="Outcomes", width=8, left=[
                 self.custom(n, hour) for n in ("Confirmations", "Cancellations", "ConversationsExpired",
-                                               "PullRequestsCreated", "PullRequestsFailed", "Refused")]),
+                                               "PullRequestsCreated", "PullRequestsFailed", "Refused")],
+                right=[self.custom("RateLimited", hour, Kind=k) for k in METRICS["RateLimited"].values]),
             cw.GraphWidget(title="Time from preview to confirmation (avg, ms)", width=8, left=[
                 self.custom("PreviewToConfirmation", hour, statistic="Average"),
                 self.custom("PreviewLatency", hour, statistic="Average"),

@@ -60,6 +60,8 @@ METRICS: dict[str, MetricSpec] = {
     "LlmParses": MetricSpec("Count", ("Outcome",), ("ok", "fallback")),
     "LlmCostUsd": MetricSpec("None"),
     "JobsFailed": MetricSpec("Count", ("Kind",), ("preview", "create_pr")),
+    # A per-person limit refused a request or a Confirm: a refusal, not an error.
+    "RateLimited": MetricSpec("Count", ("Kind",), ("request", "pr")),
     # A failure the code handled (the user got an apology or a failure message, a job attempt
     # failed, a pull request could not be made): Lambda counts these invocations as
     # successes, so the error-rate alarms add this metric to AWS/Lambda Errors.

@@ -32,6 +32,17 @@ class LlmDefaults:
 LLM_DEFAULTS = LlmDefaults()
 
 
+@dataclass(frozen=True)
+class RateLimits:
+    """Per person and hour, unless cdk.json's stage sets ``rate_limits``."""
+
+    requests_per_hour: int = 20  # /ux-update, /copy-update and Edits (each makes a preview)
+    prs_per_hour: int = 10  # Confirms that open a pull request
+
+
+RATE_LIMITS = RateLimits()
+
+
 def stack_name(stage: str) -> str:
     return f"valine-orchestrator-{stage}"
 
@@ -100,6 +111,8 @@ class Env:
     PHASE = "PHASE"
     PM_ROLE_IDS = "PM_ROLE_IDS"
     PROBE_URL = "PROBE_URL"
+    RATE_PRS_PER_HOUR = "RATE_PRS_PER_HOUR"
+    RATE_REQUESTS_PER_HOUR = "RATE_REQUESTS_PER_HOUR"
     STAGE = "STAGE"
     STATUS_CHANNEL_ID = "STATUS_CHANNEL_ID"
     TABLE_NAME = "TABLE_NAME"

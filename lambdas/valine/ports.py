@@ -22,6 +22,28 @@ class TransitionError(StrEnum):
     EXPIRED = "expired"
     NOT_ALLOWED = "not_allowed"
     STALE = "stale"
+    DUPLICATE = "duplicate"  # create(): a task with this id exists (a replayed interaction)
+    RATE_LIMITED = "rate_limited"  # the write's quota is used up; nothing was written
+
+
+@dataclass(frozen=True)
+class Quota:
+    """A per-user counter the write must also increment, atomically, staying within ``limit``
+    for the fixed window that starts at ``window_start``."""
+
+    user_id: str
+    kind: str  # "request" | "pr"
+    limit: int
+    window_start: float
+    window_seconds: int = 3600
+
+    @property
+    def resets_at(self) -> float:
+        return self.window_start + self.window_seconds
+
+    @classmethod
+    def hourly(cls, user_id: str, kind: str, limit: int, now: float) -> Quota:
+        return cls(user_id, kind, limit, now - now % 3600, 3600)
 
 
 @dataclass(frozen=True)
@@ -37,8 +59,9 @@ class TransitionResult:
 class TaskStore(Protocol):
     """Task persistence. Every state change is a single conditional write."""
 
-    def create(self, task: Task) -> bool:
-        """Store a new task; False if one with this id exists (a replayed interaction)."""
+    def create(self, task: Task, *, quota: Quota | None = None) -> TransitionResult:
+        """Store a new task (and count it against ``quota``): DUPLICATE if one with this id
+        exists (a replayed interaction), RATE_LIMITED if the quota is used up."""
 
     def get(self, task_id: str) -> Task | None: ...
 
@@ -52,9 +75,11 @@ class TaskStore(Protocol):
         actor_is_admin: bool = False,
         expect_version: int | None = None,
         check_expiry: bool = True,
+        quota: Quota | None = None,
     ) -> TransitionResult:
         """Write ``task`` if the stored one is in ``expect`` (and, when given, belongs to
-        ``actor_id`` unless an admin acts, is not expired, has ``expect_version``)."""
+        ``actor_id`` unless an admin acts, is not expired, has ``expect_version``, and the
+        quota has room: all in one atomic write)."""
 
     def recent(self, *, requester_id: str | None, limit: int) -> list[Task]: ...
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from valine import names
 from valine.agents import KILL_SWITCHES
-from valine.names import LLM_DEFAULTS, Env
+from valine.names import LLM_DEFAULTS, RATE_LIMITS, Env
 from valine.rollout import PhaseConfig, Role, phase_from_text
 
 
@@ -60,6 +60,8 @@ class Settings:
     status_channel_id: str = ""  # the team channel of the daily status (empty: only logged)
     bot_token_secret_arn: str = ""  # the status function's; no other function gets the bot token
     probe_url: str = ""  # the public endpoint the probe calls
+    requests_per_hour: int = RATE_LIMITS.requests_per_hour
+    prs_per_hour: int = RATE_LIMITS.prs_per_hour
     flags_max_age_seconds: float = 30.0  # kill switches reach every container within this
     github_retry_total_seconds: float = 25.0
     github_read_timeout_seconds: float = 10.0
@@ -117,6 +119,8 @@ class Settings:
             status_channel_id=e.get(Env.STATUS_CHANNEL_ID, ""),
             bot_token_secret_arn=e.get(Env.DISCORD_BOT_TOKEN_SECRET_ARN, ""),
             probe_url=e.get(Env.PROBE_URL, ""),
+            requests_per_hour=int(e.get(Env.RATE_REQUESTS_PER_HOUR) or RATE_LIMITS.requests_per_hour),
+            prs_per_hour=int(e.get(Env.RATE_PRS_PER_HOUR) or RATE_LIMITS.prs_per_hour),
             flags_max_age_seconds=float(e.get(Env.FLAGS_MAX_AGE_SECONDS, "30")),
             github_retry_total_seconds=float(e.get(Env.GITHUB_RETRY_TOTAL_SECONDS, "25")),
             github_read_timeout_seconds=float(e.get(Env.GITHUB_READ_TIMEOUT_SECONDS, "10")),

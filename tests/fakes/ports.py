@@ -20,6 +20,7 @@ from valine.ports import (
     JobQueue,
     MessageGone,
     PullRequest,
+    Quota,
     RepoFile,
     RepoFileMissing,
     TaskStore,
@@ -45,21 +46,33 @@ class FakeTaskStore:
 
     def __init__(self) -> None:
         self.tasks: dict[str, Task] = {}
+        self.used: dict[tuple[str, str, float], int] = {}
         self._lock = threading.Lock()
 
-    def create(self, task: Task) -> bool:
+    def _room(self, quota: Quota | None) -> bool:
+        return quota is None or self.used.get((quota.user_id, quota.kind, quota.window_start), 0) < quota.limit
+
+    def _use(self, quota: Quota | None) -> None:
+        if quota is not None:
+            key = (quota.user_id, quota.kind, quota.window_start)
+            self.used[key] = self.used.get(key, 0) + 1
+
+    def create(self, task: Task, *, quota: Quota | None = None) -> TransitionResult:
         with self._lock:
             if task.task_id in self.tasks:
-                return False
+                return TransitionResult(self.tasks[task.task_id], TransitionError.DUPLICATE)
+            if not self._room(quota):
+                return TransitionResult(task, TransitionError.RATE_LIMITED)
+            self._use(quota)
             self.tasks[task.task_id] = task
-            return True
+            return TransitionResult(task)
 
     def get(self, task_id: str) -> Task | None:
         return self.tasks.get(task_id)
 
     def transition(self, task: Task, *, expect: tuple[TaskState, ...], now: float, actor_id: str | None = None,
                    actor_is_admin: bool = False, expect_version: int | None = None,
-                   check_expiry: bool = True) -> TransitionResult:
+                   check_expiry: bool = True, quota: Quota | None = None) -> TransitionResult:
         with self._lock:
             current = self.tasks.get(task.task_id)
             if current is None:
@@ -72,6 +85,9 @@ class FakeTaskStore:
                 return TransitionResult(current, TransitionError.EXPIRED)
             if expect_version is not None and current.version != expect_version:
                 return TransitionResult(current, TransitionError.STALE)
+            if not self._room(quota):
+                return TransitionResult(task, TransitionError.RATE_LIMITED)
+            self._use(quota)
             self.tasks[task.task_id] = task
             return TransitionResult(task)
 

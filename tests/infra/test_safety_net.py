@@ -204,7 +204,7 @@ def test_each_role_gets_only_the_dynamodb_actions_its_function_calls(phase_stage
         return out
 
     assert actions("InteractionsFunctionServiceRole") == {
-        "table": {*ddb.TASK_STORE_READ_WRITE, *ddb.FLAGS_READ}, "index": set(ddb.TASK_STORE_AUDIT)}
+        "table": {*ddb.TASK_STORE_READ_WRITE, *ddb.QUOTAS, *ddb.FLAGS_READ}, "index": set(ddb.TASK_STORE_AUDIT)}
     worker = {*ddb.TASK_STORE_READ_WRITE, *ddb.FLAGS_READ, *(ddb.BUDGET if PHASES[phase].llm_enabled else ())}
     assert actions("WorkerFunctionServiceRole") == {"table": worker}
     assert actions("StatusFunctionServiceRole") == {"table": {"dynamodb:DescribeTable"}}

@@ -160,7 +160,7 @@ def test_a_dynamodb_outage_is_counted_as_errors_and_makes_the_check_no_go(stack,
 
     # GIVEN the task store refuses every write: each /ux-update is answered with an apology (200)
     capfd.readouterr()
-    stack.moto.faults.set(parse_faults("DDB PutItem -> 500"))
+    stack.moto.faults.set(parse_faults("DDB (PutItem|TransactWriteItems) -> 500"))
     try:
         answers = [client.command("ux-update", f"outage{i}", ["admin"], {"request": "make the footer teal"})
                    for i in range(4)]

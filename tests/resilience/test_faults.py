@@ -30,10 +30,10 @@ def test_discord_429_and_5xx_on_the_edit_are_retried_once_each(client, stack):
 
 
 def test_dynamodb_throttling_is_retried_then_answered_visibly(client, stack, capfd):
-    stack.moto.faults.set(parse_faults("DDB PutItem -> throttle x1"))
+    stack.moto.faults.set(parse_faults("DDB (PutItem|TransactWriteItems) -> throttle x1"))
     out = client.command("ux-update", "f2", ["admin"], {"request": "make the navbar peru"})
     assert out["response"]["type"] == 5  # the SDK's retry absorbed one throttle
-    stack.moto.faults.set(parse_faults("DDB PutItem -> throttle"))
+    stack.moto.faults.set(parse_faults("DDB (PutItem|TransactWriteItems) -> throttle"))
     try:
         out = client.command("ux-update", "f2", ["admin"], {"request": "make the navbar peru"})
     finally:
@@ -48,7 +48,7 @@ def test_dynamodb_throttling_is_retried_then_answered_visibly(client, stack, cap
 def test_a_refused_conditional_write_is_not_taken_for_success(client, stack):
     message = preview(client, "make the footer linen", user="f3")
     # Aimed at this task's item: the worker threads may be writing other items meanwhile.
-    stack.moto.faults.set(parse_faults(f"DDB PutItem.TASK#{task_id_of(message)} -> conditional x1"))
+    stack.moto.faults.set(parse_faults(f"DDB TransactWriteItems.TASK#{task_id_of(message)} -> conditional x1"))
     out = client.press(message["id"], "confirm", "f3", ["admin"])
     assert out["response"]["type"] == 4 and "already" in out["response"]["data"]["content"]
     assert task_item(stack, task_id_of(message))["state"] == "awaiting_confirmation"  # press again later

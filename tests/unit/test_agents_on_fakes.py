@@ -30,7 +30,7 @@ ABOUT = ("# About Project Valine\n\nWe started in 2024 with a small team.\n\n## 
 class World:
     """One bot on fakes: the 3-second side and the worker side share the store and queue."""
 
-    def __init__(self, phase: str = "4", flags: Flags | None = None) -> None:
+    def __init__(self, phase: str = "4", flags: Flags | None = None, **env: str) -> None:
         self.key = SigningKey.generate()
         self.clock = FakeClock()
         self.store, self.queue, self.discord = FakeTaskStore(), FakeQueue(), FakeDiscord()
@@ -39,7 +39,8 @@ class World:
         self.flags = FakeFlags(flags)
         self.settings = Settings.from_env({
             "STAGE": "unit", "PHASE": phase, "DISCORD_PUBLIC_KEY": self.key.verify_key.encode().hex(),
-            "DISCORD_GUILD_IDS": "100000000000000002", "ADMIN_ROLE_IDS": ADMIN_ROLE, "DISCORD_APPLICATION_ID": "1"})
+            "DISCORD_GUILD_IDS": "100000000000000002", "ADMIN_ROLE_IDS": ADMIN_ROLE, "DISCORD_APPLICATION_ID": "1",
+            **env})
         self.router = Interactions(settings=self.settings, verifier=Verifier(self.settings.public_key_hex),
                                    store=self.store, queue=self.queue, flags=self.flags, clock=self.clock,
                                    metrics=self.metrics, agents=AGENTS)
@@ -207,3 +208,44 @@ def test_the_ux_agent_on_the_same_fakes_previews_and_opens_its_pr():
     assert pr.branch.startswith("ux-update/footer-")
     assert w.github.branches[pr.branch]["src/components/Footer.jsx"] == task.new_content
     assert w.github.last_title == "UX update: footer text"
+
+
+def test_requests_per_person_and_hour_are_limited_and_the_refusal_says_when_to_retry():
+    w = World(RATE_REQUESTS_PER_HOUR="2")
+    w.clock.t = 1_800_000_000.0 - 1_800_000_000.0 % 3600 + 600  # 10 minutes into an hour
+    assert [w.command("copy-update", f'page:faq find:"Yes." replace:"Y{i}"').body["type"] for i in range(2)] == [5, 5]
+    refused = w.command("copy-update", 'page:faq find:"Yes." replace:"Y3"')
+    text = refused.body["data"]["content"]
+    assert refused.body["data"]["flags"] == 64 and "You have made 2 requests this hour" in text
+    assert "in 50 min" in text and "UTC" in text and len(w.store.tasks) == 2
+    assert w.metrics.total("RateLimited", Kind="request") == 1
+    assert w.metrics.total("HandledFailures") == 0  # a refusal, not an error
+    assert w.command("ux-update", "make the navbar blue", user="43").body["type"] == 5  # per person
+    w.clock.advance(3000)  # the next hour
+    assert w.command("copy-update", 'page:faq find:"Yes." replace:"Y4"').body["type"] == 5
+
+
+def test_confirmed_prs_are_limited_and_the_preview_stays_open():
+    w = World(RATE_PRS_PER_HOUR="1")
+    for i in range(2):
+        w.command("copy-update", f'page:faq find:"Yes." replace:"Y{i}"')
+    w.work()
+    first, second = w.store.tasks.values()
+    assert w.press(f"copy:confirm:{first.task_id}").body["type"] == 7
+    refused = w.press(f"copy:confirm:{second.task_id}").body["data"]["content"]
+    assert "You have confirmed 1 pull requests this hour" in refused and "press Confirm again" in refused
+    assert w.store.get(second.task_id).state is TaskState.AWAITING_CONFIRMATION
+    w.clock.advance(3600)
+    assert w.press(f"copy:confirm:{second.task_id}").body["type"] == 7
+
+
+def test_a_confirm_that_lost_a_race_to_an_edit_is_told_to_wait_for_the_new_preview():
+    w = World()
+    w.command("copy-update", 'page:faq find:"Yes." replace:"Yes!"')
+    w.work()
+    (task,) = w.store.tasks.values()
+    # The Edit was accepted (the task is proposed again, version 1) before the Confirm arrived.
+    edited = task.__class__(**{**task.__dict__, "state": TaskState.PROPOSED, "version": 1})
+    w.store.tasks[task.task_id] = edited
+    text = w.press(f"copy:confirm:{task.task_id}").body["data"]["content"]
+    assert "The preview is being updated" in text and "press Confirm on the new one" in text

@@ -16,7 +16,7 @@ from moto import mock_aws
 
 from valine.adapters import dynamodb as ddb
 from valine.agents import KILL_SWITCHES
-from valine.ports import Flags
+from valine.ports import Flags, Quota
 from valine.tasks.model import Task, TaskState
 
 TABLE = "valine-ux-agent-conversations-iam"
@@ -69,24 +69,26 @@ def test_the_interactions_function_calls_only_what_it_is_granted(db):
     store = ddb.DynamoTaskStore(db, TABLE, retention_days=90)
     flags = ddb.DynamoFlags(db, TABLE, defaults=Flags(), kill_switches=KILL_SWITCHES, max_age=0)
     task = a_task()
-    assert store.create(task)
+    assert store.create(task).ok
+    assert store.create(a_task(), quota=Quota.hourly("1", "request", 5, time.time())).ok
     flags.read()
     got = store.get(task.task_id)
     assert got is not None
     moved = dataclasses.replace(got, state=TaskState.AWAITING_CONFIRMATION)
-    assert store.transition(moved, expect=(TaskState.PROPOSED,), now=time.time()).ok
+    assert store.transition(moved, expect=(TaskState.PROPOSED,), now=time.time(),
+                            quota=Quota.hourly("1", "pr", 5, time.time())).ok
     store.recent(requester_id=None, limit=5)
     store.recent(requester_id="1", limit=5)
     on_table = {a for a, index in seen if not index}
     on_index = {a for a, index in seen if index}
-    assert on_table == {*ddb.TASK_STORE_READ_WRITE, *ddb.FLAGS_READ}
+    assert on_table == {*ddb.TASK_STORE_READ_WRITE, *ddb.QUOTAS, *ddb.FLAGS_READ}
     assert on_index == set(ddb.TASK_STORE_AUDIT)
 
 
 def test_the_worker_calls_only_what_it_is_granted(db):
     store = ddb.DynamoTaskStore(db, TABLE, retention_days=90)
     task = a_task()
-    assert store.create(task)
+    assert store.create(task).ok
     seen = record(db)
     flags = ddb.DynamoFlags(db, TABLE, defaults=Flags(), kill_switches=KILL_SWITCHES, max_age=0)
     flags.read()

@@ -28,11 +28,15 @@ _DDB_ERRORS = {
 
 
 def _partition_key(raw: bytes) -> str:
+    """The pk of the item a request writes; for a transaction, of its first item (the task)."""
     try:
         body = json.loads(raw or b"{}")
+        if body.get("TransactItems"):
+            (first,) = body["TransactItems"][0].values()
+            body = first
         item = body.get("Item") or body.get("Key") or {}
         return str(item.get("pk", {}).get("S", ""))
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, TypeError):
         return ""
 
 
@@ -53,8 +57,16 @@ class _SerializeDynamoDb:
             if action:
                 status, kind, message = _DDB_ERRORS.get(action, (f"{action} Error", "InternalServerError",
                                                                  "injected fault"))
-                body = json.dumps({"__type": f"com.amazonaws.dynamodb.v20120810#{kind}",
-                                   "message": message}).encode()
+                error: dict[str, object] = {"__type": f"com.amazonaws.dynamodb.v20120810#{kind}", "message": message}
+                if action == "conditional" and target.endswith("TransactWriteItems"):
+                    # DynamoDB refuses a transaction as a whole and says which item's condition failed.
+                    count = len(json.loads(raw or b"{}").get("TransactItems") or [None])
+                    error = {"__type": "com.amazonaws.dynamodb.v20120810#TransactionCanceledException",
+                             "message": "Transaction cancelled, please refer cancellation reasons for specific "
+                                        "reasons [ConditionalCheckFailed" + ", None" * (count - 1) + "]",
+                             "CancellationReasons": [{"Code": "ConditionalCheckFailed"}]
+                             + [{"Code": "None"}] * (count - 1)}
+                body = json.dumps(error).encode()
                 start_response(status, [("Content-Type", "application/x-amz-json-1.0"),
                                         ("Content-Length", str(len(body)))])
                 return [body]

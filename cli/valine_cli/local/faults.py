@@ -10,8 +10,10 @@ requests it hits (default: all). Several faults are separated by ``;``. Example:
     FAULTS='POST /git/commits -> 502 x2; PATCH @original -> 429:1 x1'
 
 DynamoDB faults use the method ``DDB``; their path is a regex over "<Operation> <pk>", so
-they can aim at one item. Actions: ``throttle`` (ProvisionedThroughputExceededException),
-``conditional`` (ConditionalCheckFailedException) or a status. Examples:
+they can aim at one item (a transaction's first item). Actions: ``throttle``
+(ProvisionedThroughputExceededException), ``conditional`` (ConditionalCheckFailedException, or for
+TransactWriteItems a TransactionCanceledException naming the first item) or a status. The task
+writes that count against a rate limit are transactions: aim at ``(PutItem|TransactWriteItems)``. Examples:
 ``DDB PutItem -> throttle x2``, ``DDB PutItem.TASK#123 -> conditional x1``, ``DDB GetItem -> 500``.
 """
 

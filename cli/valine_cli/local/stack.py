@@ -26,6 +26,7 @@ from valine import names
 from valine.agents import KILL_SWITCHES
 from valine.handlers.interactions import handler as interactions_handler
 from valine.handlers.worker import process as worker_process
+from valine.names import Env
 from valine.settings import Settings
 from valine.wiring import build_interactions, build_worker
 from valine_cli.local.discord_emulator import DiscordEmulator
@@ -72,6 +73,7 @@ class LocalConfig:
     llm_base_url: str | None = None
     discord_api_url: str | None = None  # real Discord instead of the emulator, for a real app
     extra_env: dict[str, str] = field(default_factory=dict)  # e.g. FLAGS_MAX_AGE_SECONDS for tests
+    rate_limits: dict[str, int] = field(default_factory=lambda: dict(dev_stage().get("rate_limits") or {}))
     # moto keeps one in-process backend, so stacks in one process need their own names.
     name: str = "local"
 
@@ -159,7 +161,9 @@ class LocalStack:
             "GITHUB_SECRET_ARN": self.github_secret_arn, "OPENAI_SECRET_ARN": self.openai_secret_arn,
             "USE_LLM_PARSING": "true" if int(cfg.phase) >= 5 else "false", **{k: "false" for k in KILL_SWITCHES},
             "JOB_MAX_RECEIVES": "3", "OPENAI_BASE_URL": self.llm_url or "",
-            "AWS_ENDPOINT_URL": self.aws_url, "GITHUB_API_URL": self.github.url,
+            "AWS_ENDPOINT_URL": self.aws_url,
+            Env.RATE_REQUESTS_PER_HOUR: str(cfg.rate_limits.get("requests_per_hour", "")),
+            Env.RATE_PRS_PER_HOUR: str(cfg.rate_limits.get("prs_per_hour", "")), "GITHUB_API_URL": self.github.url,
             "DISCORD_API_URL": cfg.discord_api_url or f"{self.discord.url}/api/v10",
             **cfg.extra_env,
         })

@@ -7,10 +7,11 @@ import datetime as dt
 import json
 import random
 import time
+from collections.abc import Callable
 from typing import Any
 
 from valine.cache import TtlCache
-from valine.ports import Flags, TransitionError, TransitionResult
+from valine.ports import Flags, Quota, TransitionError, TransitionResult
 from valine.tasks.model import Task, TaskState
 
 DAY = 86400
@@ -20,6 +21,7 @@ DAY = 86400
 # what it uses (tests/unit/test_iam_actions.py records the calls against moto). Transactions
 # are authorised by their items' actions ("Using IAM with DynamoDB transactions").
 TASK_STORE_READ_WRITE = ("dynamodb:GetItem", "dynamodb:PutItem")
+QUOTAS = ("dynamodb:UpdateItem",)  # the per-user counters, in the same transaction as the task write
 TASK_STORE_AUDIT = ("dynamodb:Query",)  # recent(): the by-requester and by-time indexes
 FLAGS_READ = ("dynamodb:GetItem",)
 BUDGET = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
@@ -68,13 +70,41 @@ class DynamoTaskStore:
             "doc": {"S": task_to_doc(task)},
         }
 
-    def create(self, task: Task) -> bool:
+    def create(self, task: Task, *, quota: Quota | None = None) -> TransitionResult:
+        put = {"TableName": self._table, "Item": self._item(task), "ConditionExpression": "attribute_not_exists(pk)"}
+        return self._write(put, quota, on_refused=lambda: TransitionResult(self.get(task.task_id),
+                                                                           TransitionError.DUPLICATE), task=task)
+
+    def _write(self, put: dict[str, Any], quota: Quota | None, *, on_refused: Callable[[], TransitionResult],
+               task: Task) -> TransitionResult:
+        """One conditional PutItem, or with a quota one transaction of the put and the counter:
+        the same single round trip, and the counter can never pass its limit under any burst."""
         try:
-            self._db.put_item(TableName=self._table, Item=self._item(task),
-                              ConditionExpression="attribute_not_exists(pk)")
+            if quota is None:
+                self._db.put_item(**put)
+            else:
+                self._db.transact_write_items(TransactItems=[{"Put": put}, {"Update": self._count(quota)}])
         except self._db.exceptions.ConditionalCheckFailedException:
-            return False
-        return True
+            return on_refused()
+        except self._db.exceptions.TransactionCanceledException as exc:
+            codes = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
+            if codes[:1] == ["ConditionalCheckFailed"]:
+                return on_refused()
+            if codes[1:2] == ["ConditionalCheckFailed"]:
+                return TransitionResult(task, TransitionError.RATE_LIMITED)
+            raise
+        return TransitionResult(task)
+
+    def _count(self, quota: Quota) -> dict[str, Any]:
+        window = dt.datetime.fromtimestamp(quota.window_start, dt.UTC).strftime("%Y%m%dT%H%M")
+        return {
+            "TableName": self._table,
+            "Key": {"pk": {"S": f"QUOTA#{quota.user_id}"}, "sk": {"S": f"{quota.kind}#{window}"}},
+            "UpdateExpression": "ADD used :one SET purge_at = :p",
+            "ConditionExpression": "attribute_not_exists(used) OR used < :limit",
+            "ExpressionAttributeValues": {":one": {"N": "1"}, ":limit": {"N": str(quota.limit)},
+                                          ":p": {"N": str(int(quota.resets_at + DAY))}},
+        }
 
     def get(self, task_id: str) -> Task | None:
         out = self._db.get_item(TableName=self._table, Key={"pk": {"S": f"TASK#{task_id}"}, "sk": {"S": "TASK"}},
@@ -84,7 +114,7 @@ class DynamoTaskStore:
 
     def transition(self, task: Task, *, expect: tuple[TaskState, ...], now: float, actor_id: str | None = None,
                    actor_is_admin: bool = False, expect_version: int | None = None,
-                   check_expiry: bool = True) -> TransitionResult:
+                   check_expiry: bool = True, quota: Quota | None = None) -> TransitionResult:
         names = {"#state": "state"}
         values: dict[str, Any] = {}
         conditions = ["attribute_exists(pk)"]
@@ -102,15 +132,14 @@ class DynamoTaskStore:
         if expect_version is not None:
             conditions.append("version = :v")
             values[":v"] = {"N": str(expect_version)}
-        try:
-            self._db.put_item(TableName=self._table, Item=self._item(task),
-                              ConditionExpression=" AND ".join(conditions),
-                              ExpressionAttributeNames=names, ExpressionAttributeValues=values)
-        except self._db.exceptions.ConditionalCheckFailedException:
+        put = {"TableName": self._table, "Item": self._item(task), "ConditionExpression": " AND ".join(conditions),
+               "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}
+
+        def refused() -> TransitionResult:
             current = self.get(task.task_id)
             return TransitionResult(current, _why(current, expect, now, actor_id, actor_is_admin,
                                                   expect_version, check_expiry))
-        return TransitionResult(task)
+        return self._write(put, quota, on_refused=refused, task=task)
 
     def recent(self, *, requester_id: str | None, limit: int) -> list[Task]:
         if requester_id is None:

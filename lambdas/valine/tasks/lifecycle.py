@@ -6,7 +6,9 @@ store's conditions, so a double click or twenty simultaneous Confirms act once.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
+import math
 import uuid
 from collections.abc import Mapping
 from dataclasses import replace
@@ -16,7 +18,7 @@ from valine.agents.base import AgentSpec
 from valine.discord import messages as msg
 from valine.discord.caller import Caller, HttpResponse, options_of
 from valine.markup import discord_code_block, discord_text
-from valine.ports import Clock, FlagSource, Job, JobQueue, Metrics, TaskStore, TransitionError
+from valine.ports import Clock, FlagSource, Job, JobQueue, Metrics, Quota, TaskStore, TransitionError
 from valine.settings import Settings
 from valine.tasks.model import Task, TaskState
 
@@ -72,8 +74,12 @@ class Lifecycle:
             created_at=now, updated_at=now, expires_at=now + self.settings.conversation_ttl_seconds,
             use_llm=use_llm, agent=spec.name,
         ).with_event(now, "requested", by=caller.user_id)
-        if not self.store.create(task):
+        created = self.store.create(task, quota=Quota.hourly(caller.user_id, "request",
+                                                             self.settings.requests_per_hour, now))
+        if created.error is TransitionError.DUPLICATE:
             return HttpResponse(200, msg.reply("I already have this request (a replayed interaction)."))
+        if created.error is TransitionError.RATE_LIMITED:
+            return self._rate_limited(spec, "request", now)
         self.queue.send(Job(kind="preview", task_id=task.task_id, application_id=self._app_id(interaction),
                             token=str(interaction["token"]), version=task.version, interaction_id=task.task_id))
         self.metrics.count("Requests", Agent=spec.name, Role=caller.role_label())
@@ -148,7 +154,8 @@ class Lifecycle:
         # makes the write fail instead of confirming a diff the user no longer sees.
         result = self.store.transition(started, expect=(TaskState.AWAITING_CONFIRMATION,), now=now,
                                        actor_id=caller.user_id, actor_is_admin=caller.is_admin,
-                                       expect_version=task.version)
+                                       expect_version=task.version,
+                                       quota=Quota.hourly(caller.user_id, "pr", self.settings.prs_per_hour, now))
         if not result.ok:
             return self._transition_refusal(spec, result.error, result.task, now)
         try:
@@ -172,14 +179,42 @@ class Lifecycle:
 
     def _transition_refusal(self, spec: AgentSpec, error: TransitionError | None, task: Task | None,
                             now: float) -> HttpResponse:
+        """Every refusal after a race says what happened and what to do."""
+        if error is TransitionError.RATE_LIMITED:
+            return self._rate_limited(spec, "pr", now)
         if error is TransitionError.EXPIRED and task is not None:
             return self.expire(spec, task, now)
         if error is TransitionError.NOT_ALLOWED and task is not None:
             return HttpResponse(200, msg.reply(f"Only <@{task.requester_id}> (who asked) or an admin can do that."))
-        if error is TransitionError.STALE:
-            return HttpResponse(200, msg.reply("The preview changed while you clicked; check it and press again."))
+        if error is TransitionError.STALE or (task is not None and task.state is TaskState.PROPOSED):
+            return HttpResponse(200, msg.reply(
+                "The preview is being updated (the request was edited); press Confirm on the new one when it "
+                "appears."))
+        if task is not None and task.state is TaskState.IN_PROGRESS:
+            return HttpResponse(200, msg.reply("This request is already being turned into a pull request; the "
+                                               "link appears on the message in a moment."))
+        if task is not None and task.state is TaskState.COMPLETED:
+            where = f": {task.pr_url}" if task.pr_url else ""
+            return HttpResponse(200, msg.reply(f"This request is already done{where}."))
         state = task.state.value.replace("_", " ") if task else "gone"
-        return HttpResponse(200, msg.reply(f"This request is already {state}; nothing more to do."))
+        return HttpResponse(200, msg.reply(f"This request is already {state}; nothing more to do. "
+                                           f"Run /{spec.command} for a new one."))
+
+    def _rate_limited(self, spec: AgentSpec, kind: str, now: float) -> HttpResponse:
+        """Not an error: counted as RateLimited, with when to try again."""
+        self.metrics.count("RateLimited", Kind=kind)
+        quota = Quota.hourly("", kind, 0, now)
+        at = dt.datetime.fromtimestamp(quota.resets_at, dt.UTC)
+        minutes = max(1, math.ceil((quota.resets_at - now) / 60))
+        if kind == "pr":
+            limit = self.settings.prs_per_hour
+            what = (f"You have confirmed {limit} pull requests this hour, the most this stage allows per person. "
+                    "The preview stays open: press Confirm again")
+        else:
+            limit = self.settings.requests_per_hour
+            what = (f"You have made {limit} requests this hour, the most this stage allows per person. Nothing was "
+                    f"started: run /{spec.command} again")
+        return HttpResponse(200, msg.reply(f"{what} after {at:%H:%M} UTC (in {minutes} min)."))
 
     # ---- the Edit modal ------------------------------------------------------------------
     def edit_submitted(self, spec: AgentSpec, interaction: Mapping[str, Any], data: Mapping[str, Any],
@@ -205,7 +240,11 @@ class Lifecycle:
                                  summary=None, expires_at=now + self.settings.conversation_ttl_seconds)
         result = self.store.transition(edited, expect=(TaskState.PROPOSED, TaskState.AWAITING_CONFIRMATION),
                                        now=now, actor_id=caller.user_id, actor_is_admin=caller.is_admin,
-                                       expect_version=task.version)
+                                       expect_version=task.version,
+                                       quota=Quota.hourly(caller.user_id, "request", self.settings.requests_per_hour,
+                                                          now))
+        if result.error is TransitionError.RATE_LIMITED:
+            return self._rate_limited(spec, "request", now)
         if not result.ok:
             return self._transition_refusal(spec, result.error, result.task, now)
         self.queue.send(Job(kind="preview", task_id=task.task_id, application_id=self._app_id(interaction),
