@@ -19,7 +19,7 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parents[2]
 OUT = REPO_ROOT / ".bench"
 GOALS = {"cold_init_ratio": "<= 1.25", "ack_warm_p99_ms": "<= 25", "interactions_asset_bytes": "<= 5 MB",
-         "worker_asset_bytes": "<= 30 MB", "llm_prompt_tokens": "<= 800"}
+         "worker_asset_bytes": "<= 30 MB", "llm_prompt_tokens": "<= 800", "parse_accuracy_pct": "> 95"}
 
 
 def build_assets(work: Path) -> dict[str, Path]:
@@ -87,6 +87,7 @@ def run(runs: int = 7, warm: int = 500) -> dict[str, Any]:
     results["cold_init_ratio"] = round(results["ack_cold_init_ms"] / results["floor_cold_init_ms"], 3)
     results.update(_warm(warm))
     results["llm_prompt_tokens"] = estimated_tokens(default_catalog(), "make the navbar blue")
+    results.update(_parse_accuracy())
     results["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     return results
@@ -186,6 +187,18 @@ def _drain(stack: Any) -> None:
             return
         stack.sqs.delete_message_batch(QueueUrl=stack.queue_url, Entries=[
             {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(got)])
+
+
+def _parse_accuracy() -> dict[str, Any]:
+    """The rule parser on the shipped labelled set (evals/parse_cases.jsonl), overall and per class."""
+    from valine_cli.eval_parse import evaluate, load
+
+    per_class, _ = evaluate(load(str(REPO_ROOT / "evals" / "parse_cases.jsonl")))
+    right = sum(r for r, _ in per_class.values())
+    total = sum(t for _, t in per_class.values())
+    out: dict[str, Any] = {"parse_accuracy_pct": round(100.0 * right / total, 1), "parse_cases": total}
+    out |= {f"parse_accuracy_{cls}_pct": round(100.0 * r / t, 1) for cls, (r, t) in per_class.items()}
+    return out
 
 
 def main() -> int:

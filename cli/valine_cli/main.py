@@ -5,6 +5,7 @@
   valine discord copy-update "..."     send a signed /copy-update
   valine discord confirm               press Confirm on the latest preview
   valine parse "..." [--json]          show how a request is understood
+  valine eval-parse --cases FILE       the parser's accuracy per class on labelled requests
   valine register-commands --stage S   register the slash commands
   valine flags get|set --stage S       kill switches (DISABLE_*_UPDATES per agent, USE_LLM_PARSING)
   valine smoke --stage S               phase-1 verification of a deployed stage
@@ -21,6 +22,7 @@ from typing import Any
 from valine_cli import (
     dev_commands,
     discord_commands,
+    eval_parse,
     flag_commands,
     llm_commands,
     oncall,
@@ -35,8 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="valine", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    for group in (dev_commands, discord_commands, flag_commands, rollout_commands, llm_commands, smoke, oncall,
-                  recover):
+    for group in (dev_commands, discord_commands, flag_commands, rollout_commands, llm_commands, eval_parse, smoke,
+                  oncall, recover):
         group.add_parsers(sub)
     return parser
 

@@ -56,3 +56,11 @@ def test_flags_set_needs_something_to_set(stack, monkeypatch, capsys):
     monkeypatch.setenv("PORT", str(stack.config.port))
     assert valine(["flags", "set", "--stage", "local"]) == 2
     assert "nothing to set" in capsys.readouterr().err
+
+
+def test_eval_parse_prints_each_class_and_exits_by_the_goal(capsys):
+    assert valine(["eval-parse", "--cases", "evals/parse_cases.jsonl"]) == 0
+    out = capsys.readouterr().out
+    for cls in ("quoted", "polite", "compound", "link", "replace", "clarify"):
+        assert f"\n{cls:<10}" in "\n" + out
+    assert out.strip().splitlines()[-1].startswith("all ")

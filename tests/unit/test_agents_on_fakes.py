@@ -249,3 +249,29 @@ def test_a_confirm_that_lost_a_race_to_an_edit_is_told_to_wait_for_the_new_previ
     w.store.tasks[task.task_id] = edited
     text = w.press(f"copy:confirm:{task.task_id}").body["data"]["content"]
     assert "The preview is being updated" in text and "press Confirm on the new one" in text
+
+
+def test_a_colour_preview_uses_the_teams_palette_and_shows_a_swatch():
+    from pathlib import Path
+
+    from valine.agents.ux.work import UxWork
+    from valine.parsing import CatalogSource, RequestParser
+    from valine.ux.catalog import REPO_CATALOG_PATH
+
+    site = Path(__file__).resolve().parents[2]
+    w = World()
+    footer = (site / "example-site/src/components/Footer.jsx").read_text()
+    w.github.branches["main"]["src/components/Footer.jsx"] = footer
+    catalog = json.loads((site / "lambdas/valine/ux/catalog.json").read_text())
+    catalog["palette"] = {"blue": "#1d4ed8"}  # the team's blue
+    w.github.branches["main"][REPO_CATALOG_PATH] = json.dumps(catalog)
+    w.worker.agents["ux"] = UxWork(catalog=CatalogSource(w.github, "main"),
+                                   parse=RequestParser(phase=w.settings.phase, flags=w.flags, llm=lambda: None))
+    w.command("ux-update", "make the footer blue")
+    w.work()
+    (task,) = w.store.tasks.values()
+    assert task.intent == {"section": "footer", "changes": {"color": "#1d4ed8"}}
+    assert w.discord.messages["tok1"]["embeds"] == [{"title": "New color: #1d4ed8", "color": 0x1D4ED8}]
+    w.press(f"ux:confirm:{task.task_id}")
+    w.work()
+    assert w.discord.messages["tok2"]["embeds"] == []  # the outcome drops the swatch

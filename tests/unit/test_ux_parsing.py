@@ -37,7 +37,7 @@ NATURAL = [
     ("change the navbar text to Explore", "navbar", {"text": "Explore"}),
     ("set the home page headline to Your Creative Hub", "home", {"hero-text": "Your Creative Hub"}),
     ("change the hero text to Build faster", "home", {"hero-text": "Build faster"}),
-    ("can you set the homepage headline to Create together?", "home", {"hero-text": "Create together?"}),
+    ("can you set the homepage headline to Create together?", "home", {"hero-text": "Create together"}),
     ("set the hero title to Hello", "home", {"hero-text": "Hello"}),
     ("set the home description to A place for creators", "home", {"description": "A place for creators"}),
     ("change the tagline to Made for teams", "home", {"description": "Made for teams"}),

@@ -70,12 +70,23 @@ def revise_buttons(task_id: str, prefix: str) -> list[dict[str, Any]]:
     )]
 
 
-def body(content: str, components: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """A message body for PATCH @original; ``components=[]`` removes the buttons."""
+def body(content: str, components: list[dict[str, Any]] | None = None,
+         embeds: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A message body for PATCH @original; ``components=[]`` removes the buttons, ``embeds=[]`` the swatch."""
     out: dict[str, Any] = {"content": clip(content), "allowed_mentions": {"parse": []}}
     if components is not None:
         out["components"] = components
+    if embeds is not None:
+        out["embeds"] = embeds
     return out
+
+
+def swatches(changes: dict[str, Any]) -> list[dict[str, Any]]:
+    """One embed per colour the change sets, its bar in that colour: the preview shows the colour."""
+    return [{"title": f"New {name}: {value}", "color": int(value[1:], 16)}
+            for name, value in changes.items()
+            if isinstance(value, str) and len(value) == 7 and value[0] == "#"
+            and all(c in "0123456789abcdef" for c in value[1:].lower())]
 
 
 def pong() -> dict[str, Any]:
@@ -97,7 +108,8 @@ def reply(content: str, *, ephemeral: bool = True, components: list[dict[str, An
 
 
 def update(content: str, components: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    return {"type": InteractionResponseType.UPDATE_MESSAGE, "data": body(content, components)}
+    """Replace the message (a preview's colour swatch included)."""
+    return {"type": InteractionResponseType.UPDATE_MESSAGE, "data": body(content, components, [])}
 
 
 def deferred_update() -> dict[str, Any]:

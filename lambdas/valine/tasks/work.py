@@ -102,7 +102,8 @@ class TaskWorker:
         if task.version != job.version:
             return  # edited since; a newer job owns the message
         if task.state is TaskState.AWAITING_CONFIRMATION:
-            self._say(job, self._preview_text(task), msg.preview_buttons(task.task_id, self._prefix(task)))
+            self._say(job, self._preview_text(task), msg.preview_buttons(task.task_id, self._prefix(task)),
+                      self._swatches(task))
             return
         if task.state is not TaskState.PROPOSED:
             return
@@ -153,7 +154,8 @@ class TaskWorker:
             return
         self.metrics.count("Previews", Agent=task.agent, Section=change.part)
         self.metrics.timing("PreviewLatency", (self.clock.now() - started) * 1000, Agent=task.agent)
-        self._say(job, self._preview_text(updated), msg.preview_buttons(task.task_id, self._prefix(task)))
+        self._say(job, self._preview_text(updated), msg.preview_buttons(task.task_id, self._prefix(task)),
+                  self._swatches(updated))
 
     def _preview_text(self, task: Task) -> str:
         minutes = self.config.ttl_seconds // 60
@@ -186,9 +188,16 @@ class TaskWorker:
     def _prefix(self, task: Task) -> str:
         return self.work(task).spec.prefix
 
-    def _say(self, job: Job, content: str, components: list[dict[str, Any]] | None) -> None:
+    @staticmethod
+    def _swatches(task: Task) -> list[dict[str, Any]]:
+        return msg.swatches(dict((task.intent or {}).get("changes") or {}))
+
+    def _say(self, job: Job, content: str, components: list[dict[str, Any]] | None,
+             embeds: list[dict[str, Any]] | None = None) -> None:
+        # Every message but a preview carries no swatch: an outcome replaces the preview's.
         try:
-            self.discord.edit_original(job.application_id, job.token, msg.body(content, components))
+            self.discord.edit_original(job.application_id, job.token,
+                                       msg.body(content, components, embeds if embeds is not None else []))
         except MessageGone:
             # The task's state and the audit trail (/tasks) still hold the outcome.
             log.warning("the Discord message is gone; the outcome is only in /tasks",

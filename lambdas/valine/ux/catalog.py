@@ -11,7 +11,7 @@ import json
 import posixpath
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib import resources
 from typing import Any
@@ -70,6 +70,9 @@ class Section:
 @dataclass(frozen=True)
 class Catalog:
     sections: Mapping[str, Section]
+    # The team's colour names, e.g. {"blue": "#1d4ed8", "brandgreen": "#16a34a"} (keys without spaces);
+    # they win over the CSS names.
+    palette: Mapping[str, str] = field(default_factory=dict)
 
     def section_names(self) -> list[str]:
         return list(self.sections)
@@ -112,7 +115,24 @@ class Catalog:
             if not props:
                 raise CatalogError(f"section {name}: no properties")
             sections[name] = Section(name=name, file=file, properties=props)
-        return cls(sections=sections)
+        return cls(sections=sections, palette=_palette(data.get("palette")))
+
+
+def _palette(raw: Any) -> dict[str, str]:
+    from valine.ux import colors
+
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise CatalogError('palette must be an object of colour names to #rrggbb, e.g. {"blue": "#1d4ed8"}')
+    out = {}
+    for name, value in raw.items():
+        key = re.sub(r"[\s_-]+", "", str(name).lower())
+        hexed = colors.normalize(str(value))
+        if not key.isalpha() or hexed is None:
+            raise CatalogError(f"palette {name!r}: {value!r} must be a colour such as #1d4ed8, under a name of letters")
+        out[key] = hexed
+    return out
 
 
 def inside_repository(path: str, suffixes: tuple[str, ...]) -> bool:

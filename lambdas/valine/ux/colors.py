@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 NAMED: dict[str, str] = {
     "aliceblue": "f0f8ff", "antiquewhite": "faebd7", "aqua": "00ffff", "aquamarine": "7fffd4",
@@ -46,10 +47,13 @@ assert len(NAMED) == 148
 _HEX = re.compile(r"^#([0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 
 
-def normalize(value: str) -> str | None:
-    """``'Dark Blue'`` -> ``'#00008b'``, ``'#ABC'`` -> ``'#aabbcc'``; None if not a colour."""
+def normalize(value: str, palette: Mapping[str, str] | None = None) -> str | None:
+    """``'Dark Blue'`` -> ``'#00008b'``, ``'#ABC'`` -> ``'#aabbcc'``; None if not a colour. A team's
+    palette (the catalog's) comes first: with ``{"blue": "#1d4ed8"}``, "blue" is the brand blue."""
     text = value.strip().lower()
     squashed = re.sub(r"[\s_-]+", "", text)
+    if palette and squashed in palette:
+        return palette[squashed]
     if squashed in NAMED:
         return "#" + NAMED[squashed]
     match = _HEX.match(text)
@@ -61,12 +65,13 @@ def normalize(value: str) -> str | None:
     return None
 
 
-def find_in_words(words: list[str]) -> tuple[int, int, str] | None:
+def find_in_words(words: list[str], palette: Mapping[str, str] | None = None) -> tuple[int, int, str] | None:
     """Find a colour in a word list, preferring two-word names ("dark blue"): (start, end, hex)."""
+    known = {**NAMED, **(palette or {})}
     for size in (3, 2, 1):
         for i in range(len(words) - size + 1):
             chunk = " ".join(words[i:i + size]).strip(".,!?;:'\"")
-            hexed = normalize(chunk)
-            if hexed and (size == 1 or re.sub(r"\s+", "", chunk.lower()) in NAMED):
+            hexed = normalize(chunk, palette)
+            if hexed and (size == 1 or re.sub(r"\s+", "", chunk.lower()) in known):
                 return i, i + size, hexed
     return None

@@ -10,8 +10,9 @@ from __future__ import annotations
 import re
 
 from valine.ux import colors
-from valine.ux.catalog import Catalog, RuleKind
+from valine.ux.catalog import Catalog, RuleKind, Section
 from valine.ux.intent import Clarify, Intent, ParseError, ParseResult
+from valine.ux.phrases import clauses, clean, find_link, placeholder, restore, take_quotes
 
 _SECTION_WORDS: list[tuple[str, str]] = [
     ("navbar", r"nav ?bar|navigation(?: bar| menu)?|nav|top menu|menu"),
@@ -31,20 +32,14 @@ _PROPERTY_WORDS: list[tuple[str, str | None, str]] = [
     ("text", None, r"text|title|message|copy|wording|heading"),
 ]
 _DELIMITER = re.compile(
-    r"\s*(?::\s+|\s(?:to (?:read|say)|should (?:say|read|be)|to say|to read|saying|says|say|reads|read|into|to|as)\s+)",
+    r"\s*(?::\s+|\s(?:(?:to (?:read|say|be)|should (?:say|read|be)|to say|to read|saying|says|say|reads|read):?|"
+    r"into|to|as|with)\s+)",
     re.IGNORECASE)
-_POLITE = re.compile(r"^(?:please|pls|hey|hi|can you|could you|would you|i want to|i'd like to|let's)\s+",
-                     re.IGNORECASE)
-_LINK_PATTERNS = [
-    re.compile(r"^add (?:a |an |the )?(?:new )?(?:link )?[\"']?(?P<label>[^\"']+?)[\"']? link "
-               r"(?:pointing |going |that goes |that points )?to (?P<href>\S+?)(?:\s+(?:in|to|on|into) (?:the )?"
-               r"(?P<section>.+?))?[.!]?$", re.IGNORECASE),
-    re.compile(r"^add (?:a |an )?(?:new )?link (?:to|for) (?P<href>\S+?) (?:called|named|label+ed|saying) "
-               r"[\"']?(?P<label>[^\"']+?)[\"']?(?:\s+(?:in|to|on|into) (?:the )?(?P<section>.+?))?[.!]?$",
-               re.IGNORECASE),
-    re.compile(r"^add (?:a |an )?(?:new )?link [\"']?(?P<label>[^\"']+?)[\"']?\s*(?:->|→|=>|at|:)\s*(?P<href>\S+?)"
-               r"(?:\s+(?:in|to|on|into) (?:the )?(?P<section>.+?))?[.!]?$", re.IGNORECASE),
-]
+def _property_span(text: str) -> int | None:
+    """Where the first property word starts, if any."""
+    spans = [m.start() for _, _, pattern in _PROPERTY_WORDS
+             for m in [re.search(rf"\b(?:{pattern})\b", text, re.IGNORECASE)] if m]
+    return min(spans) if spans else None
 
 
 def _section_in(text: str) -> list[str]:
@@ -81,19 +76,93 @@ def _one_section(found: list[str]) -> str | None:
     return unique[0] if len(unique) == 1 else None
 
 
+_NO_SECTION = Section(name="", file="", properties={})
+
+
 def parse_natural(text: str, catalog: Catalog) -> ParseResult:
-    original = _POLITE.sub("", text.strip()).rstrip()
+    original = clean(text)
     if not original:
         return Clarify("What should I change? For example: make the navbar blue.")
     link = _parse_link(original, catalog)
     if link is not None:
         return link
+    parts = clauses(original)
+    if len(parts) > 1:
+        merged = _compound(parts, catalog)
+        if merged is not None:
+            return merged
+    return _single(original, catalog)
+
+
+def _compound(parts: list[str], catalog: Catalog) -> ParseResult | None:
+    """Several changes of one section in one request ("... and make it green"); None when a part
+    is not a change on its own (then the whole sentence is read as one)."""
+    section: str | None = None
+    changes: dict[str, str] = {}
+    for part in parts:
+        if section:  # "it", "its", "them" and a bare "the color" mean the section named before
+            q = take_quotes(part)
+            text = re.sub(r"\b(?:it|its|them|their)\b", f"the {section}", q.text, flags=re.IGNORECASE)
+            prop = _property_span(text)
+            if not _section_in(text) and prop is not None:
+                text = f"{text[:prop]}{section} {text[prop:]}"
+            part = restore(text, [f'"{v}"' for v in q.values])
+        result = _single(part, catalog)
+        if not isinstance(result, Intent):
+            return None
+        if section is not None and result.section != section:
+            return Clarify(f"I change one section per request: which first, {section} or {result.section}? "
+                           "Ask for the other in a second request.")
+        section = result.section
+        for key, value in result.changes.items():
+            if key in changes and changes[key] != value:
+                return Clarify(f"The request sets {result.section} {key} twice ({changes[key]!r} and {value!r}); "
+                               "which one?")
+            changes[key] = value
+    assert section is not None
+    return Intent(section=section, changes=changes)
+
+
+def _single(original: str, catalog: Catalog) -> ParseResult:
+    quoted = take_quotes(original)
+    old_new = re.match(r"^(?:replace|change|swap)\s+\x000\x00\s*", quoted.text, re.IGNORECASE)
+    if len(quoted.values) == 2 and old_new:
+        # "replace 'Welcome' in the header with 'Hello'": the old words say which text; the new ones are the value.
+        rest = quoted.text[old_new.end():].replace(placeholder(1), placeholder(0))
+        new_words = '"' + quoted.values[1] + '"'
+        original = "change the text " + restore(rest, [new_words])
+        quoted = take_quotes(original)
+    replace = re.match(r"^(?:replace|swap)\s+(?P<head>.+?)\s+(?:with|for|by)\s+(?P<value>.+)$", original,
+                       re.IGNORECASE)
+    if replace:
+        original = f"{replace.group('head')} to {replace.group('value')}"
+        quoted = take_quotes(original)
+    if len(quoted.values) == 1:
+        # The words in quotes are the value, exactly; the rest says where it goes.
+        head = quoted.text.replace(placeholder(0), " ").strip()
+        head = re.sub(r"[\s:]*(?:to (?:read|say|be)|should (?:say|read|be)|to say|to read|saying|says|say|reads|"
+                      r"read|into|to|as|with|be|=|->|→|=>)?[\s:]*$", "", head, flags=re.IGNORECASE)
+        says = re.search(r"\b(?:say|says|saying|read|reads)\b", quoted.text, re.IGNORECASE) is not None
+        words = quoted.values[0]
+        if quoted.text.strip().endswith(placeholder(0)) or re.search(r"\b(?:say|read|to|be|with|as)\b",
+                                                                       quoted.text, re.IGNORECASE):
+            named = _one_section(_section_in(head))
+            # "footer → 'Goodbye'": words in quotes for a section, no property named: its text.
+            if _property_in(head) is None and not says and named and colors.normalize(words, catalog.palette) is None \
+                    and "text" in catalog.sections.get(named, _NO_SECTION).properties:
+                says = True
+            return _decide(original, head, words, says, catalog, exact=True)
     head, value, says = _split_value(original)
+    return _decide(original, head, value, says, catalog, exact=False)
+
+
+def _decide(original: str, head: str, value: str | None, says: bool, catalog: Catalog, *,
+            exact: bool) -> ParseResult:
     sections = _section_in(head)
     prop = _property_in(head)
     if prop is None and says:
         prop = ("text", None)  # "make the header say Hello": saying is about text
-    color = colors.find_in_words(head.split()) if prop is None or prop[0] == "color" else None
+    color = colors.find_in_words(head.split(), catalog.palette) if prop is None or prop[0] == "color" else None
 
     if prop and prop[0] not in ("color", "links") and value is None:
         where = _one_section(sections) or prop[1]
@@ -113,14 +182,16 @@ def parse_natural(text: str, catalog: Catalog) -> ParseResult:
                 "text" not in catalog.sections[section].properties:
             return ParseError(f"{section} has no text property; valid: "
                               f"{', '.join(catalog.sections[section].properties)}")
-        return Intent(section=section, changes={name: _strip_value(value)})
+        return Intent(section=section, changes={name: value if exact else _strip_value(value)})
 
     # Colours: "make the navbar blue", "set the footer background to #112233".
     if color is None and value is not None and (prop is None or prop[0] == "color"):
-        color = colors.find_in_words(value.split())
+        color = colors.find_in_words(value.split(), catalog.palette)
         if color is None and prop and prop[0] == "color":
             return ParseError(f"{_strip_value(value)!r} is not a colour I know; use a CSS colour name "
                               "(navy, dark blue) or #rrggbb, e.g. make the navbar #1e90ff")
+    if color is not None and _colours_in(original, catalog) > 1:
+        return Clarify("Which colour: the request names more than one. Ask for one colour per section.")
     if color is not None:
         section = _one_section(sections)
         if section is None:
@@ -156,18 +227,30 @@ def _split_value(text: str) -> tuple[str, str | None, bool]:
 
 
 def _parse_link(text: str, catalog: Catalog) -> ParseResult | None:
-    if not re.match(r"^add\b.*\blink\b", text, re.IGNORECASE):
+    found = find_link(text)
+    options = ", ".join(_sections_with(catalog, RuleKind.LINKS))
+    if found is None:
+        if re.match(r"^(?:add|insert|put|create)\b.*\blinks?\b", text, re.IGNORECASE):
+            return Clarify("Which link should I add, and where? For example: add an About link pointing to /about "
+                           "in the header")
         return None
-    for pattern in _LINK_PATTERNS:
-        m = pattern.match(text)
-        if not m:
-            continue
-        label, href = m.group("label").strip(), m.group("href").strip().rstrip(".,")
-        where = _section_in(m.group("section") or "")
-        section = _one_section(where)
-        options = ", ".join(_sections_with(catalog, RuleKind.LINKS))
-        if section is None:
-            return Clarify(f"Where should the {label} link go: {options}?")
-        return Intent(section=section, changes={"links": f"{label}:{href}"})
-    return Clarify('Which link should I add, and where? For example: add an About link pointing to /about '
-                   "in the header")
+    section = _one_section(_section_in(found.rest))
+    if found.label is None:
+        where = f" in the {section}" if section else ""
+        return Clarify(f"What should the link to {found.href} say? For example: add a link called About pointing "
+                       f"to {found.href}{where}")
+    if section is None:
+        return Clarify(f"Where should the {found.label} link go: {options}?")
+    return Intent(section=section, changes={"links": f"{found.label}:{found.href}"})
+
+
+def _colours_in(text: str, catalog: Catalog) -> int:
+    words = text.split()
+    found, i = set(), 0
+    while i < len(words):
+        hit = colors.find_in_words(words[i:], catalog.palette)
+        if hit is None:
+            break
+        found.add(hit[2])
+        i += hit[1]
+    return len(found)

@@ -90,7 +90,7 @@ def validate(intent: Intent, catalog: Catalog) -> Intent | ParseError:
             return ParseError(f"{section.name} has no property {prop!r}; valid: {_fmt(list(section.properties))}. "
                               f'Example: section:{section.name} {next(iter(section.properties))}:"..."', intent.parser)
         if rule.kind is RuleKind.COLOR:
-            hexed = colors.normalize(value)
+            hexed = colors.normalize(value, catalog.palette)
             if hexed is None:
                 return ParseError(f"{value!r} is not a colour; use a CSS colour name (navy, dark blue) or "
                                   f"#rrggbb. Example: section:{section.name} {prop}:#1e90ff", intent.parser)
