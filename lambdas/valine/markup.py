@@ -9,8 +9,9 @@ import re
 
 _BACKTICKS = re.compile(r"`+")
 # Characters Discord's Markdown acts on, escaped with a backslash (Discord shows the character).
-_DISCORD_ACTIVE = re.compile(r"([\\*_~`|>#\[\]()<@])")
-_LINE_START_LIST = re.compile(r"(?m)^(\s*)([-+]|\d+\.)(?=\s)")
+_DISCORD_ACTIVE = re.compile(r"([\\*_~`|>\[\]()<@])")
+# Headings and lists only start a line; "#0000ff" in the middle of a sentence stays as typed.
+_LINE_START = re.compile(r"(?m)^(\s*)(#{1,3}|[-+]|\d+\.)(?=\s)")
 
 
 def _longest_backtick_run(text: str) -> int:
@@ -38,7 +39,7 @@ def discord_text(text: str, *, one_line: bool = True) -> str:
     bold, code blocks, quotes, headings, lists, masked links or mention pills."""
     if one_line:
         text = " ".join(text.split())
-    return _LINE_START_LIST.sub(r"\1\\\2", _DISCORD_ACTIVE.sub(r"\\\1", text))
+    return _LINE_START.sub(r"\1\\\2", _DISCORD_ACTIVE.sub(r"\\\1", text))
 
 
 def shown(text: str) -> str:

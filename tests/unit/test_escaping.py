@@ -95,4 +95,5 @@ def test_discord_text_leaves_no_active_character_unescaped(text):
     escaped = discord_text(text)
     assert "\n" not in escaped
     assert shown(escaped) == " ".join(text.split())
-    assert not re.search(r"(?<!\\)[*_~`|>#\[\]()<@]", re.sub(r"\\.", "", escaped))
+    assert not re.search(r"(?<!\\)[*_~`|>\[\]()<@]", re.sub(r"\\.", "", escaped))
+    assert not re.match(r"\s*(?:#{1,3}|[-+]|\d+\.)\s", escaped)  # no heading or list at the start
