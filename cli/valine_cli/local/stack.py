@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
 import os
@@ -18,21 +17,19 @@ import socket
 import threading
 import time
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
 from valine import names
 from valine.agents import KILL_SWITCHES
-from valine.handlers.interactions import handler as interactions_handler
 from valine.handlers.worker import process as worker_process
 from valine.names import Env
 from valine.settings import Settings
 from valine.wiring import build_interactions, build_worker
 from valine_cli.local.discord_emulator import DiscordEmulator
+from valine_cli.local.endpoint import serve_endpoint
 from valine_cli.local.faults import parse_faults
 from valine_cli.local.github_emulator import GitHubEmulator, GitRepo
-from valine_cli.local.httpbase import Server
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 log = logging.getLogger("valine.local")
@@ -232,46 +229,8 @@ class LocalStack:
 
     # ---- the endpoint ------------------------------------------------------------------
     def _serve_endpoint(self) -> None:
-        stack = self
-
-        class Endpoint(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-            def _send(self, status: int, body: bytes, ctype: str = "application/json") -> None:
-                self.send_response(status)
-                self.send_header("content-type", ctype)
-                self.send_header("content-length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-                if self.path.split("?")[0] == "/healthz":
-                    self._send(200, json.dumps(stack.health()).encode())
-                else:
-                    self._send(404, b'{"error":"not found"}')
-
-            def do_POST(self) -> None:  # noqa: N802
-                if self.path.split("?")[0] != "/discord":
-                    self._send(404, b'{"error":"not found"}')
-                    return
-                length = int(self.headers.get("content-length") or 0)
-                body = self.rfile.read(length) if length else b""
-                event = {"version": "2.0", "routeKey": "POST /discord", "rawPath": "/discord",
-                         "headers": {k.lower(): v for k, v in self.headers.items()},
-                         "body": base64.b64encode(body).decode(), "isBase64Encoded": True,
-                         "requestContext": {"http": {"method": "POST", "path": "/discord"}}}
-                result = interactions_handler(event, None, app=stack.interactions)
-                self._send(result["statusCode"], result["body"].encode(),
-                           result["headers"].get("content-type", "application/json"))
-
-        self.endpoint = Server(("127.0.0.1", self.config.port), Endpoint)
-        self.endpoint.daemon_threads = True
+        self.endpoint = serve_endpoint(self.config.port, health=self.health, app=lambda: self.interactions)
         self.config.port = self.endpoint.server_address[1]
-        t = threading.Thread(target=self.endpoint.serve_forever, name="endpoint", daemon=True)
-        t.start()
 
     @property
     def llm_url(self) -> str | None:
