@@ -63,6 +63,28 @@ def find(approvals: list[Approval], stage: str, phase: int) -> Approval | None:
     return max(matches, key=lambda a: a.date) if matches else None
 
 
+def next_approval(approvals: list[Approval], stage: str, phase: PhaseConfig) -> tuple[bool, str] | None:
+    """Whether the sign-off to leave ``phase`` is recorded, and what was found. Leaving the phase
+    before an optional one (4, before 5) also counts with the phase after it (6): 5 was skipped."""
+    nxt = PHASES.get(phase.number + 1)
+    if nxt is None:
+        return None
+    if find(approvals, stage, nxt.number):
+        return True, f"phase {nxt.number} recorded"
+    after = PHASES.get(nxt.number + 1) if nxt.optional else None
+    if after is not None:
+        if find(approvals, stage, after.number):
+            return True, f"phase {nxt.number} skipped (optional); phase {after.number} recorded"
+        return False, f"missing: phase {nxt.number}, or phase {after.number} to skip the optional phase {nxt.number}"
+    return False, "missing"
+
+
+def skipped(approvals: list[Approval], stage: str, phase: int) -> bool:
+    """An optional phase nobody approved, with a later phase approved: it was skipped, not missing."""
+    return PHASES[phase].optional and find(approvals, stage, phase) is None and any(
+        find(approvals, stage, later) for later in PHASES if later > phase)
+
+
 def required_phases(target: PhaseConfig) -> list[int]:
     return [n for n, p in sorted(PHASES.items()) if n <= target.number and (not p.optional or n == target.number)]
 

@@ -25,7 +25,8 @@ def cmd_rollout(args: argparse.Namespace) -> int:
         print(f"{'phase':<7}{'name':<34}{'approver':<26}{'date':<12}notes")
         for n, phase in PHASES.items():
             rec = approvals.find(records, args.stage, n)
-            print(f"{n:<7}{phase.name:<34}{(rec.approver if rec else '—'):<26}"
+            who = rec.approver if rec else ("skipped (optional)" if approvals.skipped(records, args.stage, n) else "—")
+            print(f"{n:<7}{phase.name:<34}{who:<26}"
                   f"{(rec.date.isoformat() if rec else '—'):<12}{rec.notes if rec else ''}")
         print(f"deployed phase: {_deployed_phase(args.stage, endpoint)}")
         from valine_cli.flag_commands import _flags, _shown
@@ -38,8 +39,7 @@ def cmd_rollout(args: argparse.Namespace) -> int:
     except UnknownPhase as exc:
         raise CliError(str(exc)) from exc
     stage = "local" if args.stage == "local" else args.stage
-    nxt = phase.number + 1
-    approval = (approvals.find(records, stage, nxt) is not None) if stage == "prod" and nxt in PHASES else None
+    approval = approvals.next_approval(records, stage, phase) if stage == "prod" else None
     results = evaluate(phase, stage=stage, reader=CloudWatchReader(aws("cloudwatch", endpoint)),
                        now=dt.datetime.now(dt.UTC), approval_for_next=approval, hours=args.hours)
     print(f"Rollout check: stage {stage}, phase {phase.number} ({phase.name})")

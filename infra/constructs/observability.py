@@ -29,14 +29,11 @@ from infra.constructs.bot_function import BotFunction
 from valine import deadlines
 from valine.agents import AGENTS
 from valine.metrics import METRICS, NAMESPACE, ROLES
+from valine.names import dashboard_name
 from valine.rollout import PhaseConfig
 
 # What each function's p99 may reach before on-call hears of it (its own budget).
 P99_ALARM_MS = {"interactions": deadlines.INTERACTIONS_P99_ALARM_MS, "worker": deadlines.WORKER_P99_ALARM_MS}
-
-
-def dashboard_name(stage: str) -> str:
-    return "Valine-UX-Agent-Production" if stage == "prod" else f"Valine-UX-Agent-{stage.title()}"
 
 
 def rollback_trigger(phase: PhaseConfig) -> str:

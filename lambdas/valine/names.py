@@ -72,6 +72,14 @@ def secret_name(stage: str, key: str) -> str:
     return f"valine/{stage}/{key}"
 
 
+def dashboard_name(stage: str) -> str:
+    return "Valine-UX-Agent-Production" if stage == "prod" else f"Valine-UX-Agent-{stage.title()}"
+
+
+def dashboard_url(stage: str, region: str) -> str:
+    return f"https://console.aws.amazon.com/cloudwatch/home?region={region}#dashboards:name={dashboard_name(stage)}"
+
+
 def alarm_name(stage: str, alarm: str) -> str:
     return f"valine-{stage}-{alarm}"
 
@@ -110,6 +118,7 @@ class Env:
     OPENAI_SECRET_ARN = "OPENAI_SECRET_ARN"
     PHASE = "PHASE"
     PM_ROLE_IDS = "PM_ROLE_IDS"
+    AWS_REGION = "AWS_REGION"  # set by Lambda itself
     PROBE_URL = "PROBE_URL"
     RATE_PRS_PER_HOUR = "RATE_PRS_PER_HOUR"
     RATE_REQUESTS_PER_HOUR = "RATE_REQUESTS_PER_HOUR"

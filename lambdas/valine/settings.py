@@ -60,6 +60,7 @@ class Settings:
     status_channel_id: str = ""  # the team channel of the daily status (empty: only logged)
     bot_token_secret_arn: str = ""  # the status function's; no other function gets the bot token
     probe_url: str = ""  # the public endpoint the probe calls
+    region: str = "us-east-1"
     requests_per_hour: int = RATE_LIMITS.requests_per_hour
     prs_per_hour: int = RATE_LIMITS.prs_per_hour
     flags_max_age_seconds: float = 30.0  # kill switches reach every container within this
@@ -119,6 +120,7 @@ class Settings:
             status_channel_id=e.get(Env.STATUS_CHANNEL_ID, ""),
             bot_token_secret_arn=e.get(Env.DISCORD_BOT_TOKEN_SECRET_ARN, ""),
             probe_url=e.get(Env.PROBE_URL, ""),
+            region=e.get(Env.AWS_REGION) or "us-east-1",
             requests_per_hour=int(e.get(Env.RATE_REQUESTS_PER_HOUR) or RATE_LIMITS.requests_per_hour),
             prs_per_hour=int(e.get(Env.RATE_PRS_PER_HOUR) or RATE_LIMITS.prs_per_hour),
             flags_max_age_seconds=float(e.get(Env.FLAGS_MAX_AGE_SECONDS, "30")),

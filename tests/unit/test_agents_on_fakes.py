@@ -275,3 +275,15 @@ def test_a_colour_preview_uses_the_teams_palette_and_shows_a_swatch():
     w.press(f"ux:confirm:{task.task_id}")
     w.work()
     assert w.discord.messages["tok2"]["embeds"] == []  # the outcome drops the swatch
+
+
+def test_an_expired_preview_counts_once_however_often_it_is_clicked():
+    w = World()
+    w.command("copy-update", 'page:faq find:"Yes." replace:"Yes!"')
+    w.work()
+    (task,) = w.store.tasks.values()
+    w.clock.advance(3601)
+    for _ in range(3):
+        assert "expired" in w.press(f"copy:confirm:{task.task_id}").body["data"]["content"]
+    assert w.store.get(task.task_id).state is TaskState.EXPIRED
+    assert w.metrics.total("ConversationsExpired", Agent="copy") == 1

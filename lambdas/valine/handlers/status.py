@@ -28,7 +28,7 @@ def run_daily_status(s: Settings, *, now: dt.datetime | None = None,
     """``post(channel, text)`` returns "" when posted or why not; by default, as the bot over HTTP."""
     now = now or dt.datetime.now(dt.UTC)
     metrics = EmfMetrics(stage=s.stage)
-    text = daily_report(phase=s.phase, stage=s.stage, now=now,
+    text = daily_report(phase=s.phase, stage=s.stage, now=now, region=s.region,
                         reader=CloudWatchReader(client("cloudwatch", s.aws_endpoint_url, fast=False)))
     # DynamoDB has no item-count metric; DescribeTable's (refreshed about every 6 hours) feeds the dashboard.
     table = client("dynamodb", s.aws_endpoint_url, fast=False).describe_table(TableName=s.table_name)["Table"]

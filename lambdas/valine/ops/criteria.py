@@ -50,7 +50,8 @@ def _one(values: list[float]) -> float:
 
 
 def evaluate(phase: PhaseConfig, *, stage: str, reader: MetricsReader, now: dt.datetime,
-             approval_for_next: bool | None, hours: int | None = None) -> list[Result]:
+             approval_for_next: tuple[bool, str] | None, hours: int | None = None) -> list[Result]:
+    """``approval_for_next``: (recorded, what was found) for the next phase's PM sign-off, or None."""
     c = phase.criteria
     window = hours or c.observation_hours
     start, end = now - dt.timedelta(hours=window), now
@@ -115,9 +116,10 @@ def evaluate(phase: PhaseConfig, *, stage: str, reader: MetricsReader, now: dt.d
         out.append(Result(Verdict.MANUAL, item, "ask the people involved"))
     nxt = PHASES.get(phase.number + 1)
     if nxt is not None and approval_for_next is not None:
-        out.append(Result(Verdict.PASS if approval_for_next else Verdict.FAIL,
-                          f"PM approval for phase {nxt.number} recorded in rollout/approvals.toml",
-                          "recorded" if approval_for_next else "missing"))
+        recorded, found = approval_for_next
+        which = f"phase {nxt.number}" + (f" (or {nxt.number + 1}, skipping it)" if nxt.optional else "")
+        out.append(Result(Verdict.PASS if recorded else Verdict.FAIL,
+                          f"PM approval for {which} recorded in rollout/approvals.toml", found))
     return out
 
 

@@ -111,9 +111,9 @@ class Lifecycle:
 
     def expire(self, spec: AgentSpec, task: Task, now: float) -> HttpResponse:
         expired = task.with_event(now, "expired", state=TaskState.EXPIRED)
-        self.store.transition(expired, expect=(TaskState.PROPOSED, TaskState.AWAITING_CONFIRMATION), now=now,
-                              check_expiry=False)
-        self.metrics.count("ConversationsExpired", Agent=spec.name)
+        if self.store.transition(expired, expect=(TaskState.PROPOSED, TaskState.AWAITING_CONFIRMATION), now=now,
+                                 check_expiry=False).ok:
+            self.metrics.count("ConversationsExpired", Agent=spec.name)  # once per preview, however many clicks
         minutes = self.settings.conversation_ttl_seconds // 60
         return HttpResponse(200, msg.update(
             f"This preview expired (previews last {minutes} minutes). Run /{spec.command} again for a fresh one.", []))
