@@ -38,3 +38,7 @@ def test_a_burst_from_one_person_gets_exactly_the_limit_through(client, stack):
     quota = db.query(TableName=stack.TABLE, KeyConditionExpression="pk = :p",
                      ExpressionAttributeValues={":p": {"S": "QUOTA#" + user_id("burst")}})["Items"]
     assert [int(i["used"]["N"]) for i in quota] == [4]
+    # All or nothing: a refused transaction wrote no task either.
+    tasks = db.query(TableName=stack.TABLE, IndexName="by-requester", KeyConditionExpression="gsi1pk = :u",
+                     ExpressionAttributeValues={":u": {"S": "USER#" + user_id("burst")}})["Items"]
+    assert len(tasks) == 4

@@ -8,6 +8,7 @@ DynamoDB calls restores that guarantee; SQS long polls and other services stay c
 
 from __future__ import annotations
 
+import copy
 import io
 import json
 import threading
@@ -116,3 +117,53 @@ def _add_percentiles_to_moto() -> None:
 
 
 _add_percentiles_to_moto()
+
+
+def _item_level_transaction_rollback() -> None:
+    """moto backs up every table a transaction touches with a deep copy, so a two-item
+    transaction costs time in proportion to the whole table (a 2,000-task table: tens of ms,
+    growing). DynamoDB's cost does not grow with the table. Here the DynamoDB calls are already
+    serialised (``_SerializeDynamoDb``), so a transaction is rolled back by restoring just the
+    items it touched; the semantics (all or nothing, which condition failed) are moto's own."""
+    from moto.dynamodb import models
+
+    original = models.DynamoDBBackend.transact_write_items
+    if getattr(original, "_valine_item_rollback", False):
+        return
+
+    class _NoTableCopy:
+        @staticmethod
+        def deepcopy(value: Any, *args: Any) -> Any:
+            return value if isinstance(value, models.Table) else copy.deepcopy(value, *args)
+
+    def transact_write_items(self: Any, transact_items: list[dict[str, Any]]) -> None:
+        saved = []
+        for entry in transact_items:
+            ((kind, op),) = entry.items()
+            table = self.get_table(op["TableName"])
+            if kind == "Put":
+                key = {table.hash_key_attr: op["Item"][table.hash_key_attr]}
+                if table.range_key_attr is not None:
+                    key[table.range_key_attr] = op["Item"][table.range_key_attr]
+            else:
+                key = op["Key"]
+            current = self.get_item(op["TableName"], key)
+            saved.append((op["TableName"], key, current.to_json()["Attributes"] if current else None))
+        models.copy = _NoTableCopy  # type: ignore[assignment]
+        try:
+            original(self, transact_items)
+        except Exception:
+            for table_name, key, attrs in saved:
+                if attrs is None:
+                    self.delete_item(table_name, key)
+                else:
+                    self.put_item(table_name, attrs)
+            raise
+        finally:
+            models.copy = copy
+
+    transact_write_items._valine_item_rollback = True  # type: ignore[attr-defined]
+    models.DynamoDBBackend.transact_write_items = transact_write_items  # type: ignore[method-assign]
+
+
+_item_level_transaction_rollback()
