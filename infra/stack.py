@@ -153,6 +153,21 @@ class ValineStack(Stack):
             spec=AlarmSpec("P3", "the daily status could not be posted", "status-failures"))
         probe = EndpointProbe(self, "Probe", stage=stage.name, url=api.url, code=lambda_code("worker"),
                               log_retention_days=stage.log_retention_days, alarm=observability.factory)
+        sweep = BotFunction(
+            self, "Sweep",
+            function_name=names.function_name("sweep", stage.name),
+            description="Every 5 minutes: previews nobody answered become expired, each once (the expiry rate)",
+            handler="valine.handlers.sweep.handler",
+            code=lambda_code("worker"),
+            environment=common,
+            timeout=Duration.seconds(60),
+            memory_mb=256,
+            log_retention_days=stage.log_retention_days,
+            canary=False,
+        )
+        events.Rule(self, "ExpirySweep", description="Marks abandoned previews expired",
+                    schedule=events.Schedule.rate(Duration.minutes(5)),
+                    targets=[targets.LambdaFunction(sweep.alias, retry_attempts=0)])
 
         # Grants: each role gets the actions its function calls, on exactly the resources it uses.
         table.grant(interactions.alias, (*ddb.TASK_STORE_READ_WRITE, *ddb.QUOTAS, *ddb.FLAGS_READ),
@@ -160,6 +175,7 @@ class ValineStack(Stack):
         table.grant(worker.alias, (*ddb.TASK_STORE_READ_WRITE, *ddb.FLAGS_READ,
                                    *(ddb.BUDGET if phase.llm_enabled else ())))
         table.grant(status.alias, ("dynamodb:DescribeTable",))
+        table.grant(sweep.alias, ddb.TASK_STORE_READ_WRITE, indexes=ddb.TASK_STORE_AUDIT)
         jobs.queue.grant_send_messages(interactions.alias)
         status.alias.add_to_role_policy(iam.PolicyStatement(actions=["cloudwatch:GetMetricData"], resources=["*"]))
         # Only the status function posts as the bot; the worker edits messages with interaction tokens.
@@ -173,12 +189,13 @@ class ValineStack(Stack):
             reason="cloudwatch:GetMetricData supports no resource-level permissions; the action is read-only.",
         ))
         table_arn_token = self.resolve(table.table.table_arn)["Fn::GetAtt"][0]
-        Validations.of(interactions).acknowledge(Acknowledgment(
-            id=f"AwsSolutions::AwsSolutions-IAM5[Resource::<{table_arn_token}.Arn>/index/*]",
-            reason="dynamodb:Query only, on the table's two audit-trail indexes (by-requester, by-time) for /tasks; "
-            "no other action reaches an index.",
-        ))
-        for fn in (interactions, worker, status, probe.function):
+        for reader in (interactions, sweep):
+            Validations.of(reader).acknowledge(Acknowledgment(
+                id=f"AwsSolutions::AwsSolutions-IAM5[Resource::<{table_arn_token}.Arn>/index/*]",
+                reason="dynamodb:Query only, on the table's two indexes (by-requester, by-time): /tasks and the "
+                "expiry sweep read tasks by time; no other action reaches an index.",
+            ))
+        for fn in (interactions, worker, status, probe.function, sweep):
             Validations.of(fn).acknowledge(
                 Acknowledgment(
                     id="AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
@@ -203,6 +220,7 @@ class ValineStack(Stack):
         self.observability = observability
         self.status = status
         self.probe = probe
+        self.sweep = sweep
         CfnOutput(self, "InteractionsEndpoint", value=api.url,
                   description="Paste into Discord: Developer Portal > General Information > Interactions Endpoint URL")
         CfnOutput(self, "Phase", value=str(phase.number))

@@ -14,7 +14,7 @@ from valine_cli.aws_stage import CliError, aws, stage_endpoint, stage_settings
 
 
 def cmd_costs(args: argparse.Namespace) -> int:
-    from valine.adapters.dynamodb import DynamoBudget
+    from valine.adapters.budget import DynamoBudget
 
     endpoint, table = stage_endpoint(args)
     day = time.strftime("%Y-%m-%d", time.gmtime())

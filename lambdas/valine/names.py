@@ -13,7 +13,7 @@ LIVE_ALIAS = "live"
 TTL_ATTRIBUTE = "purge_at"  # DynamoDB TTL purges items by it, late; readers check expires_at themselves
 
 # The functions, by role: (logical kind -> the middle of its function name).
-FUNCTIONS = {"interactions": "discord", "worker": "worker", "status": "status", "probe": "probe"}
+FUNCTIONS = {"interactions": "discord", "worker": "worker", "status": "status", "probe": "probe", "sweep": "sweep"}
 SECRETS = ("github", "discord-bot-token", "openai")
 
 

@@ -83,6 +83,10 @@ class TaskStore(Protocol):
 
     def recent(self, *, requester_id: str | None, limit: int) -> list[Task]: ...
 
+    def expired_open(self, *, now: float, created_after: float, limit: int) -> list[Task]:
+        """Tasks created after ``created_after`` still open (proposed or awaiting confirmation)
+        whose ``expires_at`` has passed: what the expiry sweep marks expired."""
+
 
 @dataclass(frozen=True)
 class Job:

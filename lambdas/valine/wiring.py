@@ -124,7 +124,7 @@ def build_llm(settings: Settings, *, secrets: SecretsCache, metrics: EmfMetrics,
     """The LLM parser: the OpenAI client (key from Secrets Manager) and the shared DynamoDB budget."""
     import time
 
-    from valine.adapters.dynamodb import DynamoBudget
+    from valine.adapters.budget import DynamoBudget
     from valine.adapters.openai_llm import OpenAiChat
     from valine.llm import LlmParser, Prices
     from valine.ux.parser import parse_request

@@ -95,6 +95,9 @@ class FakeTaskStore:
         tasks = [t for t in self.tasks.values() if requester_id is None or t.requester_id == requester_id]
         return sorted(tasks, key=lambda t: t.created_at, reverse=True)[:limit]
 
+    def expired_open(self, *, now: float, created_after: float, limit: int) -> list[Task]:
+        return [t for t in self.tasks.values() if t.created_at >= created_after and t.expired(now)][:limit]
+
 
 class FakeQueue:
     def __init__(self) -> None:

@@ -209,6 +209,8 @@ def test_each_role_gets_only_the_dynamodb_actions_its_function_calls(phase_stage
     assert actions("WorkerFunctionServiceRole") == {"table": worker}
     assert actions("StatusFunctionServiceRole") == {"table": {"dynamodb:DescribeTable"}}
     assert actions("ProbeFunctionServiceRole") == {}
+    assert actions("SweepFunctionServiceRole") == {"table": set(ddb.TASK_STORE_READ_WRITE),
+                                                   "index": set(ddb.TASK_STORE_AUDIT)}
     for role in ("Interactions", "Worker", "Status"):
         flat = json.dumps(_statements(tpl, f"{role}FunctionServiceRole"))
         assert '"dynamodb:*"' not in flat and "BatchWriteItem" not in flat and "DeleteItem" not in flat
@@ -220,7 +222,7 @@ def test_what_valine_smoke_looks_for_is_what_the_stack_deploys(phase_stage):
 
     phase, stage = phase_stage
     tpl = template(phase, stage)
-    assert FUNCTIONS == ("interactions", "worker", "status", "probe")
+    assert FUNCTIONS == ("interactions", "worker", "status", "probe", "sweep")
     for fn in FUNCTIONS:
         function(tpl, names.function_name(fn, stage))
     found = alarms(tpl)

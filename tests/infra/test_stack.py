@@ -147,12 +147,12 @@ def test_every_function_has_a_live_alias_and_deployment_group(phase_stage):
     tpl = template(phase, stage)
     aliases = resources(tpl, "AWS::Lambda::Alias")
     assert {a["Properties"]["Name"] for a in aliases.values()} == {"live"}
-    assert len(aliases) == 4  # interactions, worker, daily status, endpoint probe
+    assert len(aliases) == 5  # interactions, worker, daily status, endpoint probe, expiry sweep
     groups = resources(tpl, "AWS::CodeDeploy::DeploymentGroup").values()
     configs = sorted(json.dumps(g["Properties"]["DeploymentConfigName"]) for g in groups)
     expected = "Canary10Percent10Minutes" if stage == "prod" else "AllAtOnce"
-    assert len(groups) == 4
-    assert sum(expected in c for c in configs) >= 2 and sum("AllAtOnce" in c for c in configs) >= 2
+    assert len(groups) == 5
+    assert sum(expected in c for c in configs) >= 2 and sum("AllAtOnce" in c for c in configs) >= 3
     for alias in aliases.values():
         assert "CodeDeployLambdaAliasUpdate" in alias["UpdatePolicy"]
 

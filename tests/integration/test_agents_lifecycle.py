@@ -131,3 +131,25 @@ def test_the_agents_own_kill_switch_pauses_it_and_only_it(client, stack, case, m
     again = client.command(spec.command, "kim", ["admin"], {"request": case.request})
     assert again["response"]["type"] == 5
     client.wait_settled(again["message_id"], 0)
+
+
+def test_the_sweep_marks_abandoned_previews_in_dynamodb_once(client, stack, case):
+    from tests.fakes.metrics import RecordingMetrics
+    from valine.clock import SystemClock
+    from valine.tasks.sweep import sweep_expired
+
+    _, message = start(client, case, user=f"{case.agent}-s")
+    task_id = task_id_of(message)
+    doc = task_item(stack, task_id)
+    doc["expires_at"] = time.time() - 1  # abandoned: nobody clicked, and DynamoDB's TTL is hours late
+    boto3.client("dynamodb", endpoint_url=stack.aws_url).update_item(
+        TableName=stack.TABLE, Key={"pk": {"S": f"TASK#{task_id}"}, "sk": {"S": "TASK"}},
+        UpdateExpression="SET expires_at = :e, doc = :d",
+        ExpressionAttributeValues={":e": {"N": str(doc["expires_at"])}, ":d": {"S": json.dumps(doc)}})
+    metrics = RecordingMetrics()
+    sweep_expired(store=stack.agent.store, clock=SystemClock(), metrics=metrics, lookback_seconds=3600)
+    assert task_item(stack, task_id)["state"] == "expired"
+    counted = metrics.total("ConversationsExpired", Agent=case.agent)
+    assert counted >= 1
+    sweep_expired(store=stack.agent.store, clock=SystemClock(), metrics=metrics, lookback_seconds=3600)
+    assert metrics.total("ConversationsExpired", Agent=case.agent) == counted  # never twice

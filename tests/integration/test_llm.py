@@ -13,7 +13,7 @@ import boto3
 import pytest
 
 from tests.fakes.metrics import RecordingMetrics
-from valine.adapters.dynamodb import DynamoBudget
+from valine.adapters.budget import DynamoBudget
 from valine.adapters.openai_llm import OpenAiChat
 from valine.llm import LlmParser, Prices, estimated_tokens, llm_allowed, prompt_bytes
 from valine.parsing import RequestParser

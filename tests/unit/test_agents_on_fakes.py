@@ -287,3 +287,19 @@ def test_an_expired_preview_counts_once_however_often_it_is_clicked():
         assert "expired" in w.press(f"copy:confirm:{task.task_id}").body["data"]["content"]
     assert w.store.get(task.task_id).state is TaskState.EXPIRED
     assert w.metrics.total("ConversationsExpired", Agent="copy") == 1
+
+
+def test_the_sweep_expires_abandoned_previews_exactly_once():
+    from valine.tasks.sweep import sweep_expired
+
+    w = World()
+    for i in range(2):
+        w.command("copy-update", f'page:faq find:"Yes." replace:"Y{i}"')
+    w.work()
+    w.clock.advance(3601)
+    assert sweep_expired(store=w.store, clock=w.clock, metrics=w.metrics, lookback_seconds=86400) == 2
+    assert sweep_expired(store=w.store, clock=w.clock, metrics=w.metrics, lookback_seconds=86400) == 0
+    (first, _) = w.store.tasks.values()
+    w.press(f"copy:confirm:{first.task_id}")  # a late click finds it expired and counts nothing more
+    assert {t.state for t in w.store.tasks.values()} == {TaskState.EXPIRED}
+    assert w.metrics.total("ConversationsExpired", Agent="copy") == 2

@@ -15,6 +15,7 @@ import pytest
 from moto import mock_aws
 
 from valine.adapters import dynamodb as ddb
+from valine.adapters.budget import DynamoBudget
 from valine.agents import KILL_SWITCHES
 from valine.ports import Flags, Quota
 from valine.tasks.model import Task, TaskState
@@ -79,6 +80,7 @@ def test_the_interactions_function_calls_only_what_it_is_granted(db):
                             quota=Quota.hourly("1", "pr", 5, time.time())).ok
     store.recent(requester_id=None, limit=5)
     store.recent(requester_id="1", limit=5)
+    store.expired_open(now=time.time(), created_after=time.time() - 3600, limit=5)  # the sweep's one query
     on_table = {a for a, index in seen if not index}
     on_index = {a for a, index in seen if index}
     assert on_table == {*ddb.TASK_STORE_READ_WRITE, *ddb.QUOTAS, *ddb.FLAGS_READ}
@@ -100,7 +102,7 @@ def test_the_worker_calls_only_what_it_is_granted(db):
     assert not any(index for _, index in seen)
     # The LLM phases add the budget.
     seen.clear()
-    budget = ddb.DynamoBudget(db, TABLE, stage="iam")
+    budget = DynamoBudget(db, TABLE, stage="iam")
     assert budget.reserve(day="2026-11-29", amount_usd=0.01, cap_usd=5, reservation="r1")
     budget.settle(day="2026-11-29", reservation="r1", reserved_usd=0.01, actual_usd=0.001)
     budget.today(day="2026-11-29")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import random
 import time
 from collections.abc import Callable
 from typing import Any
@@ -22,7 +21,7 @@ DAY = 86400
 # are authorised by their items' actions ("Using IAM with DynamoDB transactions").
 TASK_STORE_READ_WRITE = ("dynamodb:GetItem", "dynamodb:PutItem")
 QUOTAS = ("dynamodb:UpdateItem",)  # the per-user counters, in the same transaction as the task write
-TASK_STORE_AUDIT = ("dynamodb:Query",)  # recent(): the by-requester and by-time indexes
+TASK_STORE_AUDIT = ("dynamodb:Query",)  # recent(), expired_open(): the by-requester and by-time indexes
 FLAGS_READ = ("dynamodb:GetItem",)
 BUDGET = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
 
@@ -153,6 +152,27 @@ class DynamoTaskStore:
         return [task_from_doc(i["doc"]["S"]) for i in out.get("Items", [])]
 
 
+    def expired_open(self, *, now: float, created_after: float, limit: int) -> list[Task]:
+        out: list[Task] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self._table, "IndexName": "by-time",
+            "KeyConditionExpression": "gsi2pk = :k AND created_at >= :since",
+            "FilterExpression": "#state IN (:p, :a) AND expires_at <= :now",
+            "ExpressionAttributeNames": {"#state": "state"},
+            "ExpressionAttributeValues": {":k": {"S": "TASKS"}, ":since": {"S": _iso(created_after)},
+                                          ":p": {"S": TaskState.PROPOSED.value},
+                                          ":a": {"S": TaskState.AWAITING_CONFIRMATION.value},
+                                          ":now": {"N": f"{now:.3f}"}},
+        }
+        while len(out) < limit:
+            page = self._db.query(**kwargs)
+            out.extend(task_from_doc(i["doc"]["S"]) for i in page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                break
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+        return out[:limit]
+
+
 def _why(current: Task | None, expect: tuple[TaskState, ...], now: float, actor_id: str | None,
          actor_is_admin: bool, expect_version: int | None, check_expiry: bool) -> TransitionError:
     if current is None:
@@ -218,81 +238,3 @@ class DynamoFlags:
         })
         self._cache.forget()
         return before, after
-
-
-class DynamoBudget:
-    """The LLM's daily budget: one bucket item per stage and day, plus one item per reservation.
-
-    ``committed`` = settled spend + open reservations. A reservation is a transaction that
-    adds its worst case to ``committed`` only if the result stays within the cap, so the
-    day's spend cannot pass the cap under any concurrency; settling replaces the worst case
-    by the actual cost and is conditional on the reservation not being settled yet.
-    """
-
-    def __init__(self, client: Any, table_name: str, *, stage: str, clock: Any = time.time) -> None:
-        self._db = client
-        self._table = table_name
-        self._stage = stage
-        self._clock = clock
-
-    def _bucket(self, day: str) -> dict[str, Any]:
-        return {"pk": {"S": f"BUDGET#{self._stage}"}, "sk": {"S": day}}
-
-    def reserve(self, *, day: str, amount_usd: float, cap_usd: float, reservation: str) -> bool:
-        if amount_usd > cap_usd:
-            return False
-        purge = {"N": str(int(self._clock() + 14 * DAY))}
-        items = [
-                {"Update": {
-                    "TableName": self._table, "Key": self._bucket(day),
-                    "UpdateExpression": "ADD committed :w, reservations :one SET purge_at = :p",
-                    "ConditionExpression": "attribute_not_exists(committed) OR committed <= :room",
-                    "ExpressionAttributeValues": {":w": {"N": f"{amount_usd:.8f}"}, ":one": {"N": "1"},
-                                                  ":room": {"N": f"{cap_usd - amount_usd:.8f}"}, ":p": purge},
-                }},
-                {"Put": {
-                    "TableName": self._table,
-                    "Item": {**self._bucket(f"{day}#R#{reservation}"), "reserved": {"N": f"{amount_usd:.8f}"},
-                             "purge_at": purge},
-                    "ConditionExpression": "attribute_not_exists(pk)",
-                }},
-            ]
-        return self._transact(items)
-
-    def settle(self, *, day: str, reservation: str, reserved_usd: float, actual_usd: float) -> None:
-        # A refused condition means already settled: charging twice is what this prevents.
-        self._transact([
-                {"Update": {
-                    "TableName": self._table, "Key": self._bucket(f"{day}#R#{reservation}"),
-                    "UpdateExpression": "SET settled = :t, actual = :a",
-                    "ConditionExpression": "attribute_exists(pk) AND attribute_not_exists(settled)",
-                    "ExpressionAttributeValues": {":t": {"BOOL": True}, ":a": {"N": f"{actual_usd:.8f}"}},
-                }},
-                {"Update": {
-                    "TableName": self._table, "Key": self._bucket(day),
-                    "UpdateExpression": "ADD committed :d, spent :a, calls :one",
-                    "ExpressionAttributeValues": {":d": {"N": f"{actual_usd - reserved_usd:.8f}"},
-                                                  ":a": {"N": f"{actual_usd:.8f}"}, ":one": {"N": "1"}},
-                }},
-            ])
-
-    def _transact(self, items: list[dict[str, Any]], attempts: int = 8) -> bool:
-        """True if written, False if a condition refused it. Conflicts with concurrent
-        transactions on the same bucket (TransactionConflict) are retried, never taken
-        for a refusal: that would lose a settlement or refuse a call within budget."""
-        for attempt in range(attempts):
-            try:
-                self._db.transact_write_items(TransactItems=items)
-                return True
-            except self._db.exceptions.TransactionCanceledException as exc:
-                codes = [r.get("Code") for r in exc.response.get("CancellationReasons", [])]
-                if "ConditionalCheckFailed" in codes:
-                    return False
-                if attempt == attempts - 1:
-                    raise
-                time.sleep(random.uniform(0.005, 0.02) * (2 ** attempt))
-        return False
-
-    def today(self, *, day: str) -> dict[str, float]:
-        item = self._db.get_item(TableName=self._table, Key=self._bucket(day), ConsistentRead=True).get("Item") or {}
-        return {k: float(item[k]["N"]) if k in item else 0.0 for k in ("spent", "committed", "calls", "reservations")}
