@@ -40,7 +40,8 @@ def cmd_rollout(args: argparse.Namespace) -> int:
         raise CliError(str(exc)) from exc
     stage = "local" if args.stage == "local" else args.stage
     approval = approvals.next_approval(records, stage, phase) if stage == "prod" else None
-    results = evaluate(phase, stage=stage, reader=CloudWatchReader(aws("cloudwatch", endpoint)),
+    cloudwatch = CloudWatchReader(aws("cloudwatch", endpoint))
+    results = evaluate(phase, stage=stage, reader=cloudwatch, alarms=cloudwatch,
                        now=dt.datetime.now(dt.UTC), approval_for_next=approval, hours=args.hours)
     print(f"Rollout check: stage {stage}, phase {phase.number} ({phase.name})")
     for r in results:

@@ -36,6 +36,17 @@ class MetricsReader(Protocol):
              end: dt.datetime, period_seconds: int | None = None) -> list[float]: ...
 
 
+class AlarmHistory(Protocol):
+    """The stage's alarms that went to ALARM in a window: (alarm name, when), oldest first; or why
+    the history could not be read (moto has no DescribeAlarmHistory)."""
+
+    def fired(self, stage: str, start: dt.datetime, end: dt.datetime) -> list[tuple[str, dt.datetime]] | str: ...
+
+
+# Set by hand by `valine oncall test`: a drill is not an incident.
+NOT_INCIDENTS = ("OncallDrill",)
+
+
 def function_names(stage: str) -> dict[str, str]:
     return {kind: names.function_name(kind, stage) for kind in ("interactions", "worker")}
 
@@ -50,7 +61,8 @@ def _one(values: list[float]) -> float:
 
 
 def evaluate(phase: PhaseConfig, *, stage: str, reader: MetricsReader, now: dt.datetime,
-             approval_for_next: tuple[bool, str] | None, hours: int | None = None) -> list[Result]:
+             approval_for_next: tuple[bool, str] | None, hours: int | None = None,
+             alarms: AlarmHistory | None = None) -> list[Result]:
     """``approval_for_next``: (recorded, what was found) for the next phase's PM sign-off, or None."""
     c = phase.criteria
     window = hours or c.observation_hours
@@ -109,6 +121,8 @@ def evaluate(phase: PhaseConfig, *, stage: str, reader: MetricsReader, now: dt.d
         out.append(Result(Verdict.PASS if worst_day <= c.max_daily_llm_cost_usd else Verdict.FAIL,
                           f"daily LLM cost <= ${c.max_daily_llm_cost_usd:g} (rollback above "
                           f"${phase.llm_daily_rollback_usd:g})", f"${worst_day:.2f} on the worst day"))
+    if alarms is not None:
+        out.append(_alarm_history(alarms, stage, start, end, span))
     if c.min_llm_accuracy_pct is not None:
         out.append(Result(Verdict.MANUAL, f"LLM parsing accuracy > {c.min_llm_accuracy_pct:g}%",
                           "run: valine eval-llm --cases evals/llm_cases.jsonl, plus a review of real requests"))
@@ -121,6 +135,21 @@ def evaluate(phase: PhaseConfig, *, stage: str, reader: MetricsReader, now: dt.d
         out.append(Result(Verdict.PASS if recorded else Verdict.FAIL,
                           f"PM approval for {which} recorded in rollout/approvals.toml", found))
     return out
+
+
+def _alarm_history(alarms: AlarmHistory, stage: str, start: dt.datetime, end: dt.datetime, span: str) -> Result:
+    """"All green" means no rollback or paging alarm fired in the window, not just green now."""
+    criterion = f"no alarm fired ({span})"
+    fired = alarms.fired(stage, start, end)
+    if isinstance(fired, str):
+        return Result(Verdict.MANUAL, criterion, f"alarm history unavailable ({fired}); read the dashboard's alarm "
+                                                 "widget and the on-call channel for the window")
+    incidents = [(name, at) for name, at in fired if not name.endswith(NOT_INCIDENTS)]
+    if not incidents:
+        return Result(Verdict.PASS, criterion, "none")
+    shown = ", ".join(f"{name} at {at:%Y-%m-%d %H:%M} UTC" for name, at in incidents[:5])
+    more = f" and {len(incidents) - 5} more" if len(incidents) > 5 else ""
+    return Result(Verdict.FAIL, criterion, f"{len(incidents)} fired: {shown}{more}")
 
 
 def go(results: list[Result]) -> bool:

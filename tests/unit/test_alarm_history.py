@@ -1,0 +1,85 @@
+"""GIVEN CloudWatch's alarm history (DescribeAlarmHistory, HistoryItemType StateUpdate, in the
+shape AWS documents: HistoryData is a JSON string with oldState/newState) WHEN a phase is
+checked THEN any alarm that fired in the window is a NO-GO, named with its time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from typing import Any
+
+import boto3
+
+from tests.integration.test_rollout_check import by_name
+from valine.ops.cloudwatch import CloudWatchReader
+from valine.ops.criteria import Verdict, evaluate, go
+from valine.rollout import PHASES
+
+NOW = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)
+CLOUDWATCH = boto3.client("cloudwatch", region_name="us-east-1")
+
+
+def item(name: str, state: str, at: dt.datetime) -> dict[str, Any]:
+    return {"AlarmName": name, "Timestamp": at, "HistoryItemType": "StateUpdate",
+            "HistorySummary": f"Alarm updated from OK to {state}",
+            "HistoryData": json.dumps({"version": "1.0", "oldState": {"stateValue": "OK"},
+                                       "newState": {"stateValue": state, "stateReason": "Threshold Crossed"}})}
+
+
+class FakeCloudWatch:
+    """describe_alarm_history in two pages; no metrics (every metric reads as no data)."""
+
+    def __init__(self, items: list[dict[str, Any]]) -> None:
+        self.pages = [items[:2], items[2:]]
+        self.calls: list[dict[str, Any]] = []
+
+    def describe_alarm_history(self, **kwargs: Any) -> dict[str, Any]:
+        # Held to the real API's input shape (botocore's service model), as a real call would be.
+        allowed = CLOUDWATCH.meta.service_model.operation_model("DescribeAlarmHistory").input_shape.members
+        assert set(kwargs) <= set(allowed), set(kwargs) - set(allowed)
+        self.calls.append(kwargs)
+        page = 1 if kwargs.get("NextToken") else 0
+        out: dict[str, Any] = {"AlarmHistoryItems": self.pages[page]}
+        if page == 0:
+            out["NextToken"] = "t1"
+        return out
+
+    def get_metric_data(self, **kwargs: Any) -> dict[str, Any]:
+        return {"MetricDataResults": []}
+
+
+def check(items: list[dict[str, Any]]):
+    cw = FakeCloudWatch(items)
+    reader = CloudWatchReader(cw)
+    return evaluate(PHASES[3], stage="prod", reader=reader, alarms=reader, now=NOW, approval_for_next=None), cw
+
+
+def test_an_alarm_that_fired_in_the_window_is_a_no_go_named_with_its_time():
+    results, cw = check([
+        item("valine-prod-OncallDrill", "ALARM", NOW - dt.timedelta(days=2)),  # a drill, not an incident
+        item("valine-prod-WorkerErrorRate", "ALARM", NOW - dt.timedelta(days=3, hours=2)),
+        item("valine-prod-WorkerErrorRate", "OK", NOW - dt.timedelta(days=3)),
+        item("valine-dev-WorkerErrorRate", "ALARM", NOW - dt.timedelta(days=1)),  # another stage's
+    ])
+    r = by_name(results, "no alarm fired")
+    assert r.verdict is Verdict.FAIL and not go(results)
+    assert r.measured == "1 fired: valine-prod-WorkerErrorRate at 2026-11-26 10:00 UTC"
+    assert cw.calls[0]["HistoryItemType"] == "StateUpdate"
+    assert cw.calls[0]["StartDate"] == NOW - dt.timedelta(hours=PHASES[3].criteria.observation_hours)
+    assert cw.calls[1]["NextToken"] == "t1"
+
+
+def test_only_ok_and_drills_is_green():
+    results, _ = check([item("valine-prod-OncallDrill", "ALARM", NOW), item("valine-prod-ApiLatencyP99", "OK", NOW)])
+    assert by_name(results, "no alarm fired").verdict is Verdict.PASS
+
+
+def test_an_endpoint_without_alarm_history_is_said_not_passed():
+    class NoHistory(FakeCloudWatch):
+        def describe_alarm_history(self, **kwargs: Any) -> dict[str, Any]:
+            raise NotImplementedError("The describe_alarm_history action has not been implemented")
+
+    reader = CloudWatchReader(NoHistory([]))
+    results = evaluate(PHASES[3], stage="prod", reader=reader, alarms=reader, now=NOW, approval_for_next=None)
+    r = by_name(results, "no alarm fired")
+    assert r.verdict is Verdict.MANUAL and "unavailable" in r.measured
