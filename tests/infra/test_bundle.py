@@ -76,9 +76,11 @@ def test_handlers_import_from_the_bundle_under_python_312(cloud_assembly, tmp_pa
     py = python312()
     runtime = tmp_path / "runtime"  # what the Lambda runtime provides: boto3
     install_runtime_provided(runtime)
+    # The worker's package also runs the scheduled functions: the daily status, the probe, the sweep.
+    handlers = {"interactions": ["interactions"], "worker": ["worker", "status", "probe", "sweep"]}
     for bundle, path in assets(cloud_assembly).items():
-        code = (f"import sys; sys.path[:0] = [{str(path)!r}, {str(runtime)!r}]; "
-                f"import valine.handlers.{bundle} as h; assert callable(h.handler); "
+        imports = "; ".join(f"import valine.handlers.{m} as h; assert callable(h.handler)" for m in handlers[bundle])
+        code = (f"import sys; sys.path[:0] = [{str(path)!r}, {str(runtime)!r}]; {imports}; "
                 "import valine, os; assert valine.__file__.startswith(sys.path[0]), valine.__file__")
         result = subprocess.run([py, "-I", "-c", code], capture_output=True, text=True, timeout=120,
                                 env={"PATH": os.environ["PATH"], "PHASE": "6", "AWS_DEFAULT_REGION": "us-east-1"})
