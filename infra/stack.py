@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from aws_cdk import Acknowledgment, CfnOutput, Duration, Stack, Validations
 from aws_cdk import aws_events as events
-from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda_event_sources as sources
 from constructs import Construct
@@ -12,7 +11,7 @@ from constructs import Construct
 from infra.bundling import lambda_code
 from infra.config import ConfigError, DeployTarget
 from infra.constructs.alarms import AlarmSpec, Cadence, error_rate
-from infra.constructs.bot_function import CANARY_BAKE_SECONDS, BotFunction, log_retention
+from infra.constructs.bot_function import CANARY_BAKE_SECONDS, BotFunction, log_retention, scheduled_function
 from infra.constructs.conversation_table import ConversationTable
 from infra.constructs.handoff import JobQueue
 from infra.constructs.interactions_api import InteractionsApi
@@ -131,43 +130,28 @@ class ValineStack(Stack):
             raise StackError(f"a rollback alarm needs {longest} s of data but the canary bakes only "
                              f"{CANARY_BAKE_SECONDS} s; CodeDeploy would finish before it could fire")
 
-        status = BotFunction(
-            self, "Status",
+        status = scheduled_function(
+            self, "Status", rule_id="DailyStatus", rule_description="The plan's daily status check, 09:00 UTC",
+            schedule=events.Schedule.cron(minute="0", hour="9"),
             function_name=names.function_name("status", stage.name),
             description="Posts the last 24 hours' key metrics against the phase's targets to the team channel",
-            handler="valine.handlers.status.handler",
-            code=lambda_code("worker"),
+            handler="valine.handlers.status.handler", code=lambda_code("worker"),
             environment={**common, Env.STATUS_CHANNEL_ID: stage.status_channel_id,
                          Env.DISCORD_BOT_TOKEN_SECRET_ARN: secrets.discord_bot_token.secret_arn},
-            timeout=Duration.seconds(60),
-            memory_mb=512,
-            log_retention_days=stage.log_retention_days,
-            canary=False,
-        )
-        events.Rule(self, "DailyStatus", description="The plan's daily status check, 09:00 UTC",
-                    schedule=events.Schedule.cron(minute="0", hour="9"),
-                    targets=[targets.LambdaFunction(status.alias)])
+            timeout=Duration.seconds(60), memory_mb=512, log_retention_days=stage.log_retention_days)
         observability.factory(
             "StatusFailures", error_rate(status.alias, "status", stage=stage.name, period=Duration.hours(1)), 0,
             cadence=Cadence(3600, 1, 1),
             spec=AlarmSpec("P3", "the daily status could not be posted", "status-failures"))
         probe = EndpointProbe(self, "Probe", stage=stage.name, url=api.url, code=lambda_code("worker"),
                               log_retention_days=stage.log_retention_days, alarm=observability.factory)
-        sweep = BotFunction(
-            self, "Sweep",
+        sweep = scheduled_function(
+            self, "Sweep", rule_id="ExpirySweep", rule_description="Marks abandoned previews expired",
+            schedule=events.Schedule.rate(Duration.minutes(5)), retry_attempts=0,
             function_name=names.function_name("sweep", stage.name),
             description="Every 5 minutes: previews nobody answered become expired, each once (the expiry rate)",
-            handler="valine.handlers.sweep.handler",
-            code=lambda_code("worker"),
-            environment=common,
-            timeout=Duration.seconds(60),
-            memory_mb=256,
-            log_retention_days=stage.log_retention_days,
-            canary=False,
-        )
-        events.Rule(self, "ExpirySweep", description="Marks abandoned previews expired",
-                    schedule=events.Schedule.rate(Duration.minutes(5)),
-                    targets=[targets.LambdaFunction(sweep.alias, retry_attempts=0)])
+            handler="valine.handlers.sweep.handler", code=lambda_code("worker"), environment=common,
+            timeout=Duration.seconds(60), memory_mb=256, log_retention_days=stage.log_retention_days)
 
         # Grants: each role gets the actions its function calls, on exactly the resources it uses.
         table.grant(interactions.alias, (*ddb.TASK_STORE_READ_WRITE, *ddb.QUOTAS, *ddb.FLAGS_READ),

@@ -10,6 +10,8 @@ from collections.abc import Mapping
 
 from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Validations
 from aws_cdk import aws_codedeploy as codedeploy
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from constructs import Construct
@@ -81,6 +83,19 @@ class BotFunction(Construct):
             reason="Python 3.12 is pinned on purpose: the bundled PyNaCl/cffi/tree-sitter wheels are built "
             "for cp312; moving runtimes is a deliberate change of infra/bundling.py.",
         ))
+
+
+def scheduled_function(scope: Construct, construct_id: str, *, schedule: events.Schedule, rule_id: str,
+                       rule_description: str, retry_attempts: int | None = None, function_name: str,
+                       description: str, handler: str, code: lambda_.Code, environment: Mapping[str, str],
+                       timeout: Duration, memory_mb: int, log_retention_days: int) -> BotFunction:
+    """A BotFunction that EventBridge invokes on ``schedule`` (through its live alias); never a canary."""
+    fn = BotFunction(scope, construct_id, function_name=function_name, description=description, handler=handler,
+                     code=code, environment=environment, timeout=timeout, memory_mb=memory_mb,
+                     log_retention_days=log_retention_days, canary=False)
+    events.Rule(scope, rule_id, description=rule_description, schedule=schedule,
+                targets=[targets.LambdaFunction(fn.alias, retry_attempts=retry_attempts)])
+    return fn
 
 
 _RETENTIONS: tuple[tuple[int, logs.RetentionDays], ...] = (

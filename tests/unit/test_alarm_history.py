@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 import boto3
+from botocore.exceptions import ClientError
 
 from tests.integration.test_rollout_check import by_name
 from valine.ops.cloudwatch import CloudWatchReader
@@ -77,9 +78,11 @@ def test_only_ok_and_drills_is_green():
 def test_an_endpoint_without_alarm_history_is_said_not_passed():
     class NoHistory(FakeCloudWatch):
         def describe_alarm_history(self, **kwargs: Any) -> dict[str, Any]:
-            raise NotImplementedError("The describe_alarm_history action has not been implemented")
+            # What moto's server answers for an API it lacks: an HTTP 500, which botocore raises so.
+            raise ClientError({"Error": {"Code": "500", "Message": "Internal Server Error"},
+                               "ResponseMetadata": {"HTTPStatusCode": 500}}, "DescribeAlarmHistory")
 
     reader = CloudWatchReader(NoHistory([]))
     results = evaluate(PHASES[3], stage="prod", reader=reader, alarms=reader, now=NOW, approval_for_next=None)
     r = by_name(results, "no alarm fired")
-    assert r.verdict is Verdict.MANUAL and "unavailable" in r.measured
+    assert r.verdict is Verdict.MANUAL and "unavailable (ClientError" in r.measured
