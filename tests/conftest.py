@@ -28,6 +28,14 @@ def _clean_faults(request: pytest.FixtureRequest) -> Iterator[None]:
         s.discord.faults.clear()
         s.moto.faults.clear()
         s.github.draft_supported = True
+        s.github.graphql_enabled = True
+        s.github.graphql_missing = set()
+        s.agent.github.try_graphql_again()
+        violations = [*s.github.violations, *s.discord.violations]
+        s.github.violations.clear()
+        s.discord.violations.clear()
+        assert not violations, "the emulators saw requests or answers their vendor's contract refuses:\n" + \
+            "\n".join(violations)
 
 
 @pytest.fixture

@@ -124,8 +124,9 @@ class DiscordClient:
                               message_id)
 
     def submit_edit(self, message_id: str, custom_id: str, text: str, user: str, roles: list[str]) -> dict[str, Any]:
+        # What Discord sends for a text input inside a Label (type 18).
         data = {"custom_id": custom_id, "components": [
-            {"type": 1, "components": [{"type": 4, "custom_id": "request", "value": text}]}]}
+            {"type": 18, "id": 1, "component": {"type": 4, "id": 2, "custom_id": "request", "value": text}}]}
         return self._exchange(self._interaction(InteractionType.MODAL_SUBMIT, user, roles, data, message_id),
                               message_id)
 

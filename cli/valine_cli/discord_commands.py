@@ -7,6 +7,7 @@ import json
 import os
 from typing import Any
 
+from valine.discord.types import user_agent
 from valine_cli.aws_stage import CliError, bot_token, local_health, stage_settings
 
 
@@ -115,7 +116,7 @@ def cmd_register_commands(args: argparse.Namespace) -> int:
             raise CliError(f"no Discord application id for stage {args.stage}; set it in cdk.json or pass "
                            "--application-id")
     token = bot_token(args.stage, endpoint, health["bot_token_secret"] if args.stage == "local" else None)
-    headers = {"Authorization": f"Bot {token}", "User-Agent": "valine-cli"}
+    headers = {"Authorization": f"Bot {token}", "User-Agent": user_agent()}
     here = f"{api}/applications/{app_id}" + (f"/guilds/{args.guild}" if args.guild else "")
     other = f"{api}/applications/{app_id}" if args.guild else None
     if other is not None:

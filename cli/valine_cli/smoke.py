@@ -17,6 +17,7 @@ from enum import StrEnum
 from typing import Any
 
 from valine import names
+from valine.discord.types import user_agent
 from valine_cli import options
 from valine_cli.aws_stage import CliError, aws, bot_token, local_health, stage_settings
 
@@ -140,7 +141,7 @@ def run_checks(t: Target, *, token: Callable[[], str], command_schema: list[dict
     yield _guard("endpoint refuses a bad signature", endpoint)
 
     def commands() -> Check:
-        headers = {"Authorization": f"Bot {token()}", "User-Agent": "DiscordBot (valine smoke, 1)"}
+        headers = {"Authorization": f"Bot {token()}", "User-Agent": user_agent()}
         where = [f"/applications/{t.application_id}/commands"] + [
             f"/applications/{t.application_id}/guilds/{g}/commands" for g in t.guild_ids]
         registered: dict[str, list[dict[str, Any]]] = {}

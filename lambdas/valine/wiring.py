@@ -79,8 +79,8 @@ def build_worker(settings: Settings, *, github: GitHub | None = None,
     """The worker: the shared lifecycle with every registered agent's work. Heavy imports
     (requests, tree-sitter, openai) stay out of the interactions path."""
     from valine.adapters.discord_webhooks import DiscordWebhooksHttp
-    from valine.adapters.github import GitHubRest
     from valine.adapters.github_auth import token_provider
+    from valine.adapters.github_client import GitHubClient
     from valine.adapters.http import Retrying, RetryPolicy
     from valine.tasks.work import TaskWorker, WorkConfig
 
@@ -101,8 +101,8 @@ def build_worker(settings: Settings, *, github: GitHub | None = None,
 
     policy = RetryPolicy(total_seconds=settings.github_retry_total_seconds,
                          timeout=(3.05, settings.github_read_timeout_seconds))
-    github = github or GitHubRest(api_url=settings.github_api_url, repository=settings.github_repository,
-                                  token_provider=github_token, retry=Retrying(policy))
+    github = github or GitHubClient(api_url=settings.github_api_url, repository=settings.github_repository,
+                                    token_provider=github_token, retry=Retrying(policy))
     metrics = EmfMetrics(stage=settings.stage)
     deps = WorkerDeps(settings=settings, github=github, base_branch=settings.github_base_branch,
                       flags=build_flags(settings), metrics=metrics,

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from valine.ports import (
+    BaseFileChanged,
     Clock,
     DiscordWebhooks,
     Flags,
@@ -19,6 +20,7 @@ from valine.ports import (
     Job,
     JobQueue,
     MessageGone,
+    ProposedChange,
     PullRequest,
     Quota,
     RepoFile,
@@ -145,6 +147,7 @@ class FakeGitHub:
     def __init__(self, files: Mapping[str, str], base: str = "main") -> None:
         self.branches: dict[str, dict[str, str]] = {base: dict(files)}
         self.pulls: list[PullRequest] = []
+        self.proposals: list[tuple[ProposedChange, bool]] = []
         self.reads = 0
 
     def head(self, branch: str) -> str:
@@ -160,21 +163,25 @@ class FakeGitHub:
     def branch_head(self, branch: str) -> str | None:
         return self.head(branch) if branch in self.branches else None
 
-    def commit_file(self, *, base_sha: str, branch: str, path: str, content: str, message: str) -> str:
-        base = next(name for name in self.branches if self.head(name) == base_sha)
-        self.branches[branch] = {**self.branches[base], path: content}
-        return self.head(branch)
+    def propose(self, change: ProposedChange, *, resume: bool) -> PullRequest:
+        self.proposals.append((change, resume))
+        found = self.find_pull(change.branch)
+        if found is not None:
+            return found
+        if change.branch not in self.branches:
+            base = self.branches[change.base]
+            if base.get(change.path) is None or _sha(base[change.path]) != change.original_sha:
+                raise BaseFileChanged(f"{change.path} changed on {change.base} after the preview")
+            self.branches[change.branch] = {**base, change.path: change.content}
+        pr = PullRequest(number=len(self.pulls) + 1, url=f"https://github.test/pull/{len(self.pulls) + 1}",
+                         draft=True, branch=change.branch)
+        self.pulls.append(dataclasses.replace(pr))
+        self.last_body = change.body
+        self.last_title = change.title
+        return pr
 
     def find_pull(self, branch: str) -> PullRequest | None:
         return next((p for p in self.pulls if p.branch == branch), None)
-
-    def open_draft_pull(self, *, branch: str, base: str, title: str, body: str) -> PullRequest:
-        pr = PullRequest(number=len(self.pulls) + 1, url=f"https://github.test/pull/{len(self.pulls) + 1}",
-                         draft=True, branch=branch)
-        self.pulls.append(dataclasses.replace(pr))
-        self.last_body = body
-        self.last_title = title
-        return pr
 
     def delete_branch(self, branch: str) -> None:
         self.branches.pop(branch, None)

@@ -109,7 +109,7 @@ def test_edit_opens_a_prefilled_modal_and_refreshes_the_preview_and_ttl(client, 
     opened = client.press(message["id"], "edit", "erin", ["admin"])
     modal = opened["modal"]
     assert modal["custom_id"] == f"ux:edit:{task_id}"
-    assert modal["components"][0]["components"][0]["value"] == "make the header say Hello"
+    assert modal["components"][0]["component"]["value"] == "make the header say Hello"
     edits = len(client.message(message["id"])["edits"])
     submitted = client.submit_edit(message["id"], modal["custom_id"], "make the header say Goodbye", "erin", ["admin"])
     assert submitted["response"]["type"] == 7
@@ -207,7 +207,7 @@ def test_duplicate_worker_deliveries_neither_post_twice_nor_open_two_prs(client,
 
 def test_a_job_that_keeps_failing_tells_the_user_and_lands_in_the_dlq(client, stack):
     stack.github.faults.set(__import__("valine_cli.local.faults", fromlist=["parse_faults"])
-                            .parse_faults("GET /contents/ -> 500"))
+                            .parse_faults("POST /graphql -> 500"))
     message = preview(client, "make the footer orange", user="max", timeout=60)
     assert "could not finish this request" in message["content"]
     assert wait_for(lambda: stack.queue_depth()[1] >= 1, timeout=20)

@@ -27,27 +27,91 @@ def pr_for(stack, message):
     return next(p for p in stack.github.pulls if p["html_url"] == url)
 
 
-@pytest.mark.parametrize("spec", [
-    "POST /git/commits -> 502 x2",
-    "POST /git/blobs -> 500 x1; POST /git/trees -> 503 x1",
-    "POST /git/trees -> drop x1",
-    "POST /pulls -> 403:1 x1",
-    "POST /git/refs -> 429:0.5 x1",
-    "GET /git/ref/heads/ -> timeout:2 x1",
-])
-def test_transient_github_failures_are_retried(client, stack, spec):
+@pytest.fixture(params=["graphql", "rest"])
+def api(request, stack):
+    """Each flow runs on the GraphQL path and on the REST fallback (a server or token without GraphQL)."""
+    stack.github.graphql_enabled = request.param == "graphql"
+    return request.param
+
+
+TRANSIENT = {
+    "graphql": [
+        "POST /graphql:State -> 502 x2",
+        "POST /graphql:Propose -> 502 x1",  # it may have run: the state is read again
+        "POST /graphql:Propose -> lost x1",  # it ran, its answer never came: the next round finds the PR
+        "POST /graphql:Propose -> drop x1",
+        "POST /graphql:Propose -> 403:1 x1",  # a secondary rate limit
+        "POST /graphql:Propose -> ratelimited:0.5 x1",  # the primary limit: HTTP 200, type RATE_LIMITED
+        "POST /graphql:State -> 429:0.5 x1",
+        "POST /graphql:State -> timeout:2 x1",
+    ],
+    "rest": [
+        "POST /git/commits -> 502 x2",
+        "POST /git/trees -> 500 x1",
+        "POST /git/trees -> drop x1",
+        "POST /pulls -> 403:1 x1",
+        "POST /git/refs -> 429:0.5 x1",
+        "GET /git/ref/heads/ -> timeout:2 x1",
+    ],
+}
+
+
+@pytest.mark.parametrize("kind,spec", [(k, s) for k, specs in TRANSIENT.items() for s in specs])
+def test_transient_github_failures_are_retried(client, stack, kind, spec):
+    stack.github.graphql_enabled = kind == "graphql"
     message = preview(client, "make the footer slate gray", user="pat")
     assert "Confirm" in str(message["components"]), message["content"]
     stack.github.faults.set(parse_faults(spec))
+    prs = len(stack.github.pulls)
     done = confirm_and_wait(client, message)
     assert "pull request #" in done["content"], done["content"]
     assert stack.github.faults.hits, "the fault was injected"
+    assert len(stack.github.pulls) == prs + 1  # one pull request, whatever the fault
     pr = pr_for(stack, done)
     assert changed_lines(stack.github.diff("main", pr["head"]["ref"])) == \
         changed_lines(task_item(stack, task_id_of(message))["preview_diff"])
+    assert stack.github.repo.git("rev-list", "--count", f"main..{pr['head']['ref']}") == "1"  # one commit
 
 
-def test_repositories_without_drafts_get_a_marked_regular_pr(client, stack):
+def test_the_graphql_path_is_one_round_trip_per_preview_and_two_per_pull_request(client, stack):
+    preview(client, "make the footer teal", user="pat")  # the catalog is read and cached
+    before = len(stack.github.requests)
+    message = preview(client, "make the header navy", user="pat")
+    preview_calls = stack.github.requests[before:]
+    before = len(stack.github.requests)
+    done = confirm_and_wait(client, message)
+    pr_calls = stack.github.requests[before:]
+    assert [c[:2] for c in preview_calls] == [("POST", "/graphql")]
+    assert [c[:2] for c in pr_calls] == [("POST", "/graphql")] * 2
+    pr = pr_for(stack, done)
+    head = stack.github.repo.rev(f"refs/heads/{pr['head']['ref']}")
+    assert head in stack.github.verified  # committed by createCommitOnBranch: GitHub signs it
+    assert pr["draft"] is True
+
+
+def test_the_rest_fallback_takes_five_calls_and_is_remembered(client, stack):
+    stack.github.graphql_missing = {"createCommitOnBranch"}  # an Enterprise Server without the mutation
+    preview(client, "make the footer teal", user="pat")
+    message = preview(client, "make the header maroon", user="pat")
+    before = len(stack.github.requests)
+    done = confirm_and_wait(client, message)
+    first = [(m, re.sub(r"^/repos/[^/]+/[^/]+", "", p)) for m, p, _ in stack.github.requests[before:]]
+    # Found out once: the state query works, the mutation document is refused before it runs.
+    assert first[:2] == [("POST", "/graphql")] * 2
+    assert first[2:] == REST_PR_CALLS, first
+    assert "pull request #" in done["content"]
+    again = preview(client, "make the header olive", user="pat")
+    before = len(stack.github.requests)
+    confirm_and_wait(client, again)
+    later = [(m, re.sub(r"^/repos/[^/]+/[^/]+", "", p)) for m, p, _ in stack.github.requests[before:]]
+    assert later == REST_PR_CALLS  # remembered: five calls, no GraphQL
+
+
+REST_PR_CALLS = [("GET", "/git/ref/heads/main"), ("POST", "/git/trees"), ("POST", "/git/commits"),
+                 ("POST", "/git/refs"), ("POST", "/pulls")]
+
+
+def test_repositories_without_drafts_get_a_marked_regular_pr(client, stack, api):
     stack.github.draft_supported = False
     message = preview(client, "make the navbar tomato", user="quinn")
     done = confirm_and_wait(client, message, user="quinn")
@@ -56,7 +120,7 @@ def test_repositories_without_drafts_get_a_marked_regular_pr(client, stack):
     assert "drafts not supported" in done["content"]
 
 
-def test_a_moved_base_with_a_changed_file_asks_for_a_new_preview(client, stack):
+def test_a_moved_base_with_a_changed_file_asks_for_a_new_preview(client, stack, api):
     message = preview(client, "set the header text to Hello there", user="rosa")
     branches = set(stack.github.branches())
     original = stack.github.repo.git("show", "main:src/components/Header.jsx") + "\n"
@@ -71,7 +135,7 @@ def test_a_moved_base_with_a_changed_file_asks_for_a_new_preview(client, stack):
     assert task_item(stack, task_id_of(message))["state"] == "failed"
 
 
-def test_a_moved_base_with_other_files_still_applies_the_previewed_change(client, stack):
+def test_a_moved_base_with_other_files_still_applies_the_previewed_change(client, stack, api):
     message = preview(client, "change the tagline to Made for teams", user="sam")
     new_head = stack.github.push_commit("main", "README.md", "# moved on\n")
     done = confirm_and_wait(client, message, user="sam")
@@ -81,10 +145,10 @@ def test_a_moved_base_with_other_files_still_applies_the_previewed_change(client
         changed_lines(task_item(stack, task_id_of(message))["preview_diff"])
 
 
-def test_a_final_failure_deletes_the_half_made_branch_and_says_why(client, stack):
+def test_a_final_failure_deletes_the_half_made_branch_and_says_why(client, stack, api):
     message = preview(client, "make the header olive", user="tess")
     branches = set(stack.github.branches())
-    stack.github.faults.set(parse_faults("POST /pulls -> 500"))
+    stack.github.faults.set(parse_faults("POST /pulls -> 500" if api == "rest" else "POST /graphql:Propose -> 500"))
     done = confirm_and_wait(client, message, user="tess")
     assert "failed: GitHub answered 500" in done["content"] and "ref" in done["content"]
     assert wait_for(lambda: set(stack.github.branches()) == branches)

@@ -67,8 +67,8 @@ def test_worker_killed_between_branch_and_pr_is_finished_by_the_redelivery(clien
     started = dataclasses.replace(task, state=TaskState.IN_PROGRESS, confirmed_by=task.requester_id,
                                   confirmed_at=now, branch=branch)
     assert stack.agent.store.transition(started, expect=(TaskState.AWAITING_CONFIRMATION,), now=now).ok
-    stack.agent.github.commit_file(base_sha=task.base_sha, branch=branch, path=task.target_path,
-                                   content=task.new_content, message="half-done")
+    stack.github.repo.git("update-ref", f"refs/heads/{branch}", task.base_sha)
+    stack.github.push_commit(branch, task.target_path, task.new_content, "half-done")
     prs = len(stack.github.pulls)
     click = client.press(message["id"], "edit", "f4", ["admin"])  # any token on the message will do
     assert click["status"] == 200

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from tests.integration.conftest import preview, wait_for
 from tests.integration.test_conversation import task_id_of, task_item
 from tests.integration.test_github_flow import confirm_and_wait, pr_for
@@ -17,7 +19,7 @@ def test_a_failure_message_lost_to_discord_502s_is_sent_again_by_the_redelivery(
     message = preview(client, "make the header maroon", user="o1")
     # GIVEN GitHub refuses the pull request for good, and Discord 502s every edit of the first
     # delivery (4 attempts): the task is failed but the user has not been told.
-    stack.github.faults.set(parse_faults("POST /pulls -> 500"))
+    stack.github.faults.set(parse_faults("POST /graphql:Propose -> 500"))
     stack.discord.faults.set(parse_faults("PATCH @original -> 502 x4"))
     out = client.press(message["id"], "confirm", "o1", ["admin"])
     assert out["response"]["type"] == 7
@@ -57,11 +59,13 @@ def test_when_the_task_store_is_down_the_last_delivery_still_tells_the_user(clie
     stack.sqs.purge_queue(QueueUrl=stack.dlq_url)
 
 
-def test_a_pull_request_whose_answer_was_lost_becomes_the_tasks_pr_not_an_orphan(client, stack):
+@pytest.mark.parametrize("api,spec", [("graphql", "POST /graphql:Propose -> lost"), ("rest", "POST /pulls -> lost")])
+def test_a_pull_request_whose_answer_was_lost_becomes_the_tasks_pr_not_an_orphan(client, stack, api, spec):
+    stack.github.graphql_enabled = api == "graphql"
     message = preview(client, "make the header teal", user="o4")
     prs = len(stack.github.pulls)
     # GIVEN GitHub creates the pull request but its answer never arrives, on every attempt
-    stack.github.faults.set(parse_faults("POST /pulls -> lost"))
+    stack.github.faults.set(parse_faults(spec))
     done = confirm_and_wait(client, message, user="o4")
     # THEN the task claims the pull request GitHub did make, and its branch is kept
     assert "pull request #" in done["content"], done["content"]

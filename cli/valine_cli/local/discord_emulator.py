@@ -23,6 +23,7 @@ class DiscordEmulator(JsonServer):
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self._ids = itertools.count(1_100_000_000_000_000_000)
         self._lock = threading.Lock()
+        self.contracts = True  # hold what the bot sends to Discord's published OpenAPI description
         self.route("PATCH", API + r"/webhooks/(\d+)/([^/]+)/messages/@original$", self._edit_original)
         self.route("GET", API + r"/webhooks/(\d+)/([^/]+)/messages/@original$", self._get_original)
         self.route("POST", API + r"/webhooks/(\d+)/([^/]+)$", self._followup)
@@ -37,6 +38,28 @@ class DiscordEmulator(JsonServer):
         self.route("GET", r"^/_emulator/messages$", lambda r: (200, list(self.messages.values())))
         self.route("GET", r"^/_emulator/messages/(\d+)$", self._get_message)
 
+    # ---- Discord's published contract ----------------------------------------------------
+    def contract_problems(self, method: str, path: str, body: Any) -> list[str]:
+        if not self.contracts:
+            return []
+        from valine_cli.local import contracts
+
+        problems = contracts.discord().check_request(method, path, {}, body)
+        self.violations.extend(problems)
+        return problems
+
+    def check_request(self, req: Request) -> tuple[int, Any] | None:
+        if not req.path.startswith("/api/v10/"):
+            return None
+        try:
+            body = req.json()
+        except ValueError:
+            return 400, {"message": "400: Bad Request", "code": 50109}
+        problems = self.contract_problems(req.method, req.path.removeprefix("/api/v10"), body)
+        if problems:  # Discord's answer to a body it cannot accept
+            return 400, {"message": "Invalid Form Body", "code": 50035, "errors": {"_contract": problems}}
+        return None
+
     def new_id(self) -> str:
         return str(next(self._ids))
 
@@ -48,6 +71,10 @@ class DiscordEmulator(JsonServer):
 
     def _apply_response(self, req: Request, token: str) -> tuple[int, Any]:
         response = req.json() or {}
+        # What the bot answered an interaction with is the body of Discord's interaction callback.
+        problems = self.contract_problems("POST", "/interactions/1/token/callback", response)
+        if problems:
+            return 400, {"message": "Invalid Form Body", "code": 50035, "errors": {"_contract": problems}}
         kind = response.get("type")
         data = response.get("data") or {}
         with self._lock:

@@ -4,7 +4,9 @@ A fault is ``METHOD PATH-REGEX -> ACTION [xN]``; actions: a status code (``503``
 ``429:2.5`` (rate limit with retry-after seconds), ``403:1`` (GitHub secondary rate limit),
 ``timeout:SECONDS`` (answer late), ``drop`` (close the connection, the request is not
 served), ``lost`` (serve the request, then close the connection: it took effect but its
-answer never arrives, like a response lost to a network fault). ``xN`` limits how many
+answer never arrives, like a response lost to a network fault), ``ratelimited:SECONDS``
+(GitHub GraphQL's primary rate limit: HTTP 200 with a RATE_LIMITED error and the reset time in
+``x-ratelimit-reset``; the request is not served). ``xN`` limits how many
 requests it hits (default: all). Several faults are separated by ``;``. Example:
 
     FAULTS='POST /git/commits -> 502 x2; PATCH @original -> 429:1 x1'
@@ -39,6 +41,9 @@ class Fault:
 _SPEC = re.compile(r"^\s*(?P<method>[A-Z*]+)\s+(?P<path>\S+)\s*->\s*(?P<action>\S+)(?:\s+x(?P<n>\d+))?\s*$")
 
 
+_ACTION = re.compile(r"^(\d{3}(:\d+(\.\d+)?)?|(timeout|ratelimited):\d+(\.\d+)?|drop|lost|throttle|conditional)$")
+
+
 def parse_faults(spec: str) -> list[Fault]:
     faults = []
     for part in filter(str.strip, spec.split(";")):
@@ -47,9 +52,10 @@ def parse_faults(spec: str) -> list[Fault]:
             raise ValueError(f"fault {part!r} is not 'METHOD PATH-REGEX -> ACTION [xN]' "
                              "(e.g. 'POST /git/commits -> 502 x2')")
         action = m.group("action")
-        if not re.match(r"^(\d{3}(:\d+(\.\d+)?)?|timeout:\d+(\.\d+)?|drop|lost|throttle|conditional)$", action):
-            raise ValueError(f"fault action {action!r} must be a status (503), 429:SECONDS, timeout:SECONDS, drop, "
-                             "lost, or for DynamoDB (DDB <Operation>) throttle or conditional")
+        if not _ACTION.match(action):
+            raise ValueError(f"fault action {action!r} must be a status (503), 429:SECONDS, timeout:SECONDS, "
+                             "ratelimited:SECONDS, drop, lost, or for DynamoDB (DDB <Operation>) throttle or "
+                             "conditional")
         faults.append(Fault(m.group("method"), re.compile(m.group("path")), action,
                             int(m.group("n")) if m.group("n") else None))
     return faults

@@ -51,6 +51,10 @@ class GitRepo:
             subprocess.run(["git", "push", "-q", str(path), branch], **run)  # type: ignore[call-overload]
         return repo
 
+    def blob(self, oid: str) -> bytes:
+        return subprocess.run(["git", "--git-dir", str(self.path), "cat-file", "blob", oid],
+                              capture_output=True, check=True).stdout
+
     def rev(self, ref: str) -> str | None:
         out = self.git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
         return out or None
@@ -68,8 +72,14 @@ class GitHubEmulator(JsonServer):
         self.app: tuple[str, str, bytes] | None = None
         self.installation_token_ttl = 3600.0
         self.installation_tokens: dict[str, float] = {}
-        self._lock = threading.Lock()
+        self.lock = threading.Lock()
+        self.verified: set[str] = set()  # commits GitHub signed (createCommitOnBranch)
+        self.graphql_enabled = True  # False: /graphql answers 404, like a token or server without it
+        self.graphql_missing: set[str] = set()  # mutations this "server version" lacks
+        self.contracts = True  # hold every request and response to GitHub's published contracts
         base = rf"^/repos/{full_name}"
+        self.route("POST", r"^/graphql$", self._graphql)
+        self.route("GET", base + r"/branches/(.+)$", self._branch)
         self.route("GET", base + r"$", self._repo_info)
         self.route("GET", base + r"/contents/(.+)$", self._contents)
         self.route("GET", base + r"/git/ref/heads/(.+)$", self._get_ref)
@@ -94,7 +104,7 @@ class GitHubEmulator(JsonServer):
         live = self.installation_tokens.get(bearer, 0) > time.time()
         if bearer != self.token and not live:
             return 401, {"message": "Bad credentials"}
-        if not req.headers.get("x-github-api-version"):
+        if not req.headers.get("x-github-api-version") and req.path != "/graphql":
             return 400, {"message": "X-GitHub-Api-Version header is required by this emulator"}
         return None
 
@@ -118,18 +128,21 @@ class GitHubEmulator(JsonServer):
         parent = self.repo.rev(branch)
         assert parent
         blob = self.repo.git("hash-object", "-w", "--stdin", input=content.encode())
-        tree = self._write_tree(self.repo.git("rev-parse", f"{parent}^{{tree}}"), [(path, "100644", blob)])
+        tree = self.write_tree(self.repo.git("rev-parse", f"{parent}^{{tree}}"), [(path, "100644", blob)])
         sha = self.repo.git("commit-tree", tree, "-p", parent, "-m", message)
         self.repo.git("update-ref", f"refs/heads/{branch}", sha)
         return sha
 
-    def _write_tree(self, base_tree: str, entries: list[tuple[str, str, str]]) -> str:
+    def write_tree(self, base_tree: str, entries: list[tuple[str, str, str]]) -> str:
         with tempfile.NamedTemporaryFile(delete=False) as index:
             env = {"GIT_INDEX_FILE": index.name}
         try:
             self.repo.git("read-tree", base_tree, env=env)
             for path, mode, sha in entries:
-                self.repo.git("update-index", "--add", "--cacheinfo", f"{mode},{sha},{path}", env=env)
+                if mode == "0":  # a deletion
+                    self.repo.git("update-index", "--force-remove", path, env=env)
+                else:
+                    self.repo.git("update-index", "--add", "--cacheinfo", f"{mode},{sha},{path}", env=env)
             return self.repo.git("write-tree", env=env)
         finally:
             os.unlink(index.name)
@@ -146,8 +159,7 @@ class GitHubEmulator(JsonServer):
         sha = self.repo.git("rev-parse", "--verify", "--quiet", f"{commit}:{path}", check=False)
         if not sha or self.repo.git("cat-file", "-t", sha) != "blob":
             return 404, {"message": "Not Found"}
-        data = subprocess.run(["git", "--git-dir", str(self.repo.path), "cat-file", "blob", sha],
-                              capture_output=True, check=True).stdout
+        data = self.repo.blob(sha)
         return 200, {"type": "file", "encoding": "base64", "path": path, "sha": sha, "size": len(data),
                      "content": base64.encodebytes(data).decode()}
 
@@ -157,12 +169,69 @@ class GitHubEmulator(JsonServer):
             return 404, {"message": "Not Found"}
         return 200, {"ref": f"refs/heads/{branch}", "object": {"sha": sha, "type": "commit"}}
 
+    def _branch(self, req: Request, branch: str) -> tuple[int, Any]:
+        sha = self.repo.rev(f"refs/heads/{branch}")
+        if sha is None:
+            return 404, {"message": "Branch not found"}
+        tree = self.repo.git("rev-parse", f"{sha}^{{tree}}")
+        return 200, {"name": branch, "protected": False,
+                     "commit": {"sha": sha, "commit": {"tree": {"sha": tree}, "message": ""}}}
+
+    def _graphql(self, req: Request) -> tuple[int, Any]:
+        from valine_cli.local.github_graphql import serve
+
+        if not self.graphql_enabled:
+            return 404, {"message": "Not Found"}
+        return serve(self, req.json())
+
+    # ---- GitHub's published contracts --------------------------------------------------
+    def fault_key(self, req: Request) -> str:
+        if req.path == "/graphql":  # e.g. "POST /graphql:Propose -> lost x1"
+            from valine_cli.local.github_graphql import operation_name
+
+            try:
+                return f"/graphql:{operation_name((req.json() or {}).get('query', ''))}"
+            except ValueError:
+                return req.path
+        return req.path
+
+    def check_request(self, req: Request) -> tuple[int, Any] | None:
+        if not self.contracts or req.path == "/graphql":  # GraphQL is validated as it is executed
+            return None
+        from valine_cli.local import contracts
+
+        try:
+            body = req.json()
+        except ValueError:
+            return 400, {"message": "Problems parsing JSON"}
+        problems = contracts.github_rest().check_request(req.method, req.path, req.query, body)
+        if not problems:
+            return None
+        self.violations.extend(problems)
+        return 422, {"message": "Invalid request.\n\n" + "\n".join(problems),
+                     "documentation_url": "https://docs.github.com/rest"}
+
+    def check_response(self, req: Request, status: int, out: Any) -> Any:
+        if not self.contracts or req.path == "/graphql" or not isinstance(out, dict | list):
+            return out
+        from valine_cli.local import contracts
+
+        api = contracts.github_rest()
+        pointer = api.response_pointer(req.method, req.path, status)
+        if pointer is not None:
+            out = contracts.complete(api, pointer, out)
+        self.violations.extend(api.check_response(req.method, req.path, status, out))
+        return out
+
     def _get_commit(self, req: Request, sha: str) -> tuple[int, Any]:
         if self.repo.rev(sha) is None:
             return 404, {"message": "Not Found"}
         tree = self.repo.git("rev-parse", f"{sha}^{{tree}}")
         parents = self.repo.git("rev-list", "--parents", "-n", "1", sha).split()[1:]
-        return 200, {"sha": sha, "tree": {"sha": tree}, "parents": [{"sha": p} for p in parents]}
+        verified = sha in self.verified
+        return 200, {"sha": sha, "tree": {"sha": tree}, "parents": [{"sha": p} for p in parents],
+                     "verification": {"verified": verified, "reason": "valid" if verified else "unsigned",
+                                      "signature": None, "payload": None, "verified_at": None}}
 
     def _blob(self, req: Request) -> tuple[int, Any]:
         body = req.json()
@@ -171,11 +240,13 @@ class GitHubEmulator(JsonServer):
 
     def _tree(self, req: Request) -> tuple[int, Any]:
         body = req.json()
-        entries = [(e["path"], e["mode"], e["sha"]) for e in body["tree"]]
+        entries = [(e["path"], e["mode"], e["sha"] if e.get("sha") else
+                    self.repo.git("hash-object", "-w", "--stdin", input=e.get("content", "").encode()))
+                   for e in body["tree"]]
         for path, _, _ in entries:
             if path.startswith("/") or ".." in path.split("/"):
                 return 422, {"message": f"invalid tree path {path}"}
-        return 201, {"sha": self._write_tree(body["base_tree"], entries)}
+        return 201, {"sha": self.write_tree(body["base_tree"], entries)}
 
     def _commit(self, req: Request) -> tuple[int, Any]:
         body = req.json()
@@ -188,7 +259,7 @@ class GitHubEmulator(JsonServer):
     def _create_ref(self, req: Request) -> tuple[int, Any]:
         body = req.json()
         ref = body["ref"]
-        with self._lock:
+        with self.lock:
             if self.repo.rev(ref) is not None:
                 return 422, {"message": "Reference already exists"}
             self.repo.git("update-ref", ref, body["sha"])
@@ -210,27 +281,32 @@ class GitHubEmulator(JsonServer):
     def _list_pulls(self, req: Request) -> tuple[int, Any]:
         head = req.param("head")
         branch = head.split(":", 1)[1] if ":" in head else head
-        with self._lock:
+        with self.lock:
             return 200, [self._pull_json(p) for p in self.pulls if not branch or p["head"]["ref"] == branch]
 
-    def _create_pull(self, req: Request) -> tuple[int, Any]:
-        body = req.json()
-        head, base = body["head"], body["base"]
+    def open_pull(self, *, head: str, base: str, title: str, body: str,
+                  draft: bool) -> tuple[dict[str, Any] | None, str | None]:
+        """(the new pull request, or None and why GitHub refuses it): shared by REST and GraphQL."""
         if self.repo.rev(f"refs/heads/{head}") is None:
-            return 422, {"message": "Validation Failed", "errors": [{"message": f"head {head} does not exist"}]}
-        if body.get("draft") and not self.draft_supported:
-            return 422, {"message": "Validation Failed", "errors": [
-                {"message": "Draft pull requests are not supported in this repository."}]}
-        with self._lock:
+            return None, f"head {head} does not exist"
+        if draft and not self.draft_supported:
+            return None, "Draft pull requests are not supported in this repository."
+        with self.lock:
             if any(p["head"]["ref"] == head and p["state"] == "open" for p in self.pulls):
-                return 422, {"message": "Validation Failed",
-                             "errors": [{"message": f"A pull request already exists for {head}."}]}
+                return None, f"A pull request already exists for {self.full_name.split('/')[0]}:{head}."
             number = len(self.pulls) + 1
-            pr = {"number": number, "title": body["title"], "body": body.get("body", ""),
-                  "draft": bool(body.get("draft")), "state": "open", "labels": [],
+            pr = {"number": number, "title": title, "body": body, "draft": draft, "state": "open", "labels": [],
                   "head": {"ref": head, "sha": self.repo.rev(f"refs/heads/{head}")}, "base": {"ref": base},
                   "html_url": f"{self.url}/{self.full_name}/pull/{number}"}
             self.pulls.append(pr)
+        return pr, None
+
+    def _create_pull(self, req: Request) -> tuple[int, Any]:
+        body = req.json()
+        pr, problem = self.open_pull(head=body["head"], base=body["base"], title=body["title"],
+                                     body=body.get("body") or "", draft=bool(body.get("draft")))
+        if pr is None:
+            return 422, {"message": "Validation Failed", "errors": [{"message": problem}]}
         return 201, self._pull_json(pr)
 
     def _get_pull(self, req: Request, number: str) -> tuple[int, Any]:
@@ -284,4 +360,9 @@ class GitHubEmulator(JsonServer):
         body = req.json() or {}
         if "draft_supported" in body:
             self.draft_supported = bool(body["draft_supported"])
-        return 200, {"draft_supported": self.draft_supported}
+        if "graphql" in body:  # false: a token or server without GraphQL (the bot uses REST)
+            self.graphql_enabled = bool(body["graphql"])
+        if "graphql_missing" in body:  # e.g. ["createCommitOnBranch"]: an older Enterprise Server
+            self.graphql_missing = set(body["graphql_missing"])
+        return 200, {"draft_supported": self.draft_supported, "graphql": self.graphql_enabled,
+                     "graphql_missing": sorted(self.graphql_missing)}

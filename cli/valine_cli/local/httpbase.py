@@ -41,6 +41,8 @@ class JsonServer:
         self.routes: list[Route] = []
         self.faults = FaultBook()
         self.requests: list[tuple[str, str, int]] = []
+        # What the vendor's published contract says was wrong with a request or a response.
+        self.violations: list[str] = []
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -77,6 +79,19 @@ class JsonServer:
         self.httpd.shutdown()
         self.httpd.server_close()
 
+    # ---- the vendor's contract (emulators override) ---------------------------------------
+    def fault_key(self, req: Request) -> str:
+        """What fault paths are matched against (the GitHub emulator adds the GraphQL operation)."""
+        return req.path
+
+    def check_request(self, req: Request) -> tuple[int, Any] | None:
+        """The answer the real API gives a request its contract refuses, or None."""
+        return None
+
+    def check_response(self, req: Request, status: int, out: Any) -> Any:
+        """``out`` as the real API would shape it; record what the contract refuses."""
+        return out
+
     def _clear_faults(self, req: Request) -> tuple[int, Any]:
         self.faults.clear()
         return 204, b""
@@ -97,7 +112,7 @@ class JsonServer:
                       body)
         action: str | None = None
         if not parts.path.startswith("/_emulator"):
-            action = self.faults.take(h.command, parts.path)
+            action = self.faults.take(h.command, self.fault_key(req))
             if action == "drop":
                 h.close_connection = True
                 h.connection.close()
@@ -106,6 +121,13 @@ class JsonServer:
                 time.sleep(float(action.split(":", 1)[1]))
             elif action == "lost":
                 pass  # handled below: the request takes effect, its answer never arrives
+            elif action and action.startswith("ratelimited:"):
+                reset = time.time() + float(action.split(":", 1)[1])
+                self._send(h, 200, {"data": None, "errors": [{"type": "RATE_LIMITED", "message": (
+                    "API rate limit already exceeded for installation ID 1.")}]},
+                    {"x-ratelimit-remaining": "0", "x-ratelimit-reset": f"{reset:.3f}"})
+                self.requests.append((h.command, parts.path, 200))
+                return
             elif action:
                 code, _, wait = action.partition(":")
                 status = int(code)
@@ -122,9 +144,13 @@ class JsonServer:
             m = pattern.match(parts.path)
             if m and method == h.command:
                 try:
-                    code_out, out = fn(req, *m.groups())
+                    refused = None if parts.path.startswith("/_emulator") else self.check_request(req)
+                    code_out, out = refused or fn(req, *m.groups())
+                    if not parts.path.startswith("/_emulator"):
+                        out = self.check_response(req, code_out, out)
                 except Exception as exc:  # an emulator bug must be loud, not a hang
                     code_out, out = 500, {"message": f"emulator error: {exc!r}"}
+                    self.violations.append(f"{h.command} {parts.path}: emulator error {exc!r}")
                 self.requests.append((h.command, parts.path, code_out))
                 if action == "lost":
                     h.close_connection = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 import requests
 
 from valine.adapters.http import Retrying, RetryPolicy
+from valine.discord.types import user_agent
 
 
 class DiscordChannelHttp:
@@ -18,7 +19,7 @@ class DiscordChannelHttp:
         try:
             response = self._retry.call(lambda timeout: requests.post(
                 f"{self._api}/channels/{channel_id}/messages", timeout=timeout,
-                headers={"Authorization": f"Bot {self._token}", "User-Agent": "DiscordBot (valine, 1)"},
+                headers={"Authorization": f"Bot {self._token}", "User-Agent": user_agent()},
                 json={"content": content[:2000], "allowed_mentions": {"parse": []}}))
         except (requests.ConnectionError, requests.Timeout) as exc:
             return type(exc).__name__

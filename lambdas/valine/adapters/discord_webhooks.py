@@ -9,6 +9,7 @@ from typing import Any
 import requests
 
 from valine.adapters.http import Retrying, RetryPolicy
+from valine.discord.types import user_agent
 from valine.ports import MessageGone
 
 log = logging.getLogger("valine.discord")
@@ -30,7 +31,7 @@ class DiscordWebhooksHttp:
         url = f"{self._api}/webhooks/{application_id}/{token}/messages/@original"
         try:
             response = self._retry.call(lambda timeout: self._http.patch(
-                url, json=dict(message), timeout=timeout, headers={"User-Agent": "valine-ux-agent"}))
+                url, json=dict(message), timeout=timeout, headers={"User-Agent": user_agent()}))
         except (requests.ConnectionError, requests.Timeout):
             # The URL holds the interaction token: neither it nor the exception that quotes it is logged.
             raise DiscordDeliveryError("could not reach Discord") from None

@@ -1,18 +1,26 @@
-"""GitHub REST: read a file at a ref, and one commit on a new branch via the Git Data API."""
+"""GitHub REST: read a file, and propose a change (branch, one commit, draft pull request).
+
+This is the fallback behind the GraphQL path (``github_graphql.py``): for a GitHub Enterprise
+Server without ``createCommitOnBranch`` or a token without GraphQL access. It proposes a change
+in five calls: the base head, a tree with the new content inline (no separate blob), the
+commit, the ref and the pull request. The base tree comes from the preview.
+"""
 
 from __future__ import annotations
 
 import base64
 import contextlib
+import hashlib
 from typing import Any
 from urllib.parse import quote
 
 import requests
 
 from valine.adapters.http import Retrying, RetryPolicy
-from valine.ports import PullRequest, RepoFile, RepoFileMissing
+from valine.ports import BaseFileChanged, ProposedChange, PullRequest, RepoFile, RepoFileMissing
 
 API_VERSION = "2022-11-28"
+USER_AGENT = "valine-ux-agent"
 
 
 class GitHubError(Exception):
@@ -26,6 +34,16 @@ class GitHubError(Exception):
 
 class FileNotFound(GitHubError, RepoFileMissing):
     pass
+
+
+def blob_sha(content: str) -> str:
+    """The git blob id of ``content`` (UTF-8), as GitHub computes it."""
+    data = content.encode("utf-8")
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+def base_changed(change: ProposedChange) -> BaseFileChanged:
+    return BaseFileChanged(f"{change.path} changed on {change.base} after the preview")
 
 
 class GitHubRest:
@@ -43,7 +61,7 @@ class GitHubRest:
               ok: tuple[int, ...] = (200, 201)) -> requests.Response:
         url = f"{self._api}/repos/{self.repository}{path}"
         headers = {"Accept": "application/vnd.github+json", "X-GitHub-Api-Version": API_VERSION,
-                   "Authorization": f"Bearer {self._token()}", "User-Agent": "valine-ux-agent"}
+                   "Authorization": f"Bearer {self._token()}", "User-Agent": USER_AGENT}
         try:
             response = self._retry.call(lambda timeout: self._http.request(
                 method, url, json=json, params=params, headers=headers, timeout=timeout))
@@ -52,10 +70,10 @@ class GitHubRest:
         except requests.ConnectionError as exc:
             raise GitHubError("could not reach GitHub") from exc
         if response.status_code not in ok:
-            raise GitHubError(_describe(response), response.status_code)
+            raise GitHubError(describe(response), response.status_code)
         return response
 
-    # ---- the GitHub port ---------------------------------------------------------------
+    # ---- reads -------------------------------------------------------------------------
     def branch_head(self, branch: str) -> str | None:
         try:
             response = self._call("GET", f"/git/ref/heads/{quote(branch, safe='/')}")
@@ -66,36 +84,39 @@ class GitHubRest:
         return str(response.json()["object"]["sha"])
 
     def read_file(self, path: str, ref: str) -> RepoFile:
-        commit = self.branch_head(ref)
-        if commit is None:
-            raise GitHubError(f"branch {ref} does not exist in {self.repository}", 404)
+        try:  # one call for the head commit and its tree
+            branch = self._call("GET", f"/branches/{quote(ref, safe='/')}").json()
+        except GitHubError as exc:
+            if exc.status == 404:
+                raise GitHubError(f"branch {ref} does not exist in {self.repository}", 404) from exc
+            raise
+        commit = str(branch["commit"]["sha"])
+        content, sha = self.read_at(path, commit, ref)
+        return RepoFile(path=path, content=content, sha=sha, commit_sha=commit,
+                        tree_sha=str(branch["commit"]["commit"]["tree"]["sha"]))
+
+    def read_at(self, path: str, commit: str, ref_name: str | None = None) -> tuple[str, str]:
+        """(content, blob sha) of ``path`` at ``commit``."""
+
         try:
             data = self._call("GET", f"/contents/{quote(path)}", params={"ref": commit}).json()
         except GitHubError as exc:
             if exc.status == 404:
-                raise FileNotFound(f"{path} does not exist on {ref} in {self.repository}", 404) from exc
+                raise FileNotFound(f"{path} does not exist on {ref_name or commit} in {self.repository}",
+                                   404) from exc
             raise
         if not isinstance(data, dict) or data.get("type") != "file":
             raise GitHubError(f"{path} is not a file in {self.repository}")
-        content = base64.b64decode(data["content"]).decode("utf-8")
-        return RepoFile(path=path, content=content, sha=str(data["sha"]), commit_sha=commit)
+        return base64.b64decode(data["content"]).decode("utf-8"), str(data["sha"])
 
-    def commit_file(self, *, base_sha: str, branch: str, path: str, content: str, message: str) -> str:
-        base_tree = self._call("GET", f"/git/commits/{base_sha}").json()["tree"]["sha"]
-        blob = self._call("POST", "/git/blobs", json={"content": content, "encoding": "utf-8"}).json()["sha"]
-        tree = self._call("POST", "/git/trees", json={
-            "base_tree": base_tree, "tree": [{"path": path, "mode": "100644", "type": "blob", "sha": blob}],
-        }).json()["sha"]
-        commit = self._call("POST", "/git/commits", json={
-            "message": message, "tree": tree, "parents": [base_sha]}).json()["sha"]
+    def _blob_sha_at(self, path: str, commit: str) -> str | None:
         try:
-            self._call("POST", "/git/refs", json={"ref": f"refs/heads/{branch}", "sha": commit})
+            data = self._call("GET", f"/contents/{quote(path)}", params={"ref": commit}).json()
         except GitHubError as exc:
-            if exc.status != 422:
-                raise
-            # Our own earlier attempt made the branch (the names are unique per task): re-point it.
-            self._call("PATCH", f"/git/refs/heads/{quote(branch, safe='/')}", json={"sha": commit, "force": True})
-        return str(commit)
+            if exc.status == 404:
+                return None
+            raise
+        return str(data["sha"]) if isinstance(data, dict) else None
 
     def find_pull(self, branch: str) -> PullRequest | None:
         pulls = self._call("GET", "/pulls", params={"head": f"{self._owner}:{branch}", "state": "all"}).json()
@@ -105,26 +126,71 @@ class GitHubRest:
                                    branch=branch)
         return None
 
-    def open_draft_pull(self, *, branch: str, base: str, title: str, body: str) -> PullRequest:
-        payload = {"title": title, "head": branch, "base": base, "body": body, "draft": True}
+    # ---- the change ----------------------------------------------------------------------
+    def propose(self, change: ProposedChange, *, resume: bool) -> PullRequest:
+        if resume:  # an earlier attempt may have got this far
+            found = self.find_pull(change.branch)
+            if found is not None:
+                return found
+            head = self.branch_head(change.branch)
+            if head is not None:
+                if self._blob_sha_at(change.path, head) == blob_sha(change.content):
+                    return self.open_draft_pull(change)
+                self.delete_branch(change.branch)  # a branch without the change: start it again
+        head = self.branch_head(change.base)
+        if head is None:
+            raise GitHubError(f"the base branch {change.base} is gone", 404)
+        if head == change.base_sha:
+            base_tree = change.base_tree or self._tree_of(head)
+        else:  # the base moved: the change still applies exactly if the file did not
+            if self._blob_sha_at(change.path, head) != change.original_sha:
+                raise base_changed(change)
+            base_tree = self._tree_of(head)
+        tree = self._call("POST", "/git/trees", json={"base_tree": base_tree, "tree": [
+            {"path": change.path, "mode": "100644", "type": "blob", "content": change.content}]}).json()["sha"]
+        commit = self._call("POST", "/git/commits", json={
+            "message": change.message, "tree": tree, "parents": [head]}).json()["sha"]
         try:
-            pr = self._call("POST", "/pulls", json=payload, ok=(201,)).json()
-            return PullRequest(int(pr["number"]), str(pr["html_url"]), bool(pr.get("draft", True)), branch)
+            self._call("POST", "/git/refs", json={"ref": f"refs/heads/{change.branch}", "sha": commit})
         except GitHubError as exc:
             if exc.status != 422:
                 raise
-            existing = self.find_pull(branch)
+            # A lost answer to our own request made it (branch names are unique per task): re-point it.
+            self._call("PATCH", f"/git/refs/heads/{quote(change.branch, safe='/')}",
+                       json={"sha": commit, "force": True})
+        return self.open_draft_pull(change)
+
+    def _tree_of(self, commit: str) -> str:
+        return str(self._call("GET", f"/git/commits/{commit}").json()["tree"]["sha"])
+
+    def open_draft_pull(self, change: ProposedChange) -> PullRequest:
+        payload = {"title": change.title, "head": change.branch, "base": change.base, "body": change.body,
+                   "draft": True}
+        try:
+            pr = self._call("POST", "/pulls", json=payload, ok=(201,)).json()
+            return PullRequest(int(pr["number"]), str(pr["html_url"]), bool(pr.get("draft", True)), change.branch)
+        except GitHubError as exc:
+            if exc.status != 422:
+                raise
+            existing = self.find_pull(change.branch)
             if existing is not None:  # a lost response to our own earlier request
                 return existing
             if "draft" not in exc.reason.lower():
                 raise
-        # The plan does not support drafts: a regular PR, visibly marked as one.
-        payload |= {"draft": False, "title": f"[DRAFT] {title}"}
+        return self.open_marked_pull(change)
+
+    def open_marked_pull(self, change: ProposedChange) -> PullRequest:
+        """The plan does not support drafts: a regular pull request, visibly marked as one."""
+        payload = {"title": f"[DRAFT] {change.title}", "head": change.branch, "base": change.base,
+                   "body": change.body, "draft": False}
         pr = self._call("POST", "/pulls", json=payload, ok=(201,)).json()
+        self.label(int(pr["number"]))
+        return PullRequest(int(pr["number"]), str(pr["html_url"]), False, change.branch)
+
+    def label(self, number: int) -> None:
         # The title already says it; a missing label is not worth failing the task.
         with contextlib.suppress(GitHubError):
-            self._call("POST", f"/issues/{pr['number']}/labels", json={"labels": ["draft"]})
-        return PullRequest(int(pr["number"]), str(pr["html_url"]), False, branch)
+            self._call("POST", f"/issues/{number}/labels", json={"labels": ["draft"]})
 
     def delete_branch(self, branch: str) -> None:
         try:
@@ -134,7 +200,7 @@ class GitHubRest:
                 raise
 
 
-def _describe(response: requests.Response) -> str:
+def describe(response: requests.Response) -> str:
     try:
         data = response.json()
         message = data.get("message", "") if isinstance(data, dict) else ""

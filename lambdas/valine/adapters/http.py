@@ -34,9 +34,17 @@ class Retrying:
         self._sleep = sleep
         self._clock = clock
 
-    def call(self, send: Callable[[tuple[float, float]], requests.Response]) -> requests.Response:
+    def call(self, send: Callable[[tuple[float, float]], requests.Response], *,
+             delay_for: Callable[[requests.Response], float | None] | None = None,
+             unsafe: bool = False) -> requests.Response:
         """Inside a job, the whole call (retries included) ends before the job's deadline less
-        the reserve kept to tell the user (``valine.deadlines``)."""
+        the reserve kept to tell the user (``valine.deadlines``).
+
+        ``delay_for`` classifies a response (default ``retry_delay``). ``unsafe``: the request
+        may have taken effect when it failed (a mutation), so only answers that say it did not
+        run (rate limits) are retried; 5xx, timeouts and dropped connections are final, and the
+        caller finds out what happened before it tries again."""
+        delay_for = delay_for or retry_delay
         left = deadlines.work_time_left()
         if left is not None and left <= 0:
             raise deadlines.OutOfTime()
@@ -48,10 +56,12 @@ class Retrying:
             try:
                 response = send((min(connect, remaining), min(read, remaining)))
             except (requests.ConnectionError, requests.Timeout) as exc:
+                if unsafe:
+                    raise
                 last_error, response = exc, None
             if response is not None:
-                wait = retry_delay(response)
-                if wait is None:
+                wait = delay_for(response)
+                if wait is None or (unsafe and response.status_code >= 500):
                     return response
                 last_error = None
             else:

@@ -122,16 +122,22 @@ def edit_modal(task_id: str, request: str, *, prefix: str, title: str) -> dict[s
         "data": {
             "custom_id": custom_id(prefix, EDIT, task_id),
             "title": f"Edit your {title}"[:45],
-            "components": [row({
-                "type": ComponentType.TEXT_INPUT,
-                "custom_id": "request",
-                "style": TextInputStyle.PARAGRAPH,
+            # A Label around the text input: Discord deprecates text inputs in Action Rows
+            # and their own ``label`` field in modals.
+            "components": [{
+                "type": ComponentType.LABEL,
                 "label": "Request",
-                "value": request[:1000],
-                "min_length": 1,
-                "max_length": 1000,
-                "required": True,
-            })],
+                "description": "Say what should change; the preview is made again.",
+                "component": {
+                    "type": ComponentType.TEXT_INPUT,
+                    "custom_id": "request",
+                    "style": TextInputStyle.PARAGRAPH,
+                    "value": request[:1000],
+                    "min_length": 1,
+                    "max_length": 1000,
+                    "required": True,
+                },
+            }],
         },
     }
 

@@ -27,6 +27,7 @@ class ComponentType(IntEnum):
     ACTION_ROW = 1
     BUTTON = 2
     TEXT_INPUT = 4
+    LABEL = 18  # a modal field's label around one input (replaces an Action Row in modals)
 
 
 class ButtonStyle(IntEnum):
@@ -46,3 +47,13 @@ EPHEMERAL = 1 << 6
 MAX_CONTENT = 2000
 MAX_CUSTOM_ID = 100
 API_BASE = "https://discord.com/api/v10"
+
+
+def user_agent() -> str:
+    """The User-Agent Discord documents for bots: ``DiscordBot ($url, $versionNumber)``."""
+    from valine import __version__
+
+    return f"DiscordBot ({PROJECT_URL}, {__version__})"
+
+
+PROJECT_URL = "https://github.com/valine-orchestrator/valine"

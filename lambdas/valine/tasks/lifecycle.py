@@ -220,8 +220,9 @@ class Lifecycle:
     def edit_submitted(self, spec: AgentSpec, interaction: Mapping[str, Any], data: Mapping[str, Any],
                        caller: Caller, task_id: str) -> HttpResponse:
         text = ""
-        for row in data.get("components") or []:
-            for comp in (row or {}).get("components") or []:
+        for top in data.get("components") or []:  # a Label holds one ``component``; an Action Row a list
+            top = top if isinstance(top, dict) else {}
+            for comp in [top.get("component"), *(top.get("components") or [])]:
                 if isinstance(comp, dict) and comp.get("custom_id") == "request":
                     text = str(comp.get("value") or "").strip()
         if not text or len(text) > MAX_REQUEST_CHARS:

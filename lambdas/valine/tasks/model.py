@@ -56,6 +56,7 @@ class Task:
     target_path: str | None = None
     base_sha: str | None = None
     original_sha: str | None = None  # git blob sha of the file the preview was computed from
+    base_tree: str | None = None  # the tree of base_sha (the REST path builds on it without reading it again)
     new_content: str | None = None
     previewed_at: float | None = None
     confirmed_by: str | None = None

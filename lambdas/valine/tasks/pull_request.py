@@ -12,7 +12,7 @@ from valine.agents.base import AgentWork, UserFacingError
 from valine.deadlines import OutOfTime
 from valine.discord import messages as msg
 from valine.markup import code_span, fence
-from valine.ports import Clock, GitHub, Job, Metrics, PullRequest, TaskStore
+from valine.ports import BaseFileChanged, Clock, GitHub, Job, Metrics, ProposedChange, PullRequest, TaskStore
 from valine.tasks.model import Task, TaskState
 
 log = logging.getLogger("valine.pull_request")
@@ -45,35 +45,35 @@ class PullRequestPath:
             return
         branch = task.branch or branch_name(work.spec.branch_prefix, task, task.part or task.agent,
                                             task.confirmed_at or now)
-        if task.branch is None:
+        resume = task.branch is not None
+        if not resume:
             task = task.with_event(now, "branch chosen", branch=branch)
             if not self.store.transition(task, expect=(TaskState.IN_PROGRESS,), now=now, check_expiry=False).ok:
                 return
         started = self.clock.now()
-        created_branch = False
         try:
-            pr = self.github.find_pull(branch)
-            if pr is None:
-                if self.github.branch_head(branch) is None:
-                    self._commit(task, branch, work.spec.command)
-                    created_branch = True
-                pr = self.github.open_draft_pull(branch=branch, base=self.config.base_branch,
-                                                 title=self._title(task), body=self._body(task, work))
+            # ``resume``: the branch name was recorded by an earlier attempt, which may have got
+            # as far as the branch or the pull request. A first attempt made nothing on GitHub.
+            pr = self.github.propose(self._change(task, branch, work), resume=resume)
         except OutOfTime:
             raise  # the worker tells the user, or SQS delivers the job again
+        except BaseFileChanged as exc:
+            self._fail(job, task, work, f"{exc}; run /{work.spec.command} again for a fresh preview",
+                       branch if resume else None)
+            return
         except UserFacingError as exc:
-            self._fail(job, task, work, str(exc), branch if created_branch else None)
+            self._fail(job, task, work, str(exc), None)
             return
         except Exception as exc:
             reason = getattr(exc, "reason", None) or "GitHub failed"
             log.exception("pull request failed", extra={"task_id": task.task_id})
             # A timed-out or dropped call may still have worked: claim a pull request GitHub did
-            # open, and delete the branch only when GitHub says there is none.
+            # open, and delete the branch (unique to this task) only when GitHub says there is none.
             known, found = self.lookup(branch)
             if found is not None:
                 self.completed(job, task, found, started=started)
                 return
-            self._fail(job, task, work, reason, branch if created_branch and known else None)
+            self._fail(job, task, work, reason, branch if known else None)
             return
         self.completed(job, task, pr, started=started)
 
@@ -99,20 +99,13 @@ class PullRequestPath:
         self.metrics.timing("PullRequestLatency", (self.clock.now() - started) * 1000, Agent=task.agent)
         self._say(job, self.done_text(done), [msg.row(msg.link_button("Open pull request", pr.url))])
 
-    def _commit(self, task: Task, branch: str, command: str) -> None:
-        assert task.target_path and task.new_content is not None and task.base_sha
-        base = self.config.base_branch
-        head = self.github.branch_head(base)
-        if head is None:
-            raise UserFacingError(f"the base branch {base} is gone")
-        if head != task.base_sha:
-            current = self.github.read_file(task.target_path, base)
-            if current.sha != task.original_sha:
-                raise UserFacingError(f"{task.target_path} changed on {base} after the preview; "
-                                      f"run /{command} again for a fresh preview")
-        self.github.commit_file(base_sha=head, branch=branch, path=task.target_path, content=task.new_content,
-                                message=f"{self._title(task)}\n\nRequested in Discord by {task.requester_name} "
-                                        f"(task {task.task_id}).")
+    def _change(self, task: Task, branch: str, work: AgentWork) -> ProposedChange:
+        assert task.target_path and task.new_content is not None and task.base_sha and task.original_sha
+        return ProposedChange(
+            branch=branch, base=self.config.base_branch, base_sha=task.base_sha, path=task.target_path,
+            original_sha=task.original_sha, base_tree=task.base_tree, content=task.new_content,
+            message=f"{self._title(task)}\n\nRequested in Discord by {task.requester_name} (task {task.task_id}).",
+            title=self._title(task), body=self._body(task, work))
 
     def _fail(self, job: Job, task: Task, work: AgentWork, reason: str, branch: str | None) -> None:
         if branch:

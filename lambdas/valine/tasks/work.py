@@ -147,8 +147,8 @@ class TaskWorker:
         updated = task.with_event(
             now, "previewed", state=TaskState.AWAITING_CONFIRMATION, intent=change.intent, parser=change.parser,
             summary=change.summary, part=change.part, preview_diff=unified_diff(file.content, new, change.path),
-            target_path=change.path, base_sha=file.commit_sha, original_sha=file.sha, new_content=new,
-            previewed_at=now, expires_at=now + self.config.ttl_seconds, outcome=None)
+            target_path=change.path, base_sha=file.commit_sha, original_sha=file.sha, base_tree=file.tree_sha,
+            new_content=new, previewed_at=now, expires_at=now + self.config.ttl_seconds, outcome=None)
         result = self.store.transition(updated, expect=(TaskState.PROPOSED,), now=now, expect_version=job.version)
         if not result.ok:
             return

@@ -1,0 +1,68 @@
+"""The GitHub port: GraphQL first (one round trip per preview, two per pull request), REST
+where this GitHub or this token cannot do it through GraphQL. The switch is remembered for the
+next ten minutes, so only the first call pays for finding out, and a server upgraded to have
+it is used again without a redeploy."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+import requests
+
+from valine.adapters.github import GitHubRest
+from valine.adapters.github_graphql import GitHubGraphQL, GraphQLUnavailable
+from valine.adapters.http import Retrying, RetryPolicy
+from valine.ports import ProposedChange, PullRequest, RepoFile
+
+log = logging.getLogger("valine.github")
+REMEMBER_SECONDS = 600
+
+
+class GitHubClient:
+    def __init__(self, *, api_url: str, repository: str, token_provider: Any, retry: Retrying | None = None,
+                 session: requests.Session | None = None, graphql: bool = True) -> None:
+        retry = retry or Retrying(RetryPolicy())
+        session = session or requests.Session()
+        self.repository = repository
+        self.rest = GitHubRest(api_url=api_url, repository=repository, token_provider=token_provider,
+                               session=session, retry=retry)
+        self.graphql: GitHubGraphQL | None = GitHubGraphQL(
+            api_url=api_url, repository=repository, token_provider=token_provider, rest=self.rest,
+            session=session, retry=retry) if graphql else None
+        self._rest_until = 0.0  # monotonic time until which GraphQL is known not to work here
+
+    @property
+    def _use_graphql(self) -> bool:
+        return self.graphql is not None and time.monotonic() >= self._rest_until
+
+    def _unavailable(self, exc: GraphQLUnavailable) -> None:
+        log.warning("GitHub GraphQL is not available here; using REST for %d s", REMEMBER_SECONDS,
+                    extra={"reason": str(exc)})
+        self._rest_until = time.monotonic() + REMEMBER_SECONDS
+
+    def try_graphql_again(self) -> None:
+        self._rest_until = 0.0
+
+    def read_file(self, path: str, ref: str) -> RepoFile:
+        if self._use_graphql and self.graphql is not None:
+            try:
+                return self.graphql.read_file(path, ref)
+            except GraphQLUnavailable as exc:
+                self._unavailable(exc)
+        return self.rest.read_file(path, ref)
+
+    def propose(self, change: ProposedChange, *, resume: bool) -> PullRequest:
+        if self._use_graphql and self.graphql is not None:
+            try:
+                return self.graphql.propose(change, resume=resume)
+            except GraphQLUnavailable as exc:  # refused before it ran (validation): nothing was made
+                self._unavailable(exc)
+        return self.rest.propose(change, resume=resume)
+
+    def find_pull(self, branch: str) -> PullRequest | None:
+        return self.rest.find_pull(branch)
+
+    def delete_branch(self, branch: str) -> None:
+        self.rest.delete_branch(branch)
