@@ -154,7 +154,8 @@ class ValineStack(Stack):
             timeout=Duration.seconds(60), memory_mb=256, log_retention_days=stage.log_retention_days)
 
         # Grants: each role gets the actions its function calls, on exactly the resources it uses.
-        table.grant(interactions.alias, (*ddb.TASK_STORE_READ_WRITE, *ddb.QUOTAS, *ddb.FLAGS_READ),
+        table.grant(interactions.alias, (*ddb.TASK_STORE_READ_WRITE, *ddb.TASK_STORE_PINNED, *ddb.QUOTAS,
+                                         *ddb.FLAGS_READ),
                     indexes=ddb.TASK_STORE_AUDIT)
         table.grant(worker.alias, (*ddb.TASK_STORE_READ_WRITE, *ddb.FLAGS_READ,
                                    *(ddb.BUDGET if phase.llm_enabled else ())))

@@ -77,8 +77,10 @@ class DiscordClient:
         else:
             interaction["guild_id"] = self.health["guild_ids"][0]
             interaction["member"] = self.member(user, roles)
-        if message_id:
-            interaction["message"] = {"id": message_id}
+        if message_id:  # Discord sends the message the component is on, content included
+            shown = self.http.get(f"{self.emulator}/_emulator/messages/{message_id}", timeout=5)
+            interaction["message"] = {"id": message_id, "content": shown.json().get("content", "")
+                                      if shown.status_code == 200 else ""}
         return interaction
 
     def _exchange(self, interaction: dict[str, Any], message_id: str | None) -> dict[str, Any]:

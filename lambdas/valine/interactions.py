@@ -96,10 +96,10 @@ class Interactions:
         agent = self._by_prefix.get(parsed[0]) if parsed else None
         if parsed is None or agent is None:
             return HttpResponse(200, msg.reply("This button is not one of mine any more; ask again with /agents."))
-        _, action, task_id = parsed
+        _, action, task_id, version = parsed
         if kind == InteractionType.MODAL_SUBMIT:
-            return self.lifecycle.edit_submitted(agent, interaction, data, caller, task_id)
-        return self.lifecycle.button(agent, interaction, caller, action, task_id)
+            return self.lifecycle.edit_submitted(agent, interaction, data, caller, task_id, version)
+        return self.lifecycle.button(agent, interaction, caller, action, task_id, version)
 
     def _command(self, interaction: Mapping[str, Any], data: Mapping[str, Any], caller: Caller) -> HttpResponse:
         name = str(data.get("name"))

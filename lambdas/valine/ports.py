@@ -81,6 +81,27 @@ class TaskStore(Protocol):
         ``actor_id`` unless an admin acts, is not expired, has ``expect_version``, and the
         quota has room: all in one atomic write)."""
 
+    def update(
+        self,
+        task_id: str,
+        *,
+        changes: Mapping[str, Any],
+        event: str,
+        expect: tuple[TaskState, ...],
+        now: float,
+        by: str | None = None,
+        actor_id: str | None = None,
+        actor_is_admin: bool = False,
+        expect_version: int | None = None,
+        check_expiry: bool = True,
+        quota: Quota | None = None,
+    ) -> TransitionResult:
+        """Change the named fields of the stored task (and record ``event``) without reading it
+        first, under the same conditions as ``transition``: one round trip on the 3-second path.
+        On success ``task`` is the updated task when the write can return it (a write with a
+        quota cannot: DynamoDB transactions return no item), else None; on refusal it is the
+        stored task as it was."""
+
     def recent(self, *, requester_id: str | None, limit: int) -> list[Task]: ...
 
     def expired_open(self, *, now: float, created_after: float, limit: int) -> list[Task]:

@@ -93,6 +93,21 @@ class FakeTaskStore:
             self.tasks[task.task_id] = task
             return TransitionResult(task)
 
+    def update(self, task_id: str, *, changes: Mapping[str, Any], event: str, expect: tuple[TaskState, ...],
+               now: float, by: str | None = None, actor_id: str | None = None, actor_is_admin: bool = False,
+               expect_version: int | None = None, check_expiry: bool = True,
+               quota: Quota | None = None) -> TransitionResult:
+        with self._lock:
+            current = self.tasks.get(task_id)
+        if current is None:
+            return TransitionResult(None, TransitionError.NOT_FOUND)
+        updated = current.with_event(now, event, by=by, **changes)
+        result = self.transition(updated, expect=expect, now=now, actor_id=actor_id, actor_is_admin=actor_is_admin,
+                                 expect_version=expect_version, check_expiry=check_expiry, quota=quota)
+        if not result.ok:
+            return result
+        return TransitionResult(None if quota is not None else updated)  # as DynamoDB: a transaction returns no item
+
     def recent(self, *, requester_id: str | None, limit: int) -> list[Task]:
         tasks = [t for t in self.tasks.values() if requester_id is None or t.requester_id == requester_id]
         return sorted(tasks, key=lambda t: t.created_at, reverse=True)[:limit]

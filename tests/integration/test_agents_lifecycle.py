@@ -54,8 +54,9 @@ def test_preview_then_confirm_opens_a_draft_pr_with_exactly_the_previewed_diff(c
     assert labels(message) == ["Confirm", "Edit", "Cancel"], message["content"]
     assert case.added in message["content"]
     task_id = task_id_of(message)
-    assert message["components"][0]["components"][0]["custom_id"] == f"{BY_NAME[case.agent].prefix}:confirm:{task_id}"
     task = task_item(stack, task_id)
+    assert message["components"][0]["components"][0]["custom_id"] == \
+        f"{BY_NAME[case.agent].prefix}:confirm:{task_id}:{task['version']}"  # pinned to the previewed version
     assert task["agent"] == case.agent and task["state"] == "awaiting_confirmation"
     out = client.press(message["id"], "confirm", f"{case.agent}-a", ["admin"])
     assert out["response"]["type"] == 7
@@ -84,7 +85,7 @@ def test_edit_refreshes_the_preview(client, stack, case):
     _, message = start(client, case, user=f"{case.agent}-e")
     task_id = task_id_of(message)
     opened = client.press(message["id"], "edit", f"{case.agent}-e", ["admin"])
-    assert opened["modal"]["custom_id"] == f"{BY_NAME[case.agent].prefix}:edit:{task_id}"
+    assert opened["modal"]["custom_id"] == f"{BY_NAME[case.agent].prefix}:edit:{task_id}:0"  # the version it opened at
     edits = len(client.message(message["id"])["edits"])
     client.submit_edit(message["id"], opened["modal"]["custom_id"], case.edit, f"{case.agent}-e", ["admin"])
     updated = client.wait_settled(message["id"], edits + 1)

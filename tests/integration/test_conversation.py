@@ -11,6 +11,7 @@ from concurrent.futures import ThreadPoolExecutor
 import boto3
 import pytest
 
+from valine.adapters.dynamodb import task_from_item, task_to_doc
 from valine.markup import shown
 from valine_cli.main import main as valine
 
@@ -24,7 +25,7 @@ def changed_lines(diff: str) -> list[str]:
 def task_item(stack, task_id: str) -> dict:
     db = boto3.client("dynamodb", endpoint_url=stack.aws_url)
     item = db.get_item(TableName=stack.TABLE, Key={"pk": {"S": f"TASK#{task_id}"}, "sk": {"S": "TASK"}})["Item"]
-    return json.loads(item["doc"]["S"])
+    return json.loads(task_to_doc(task_from_item(item)))  # the document with what Confirm/Edit changed on top
 
 
 def task_id_of(message: dict) -> str:
@@ -108,7 +109,7 @@ def test_edit_opens_a_prefilled_modal_and_refreshes_the_preview_and_ttl(client, 
     first = task_item(stack, task_id)
     opened = client.press(message["id"], "edit", "erin", ["admin"])
     modal = opened["modal"]
-    assert modal["custom_id"] == f"ux:edit:{task_id}"
+    assert modal["custom_id"] == f"ux:edit:{task_id}:0"  # pinned to the version it was opened at
     assert modal["components"][0]["component"]["value"] == "make the header say Hello"
     edits = len(client.message(message["id"])["edits"])
     submitted = client.submit_edit(message["id"], modal["custom_id"], "make the header say Goodbye", "erin", ["admin"])

@@ -170,3 +170,21 @@ def test_requests_carry_the_api_version_and_credentials(stack):
     bad = GitHubRest(api_url=stack.github.url, repository=stack.config.repository, token_provider=lambda: "wrong")
     with pytest.raises(GitHubError, match="401"):
         bad.branch_head("main")
+
+
+def test_the_emulators_refuse_what_the_real_apis_would_and_record_it(stack):
+    import requests
+
+    headers = {"Authorization": f"Bearer {stack.github_token}", "X-GitHub-Api-Version": "2022-11-28"}
+    bad = requests.post(f"{stack.github.url}/repos/{stack.config.repository}/pulls", headers=headers, timeout=5,
+                        json={"title": "t", "head": "x", "base": "main", "draft": "yes"})
+    assert bad.status_code == 422 and "draft: 'yes' is not of type 'boolean'" in bad.json()["message"]
+    graphql = requests.post(f"{stack.github.url}/graphql", headers=headers, timeout=5,
+                            json={"query": "query Q { viewer { nope } }"})
+    assert graphql.status_code == 200 and "Cannot query field 'nope'" in graphql.json()["errors"][0]["message"]
+    discord = requests.post(f"{stack.discord.url}/api/v10/channels/1/messages", timeout=5,
+                            headers={"Authorization": f"Bot {stack.discord.bot_token}"}, json={"content": 5})
+    assert discord.status_code == 400 and discord.json()["code"] == 50035
+    assert len(stack.github.violations) == 2 and len(stack.discord.violations) == 1
+    stack.github.violations.clear()  # seen; the autouse check would fail this test otherwise
+    stack.discord.violations.clear()

@@ -55,7 +55,8 @@ INTERACTION = st.fixed_dictionaries({
         "roles": st.one_of(JSON, st.lists(st.sampled_from(["100000000000000010", "x", ""]), max_size=3))})),
     "data": st.one_of(JSON, st.fixed_dictionaries({
         "name": st.sampled_from(["ux-update", "status", "agents", "tasks", "nope"]),
-        "custom_id": st.one_of(st.text(max_size=120), st.sampled_from(["ux:confirm:1", "ux:edit:", "ux:cancel:x"])),
+        "custom_id": st.one_of(st.text(max_size=120), st.sampled_from([
+            "ux:confirm:1", "ux:edit:", "ux:cancel:x", "ux:confirm:1:0", "ux:edit:1:x", "ux:confirm:1:99999999999"])),
         "options": st.one_of(JSON, st.lists(st.fixed_dictionaries({"name": JSON, "value": JSON}), max_size=4)),
         "components": JSON})),
 })

@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 import boto3
 
 from tests.integration.conftest import wait_for
+from valine.adapters.dynamodb import task_from_item, task_to_doc
 
 
 def test_two_hundred_interactions_from_twenty_users(stack, client):
@@ -38,7 +39,7 @@ def test_two_hundred_interactions_from_twenty_users(stack, client):
 
     def state(task_id: str) -> dict:
         item = db.get_item(TableName=stack.TABLE, Key={"pk": {"S": f"TASK#{task_id}"}, "sk": {"S": "TASK"}})
-        return json.loads(item["Item"]["doc"]["S"])
+        return json.loads(task_to_doc(task_from_item(item["Item"])))
 
     def all_terminal() -> bool:
         return all(state(t)["state"] in ("completed", "cancelled") for t, _, _ in results)

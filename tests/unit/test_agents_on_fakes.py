@@ -94,7 +94,8 @@ def test_copy_update_previews_exactly_one_replacement_and_confirm_opens_the_pr()
     assert "-We started in 2024 with a small team." in task.preview_diff and "+We started in 2023" in task.preview_diff
     preview = w.discord.messages[f"tok{1}"]
     buttons = [c["custom_id"] for c in preview["components"][0]["components"]]
-    assert buttons == [f"copy:{a}:{task.task_id}" for a in ("confirm", "edit", "cancel")]
+    assert buttons == [f"copy:confirm:{task.task_id}:{task.version}", f"copy:edit:{task.task_id}",
+                       f"copy:cancel:{task.task_id}"]  # Confirm is pinned to the previewed version
     assert w.press(f"copy:confirm:{task.task_id}").body["type"] == 7
     w.work()
     (pr,) = w.github.pulls

@@ -78,12 +78,14 @@ def test_the_interactions_function_calls_only_what_it_is_granted(db):
     moved = dataclasses.replace(got, state=TaskState.AWAITING_CONFIRMATION)
     assert store.transition(moved, expect=(TaskState.PROPOSED,), now=time.time(),
                             quota=Quota.hourly("1", "pr", 5, time.time())).ok
+    assert store.update(task.task_id, changes={"state": TaskState.IN_PROGRESS}, event="confirmed",  # Confirm
+                        expect=(TaskState.AWAITING_CONFIRMATION,), now=time.time(), expect_version=0).ok
     store.recent(requester_id=None, limit=5)
     store.recent(requester_id="1", limit=5)
     store.expired_open(now=time.time(), created_after=time.time() - 3600, limit=5)  # the sweep's one query
     on_table = {a for a, index in seen if not index}
     on_index = {a for a, index in seen if index}
-    assert on_table == {*ddb.TASK_STORE_READ_WRITE, *ddb.QUOTAS, *ddb.FLAGS_READ}
+    assert on_table == {*ddb.TASK_STORE_READ_WRITE, *ddb.TASK_STORE_PINNED, *ddb.QUOTAS, *ddb.FLAGS_READ}
     assert on_index == set(ddb.TASK_STORE_AUDIT)
 
 

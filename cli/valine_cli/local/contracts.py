@@ -6,7 +6,7 @@
 - GitHub GraphQL: ``@octokit/graphql-schema`` (the introspection result); documents are parsed
   and validated with graphql-core, and executed against that very schema.
 - GitHub webhooks: ``@octokit/openapi-webhooks`` (OpenAPI 3.1).
-- Discord: ``../shared/specs/discord/openapi.json`` (OpenAPI 3.1, API v10), Discord's own.
+- Discord: ``specs/discord/openapi.json`` (OpenAPI 3.1, API v10), Discord's own, vendored.
 
 The npm packages are pinned in package.json and installed by ``make`` (``npm ci``). A
 violation is recorded on the emulator (``violations``) and answered the way the real API
@@ -27,8 +27,7 @@ NODE_MODULES = ROOT / "node_modules"
 GITHUB_REST = NODE_MODULES / "@octokit/openapi/generated/api.github.com.json"
 GITHUB_GRAPHQL = NODE_MODULES / "@octokit/graphql-schema/schema.json"
 GITHUB_WEBHOOKS = NODE_MODULES / "@octokit/openapi-webhooks/generated/api.github.com.json"
-DISCORD = ROOT.parent / "shared/specs/discord/openapi.json"
-DISCORD_IN_TREE = ROOT / "specs/discord/openapi.json"
+DISCORD = ROOT / "specs/discord/openapi.json"
 
 
 class ContractMissing(RuntimeError):
@@ -200,8 +199,7 @@ def github_webhooks() -> OpenApi:
 
 @functools.cache
 def discord() -> OpenApi:
-    path = DISCORD if DISCORD.exists() else DISCORD_IN_TREE
-    return OpenApi(_load(path, "Discord's OpenAPI description (../shared/specs/discord/openapi.json)"),
+    return OpenApi(_load(DISCORD, "Discord's OpenAPI description is vendored in specs/discord/"),
                    uri="urn:discord:openapi", nullable=False)
 
 

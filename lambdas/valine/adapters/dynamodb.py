@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from valine.cache import TtlCache
@@ -20,6 +20,7 @@ DAY = 86400
 # what it uses (tests/unit/test_iam_actions.py records the calls against moto). Transactions
 # are authorised by their items' actions ("Using IAM with DynamoDB transactions").
 TASK_STORE_READ_WRITE = ("dynamodb:GetItem", "dynamodb:PutItem")
+TASK_STORE_PINNED = ("dynamodb:UpdateItem",)  # update(): Confirm and Edit without a read (interactions)
 QUOTAS = ("dynamodb:UpdateItem",)  # the per-user counters, in the same transaction as the task write
 TASK_STORE_AUDIT = ("dynamodb:Query",)  # recent(), expired_open(): the by-requester and by-time indexes
 FLAGS_READ = ("dynamodb:GetItem",)
@@ -36,8 +37,24 @@ def task_to_doc(task: Task) -> str:
     return json.dumps(data, separators=(",", ":"))
 
 
-def task_from_doc(doc: str) -> Task:
-    data = json.loads(doc)
+PATCHED = "~"  # attributes "~<field>" hold fields changed by update() since the last full write
+
+
+def task_from_item(item: dict[str, Any]) -> Task:
+    """The task in an item: its document, with what ``update`` changed since the last full write
+    (``~<field>`` attributes, the top-level state, version and expiry, and ``events``) on top."""
+    data = json.loads(item["doc"]["S"])
+    for name, value in item.items():
+        if name.startswith(PATCHED):
+            data[name[1:]] = json.loads(value["S"])
+    data["state"] = item["state"]["S"]
+    data["version"] = int(item["version"]["N"])
+    data["expires_at"] = float(item["expires_at"]["N"])
+    data["history"] = [*(data.get("history") or ()), *(json.loads(e["S"]) for e in item.get("events", {}).get("L", []))]
+    return _task(data)
+
+
+def _task(data: dict[str, Any]) -> Task:
     data["state"] = TaskState(data["state"])
     data["requester_roles"] = tuple(data.get("requester_roles") or ())
     data["history"] = tuple(data.get("history") or ())
@@ -109,11 +126,10 @@ class DynamoTaskStore:
         out = self._db.get_item(TableName=self._table, Key={"pk": {"S": f"TASK#{task_id}"}, "sk": {"S": "TASK"}},
                                 ConsistentRead=True)
         item = out.get("Item")
-        return task_from_doc(item["doc"]["S"]) if item else None
+        return task_from_item(item) if item else None
 
-    def transition(self, task: Task, *, expect: tuple[TaskState, ...], now: float, actor_id: str | None = None,
-                   actor_is_admin: bool = False, expect_version: int | None = None,
-                   check_expiry: bool = True, quota: Quota | None = None) -> TransitionResult:
+    def _conditions(self, *, expect: tuple[TaskState, ...], now: float, actor_id: str | None, actor_is_admin: bool,
+                    expect_version: int | None, check_expiry: bool) -> tuple[str, dict[str, str], dict[str, Any]]:
         names = {"#state": "state"}
         values: dict[str, Any] = {}
         conditions = ["attribute_exists(pk)"]
@@ -131,7 +147,15 @@ class DynamoTaskStore:
         if expect_version is not None:
             conditions.append("version = :v")
             values[":v"] = {"N": str(expect_version)}
-        put = {"TableName": self._table, "Item": self._item(task), "ConditionExpression": " AND ".join(conditions),
+        return " AND ".join(conditions), names, values
+
+    def transition(self, task: Task, *, expect: tuple[TaskState, ...], now: float, actor_id: str | None = None,
+                   actor_is_admin: bool = False, expect_version: int | None = None,
+                   check_expiry: bool = True, quota: Quota | None = None) -> TransitionResult:
+        condition, names, values = self._conditions(expect=expect, now=now, actor_id=actor_id,
+                                                    actor_is_admin=actor_is_admin, expect_version=expect_version,
+                                                    check_expiry=check_expiry)
+        put = {"TableName": self._table, "Item": self._item(task), "ConditionExpression": condition,
                "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}
 
         def refused() -> TransitionResult:
@@ -139,6 +163,63 @@ class DynamoTaskStore:
             return TransitionResult(current, _why(current, expect, now, actor_id, actor_is_admin,
                                                   expect_version, check_expiry))
         return self._write(put, quota, on_refused=refused, task=task)
+
+    def update(self, task_id: str, *, changes: Mapping[str, Any], event: str, expect: tuple[TaskState, ...],
+               now: float, by: str | None = None, actor_id: str | None = None, actor_is_admin: bool = False,
+               expect_version: int | None = None, check_expiry: bool = True,
+               quota: Quota | None = None) -> TransitionResult:
+        condition, names, values = self._conditions(expect=expect, now=now, actor_id=actor_id,
+                                                    actor_is_admin=actor_is_admin, expect_version=expect_version,
+                                                    check_expiry=check_expiry)
+        sets = []
+        for i, (field, value) in enumerate({**changes, "updated_at": now}.items()):
+            if field == "state":
+                sets.append("#state = :new_state")
+                values[":new_state"] = {"S": TaskState(value).value}
+            elif field == "version":
+                sets.append("version = :new_version")
+                values[":new_version"] = {"N": str(int(value))}
+            elif field == "expires_at":
+                sets += ["expires_at = :new_expires", "purge_at = :new_purge"]
+                values[":new_expires"] = {"N": f"{value:.3f}"}
+                values[":new_purge"] = {"N": str(int(max(value, now) + self._retention))}
+            elif field in ("task_id", "requester_id", "history"):
+                raise ValueError(f"update() cannot change {field}")
+            else:
+                names[f"#f{i}"] = f"{PATCHED}{field}"
+                values[f":f{i}"] = {"S": json.dumps(value.value if isinstance(value, TaskState) else value)}
+                sets.append(f"#f{i} = :f{i}")
+        entry: dict[str, Any] = {"at": round(now, 3), "event": event}
+        if by:
+            entry["by"] = by
+        sets.append("events = list_append(if_not_exists(events, :no_events), :event)")
+        values[":no_events"] = {"L": []}
+        values[":event"] = {"L": [{"S": json.dumps(entry, separators=(",", ":"))}]}
+        request = {"TableName": self._table, "Key": {"pk": {"S": f"TASK#{task_id}"}, "sk": {"S": "TASK"}},
+                   "UpdateExpression": "SET " + ", ".join(sets), "ConditionExpression": condition,
+                   "ExpressionAttributeNames": names, "ExpressionAttributeValues": values,
+                   "ReturnValuesOnConditionCheckFailure": "ALL_OLD"}
+        item: dict[str, Any] | None = None
+        try:
+            if quota is None:
+                out = self._db.update_item(**request, ReturnValues="ALL_NEW")
+                return TransitionResult(task_from_item(out["Attributes"]))
+            self._db.transact_write_items(TransactItems=[{"Update": request}, {"Update": self._count(quota)}])
+            return TransitionResult(None)
+        except self._db.exceptions.ConditionalCheckFailedException as exc:
+            item = exc.response.get("Item")
+        except self._db.exceptions.TransactionCanceledException as exc:
+            reasons = exc.response.get("CancellationReasons", [])
+            codes = [r.get("Code") for r in reasons]
+            if codes[1:2] == ["ConditionalCheckFailed"] and codes[:1] != ["ConditionalCheckFailed"]:
+                return TransitionResult(None, TransitionError.RATE_LIMITED)
+            if codes[:1] != ["ConditionalCheckFailed"]:
+                raise
+            item = reasons[0].get("Item")
+        # The item as it was comes back with the refusal; a store that does not return it is read.
+        current = task_from_item(item) if item else self.get(task_id)
+        return TransitionResult(current, _why(current, expect, now, actor_id, actor_is_admin, expect_version,
+                                              check_expiry))
 
     def recent(self, *, requester_id: str | None, limit: int) -> list[Task]:
         if requester_id is None:
@@ -149,7 +230,7 @@ class DynamoTaskStore:
             cond = "gsi1pk = :k"
         out = self._db.query(TableName=self._table, IndexName=index, KeyConditionExpression=cond,
                              ExpressionAttributeValues=key, ScanIndexForward=False, Limit=limit)
-        return [task_from_doc(i["doc"]["S"]) for i in out.get("Items", [])]
+        return [task_from_item(i) for i in out.get("Items", [])]
 
 
     def expired_open(self, *, now: float, created_after: float, limit: int) -> list[Task]:
@@ -166,7 +247,7 @@ class DynamoTaskStore:
         }
         while len(out) < limit:
             page = self._db.query(**kwargs)
-            out.extend(task_from_doc(i["doc"]["S"]) for i in page.get("Items", []))
+            out.extend(task_from_item(i) for i in page.get("Items", []))
             if "LastEvaluatedKey" not in page:
                 break
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]

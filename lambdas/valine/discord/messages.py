@@ -18,22 +18,26 @@ CONFIRM, EDIT, CANCEL = "confirm", "edit", "cancel"
 ACTIONS = (CONFIRM, EDIT, CANCEL)
 
 
-def custom_id(prefix: str, action: str, task_id: str) -> str:
-    """``<agent prefix>:<action>:<task id>``: the router finds the agent by the prefix."""
-    value = f"{prefix}:{action}:{task_id}"
+def custom_id(prefix: str, action: str, task_id: str, version: int | None = None) -> str:
+    """``<agent prefix>:<action>:<task id>[:<version>]``: the router finds the agent by the prefix.
+    The version is the task's when the message was made: Confirm and the Edit modal change the
+    task without reading it first, pinned to the version the person saw."""
+    value = f"{prefix}:{action}:{task_id}" + ("" if version is None else f":{version}")
     if len(value) > MAX_CUSTOM_ID:
         raise ValueError(f"custom_id longer than {MAX_CUSTOM_ID}: {value!r}")
     return value
 
 
-def parse_custom_id(value: object) -> tuple[str, str, str] | None:
-    """(prefix, action, task id), or None for anything else."""
+def parse_custom_id(value: object) -> tuple[str, str, str, int | None] | None:
+    """(prefix, action, task id, version or None), or None for anything else."""
     if not isinstance(value, str) or len(value) > MAX_CUSTOM_ID:
         return None
     parts = value.split(":")
-    if len(parts) != 3 or not parts[0] or parts[1] not in ACTIONS or not parts[2]:
+    if len(parts) not in (3, 4) or not parts[0] or parts[1] not in ACTIONS or not parts[2]:
         return None
-    return parts[0], parts[1], parts[2]
+    if len(parts) == 4 and not (parts[3].isascii() and parts[3].isdigit() and len(parts[3]) <= 9):
+        return None
+    return parts[0], parts[1], parts[2], int(parts[3]) if len(parts) == 4 else None
 
 
 def clip(content: str, limit: int = MAX_CONTENT) -> str:
@@ -54,9 +58,9 @@ def row(*components: dict[str, Any]) -> dict[str, Any]:
     return {"type": ComponentType.ACTION_ROW, "components": list(components)}
 
 
-def preview_buttons(task_id: str, prefix: str) -> list[dict[str, Any]]:
+def preview_buttons(task_id: str, prefix: str, version: int) -> list[dict[str, Any]]:
     return [row(
-        button("Confirm", ButtonStyle.SUCCESS, custom_id(prefix, CONFIRM, task_id)),
+        button("Confirm", ButtonStyle.SUCCESS, custom_id(prefix, CONFIRM, task_id, version)),
         button("Edit", ButtonStyle.SECONDARY, custom_id(prefix, EDIT, task_id)),
         button("Cancel", ButtonStyle.DANGER, custom_id(prefix, CANCEL, task_id)),
     )]
@@ -116,11 +120,11 @@ def deferred_update() -> dict[str, Any]:
     return {"type": InteractionResponseType.DEFERRED_UPDATE_MESSAGE}
 
 
-def edit_modal(task_id: str, request: str, *, prefix: str, title: str) -> dict[str, Any]:
+def edit_modal(task_id: str, request: str, *, prefix: str, title: str, version: int) -> dict[str, Any]:
     return {
         "type": InteractionResponseType.MODAL,
         "data": {
-            "custom_id": custom_id(prefix, EDIT, task_id),
+            "custom_id": custom_id(prefix, EDIT, task_id, version),
             "title": f"Edit your {title}"[:45],
             # A Label around the text input: Discord deprecates text inputs in Action Rows
             # and their own ``label`` field in modals.

@@ -87,7 +87,9 @@ class Lifecycle:
 
     # ---- buttons -------------------------------------------------------------------------
     def button(self, spec: AgentSpec, interaction: Mapping[str, Any], caller: Caller, action: str,
-               task_id: str) -> HttpResponse:
+               task_id: str, version: int | None = None) -> HttpResponse:
+        if action == msg.CONFIRM and version is not None and not self.settings.phase.dry_run:
+            return self._confirm_pinned(spec, interaction, caller, task_id, version)
         task = self.store.get(task_id)
         now = self.clock.now()
         if task is None or task.agent != spec.name:
@@ -104,7 +106,8 @@ class Lifecycle:
         if action == msg.EDIT:
             if not task.state.open:
                 return HttpResponse(200, msg.reply(f"This request is already {task.state.value}."))
-            return HttpResponse(200, msg.edit_modal(task.task_id, task.request, prefix=spec.prefix, title=spec.title))
+            return HttpResponse(200, msg.edit_modal(task.task_id, task.request, prefix=spec.prefix, title=spec.title,
+                                                    version=task.version))
         if action == msg.CANCEL:
             return self._cancel(spec, task, caller, now)
         return self._confirm(spec, interaction, task, caller, now)
@@ -177,6 +180,56 @@ class Lifecycle:
         return HttpResponse(200, msg.update(
             f"{header}\nConfirmed by <@{caller.user_id}>: creating the draft pull request…", []))
 
+    def _confirm_pinned(self, spec: AgentSpec, interaction: Mapping[str, Any], caller: Caller, task_id: str,
+                        version: int) -> HttpResponse:
+        """Confirm in two AWS calls: one conditional write pinned to the version on the button (the
+        preview the person saw; an Edit since bumps it), with the PR quota, then the hand-off."""
+        now = self.clock.now()
+        refusal = self.refusal(spec, caller)
+        if refusal:
+            return HttpResponse(200, msg.reply(refusal))
+        result = self.store.update(
+            task_id, changes={"state": TaskState.IN_PROGRESS, "confirmed_by": caller.user_id, "confirmed_at": now},
+            event="confirmed", by=caller.user_id, expect=(TaskState.AWAITING_CONFIRMATION,), now=now,
+            actor_id=caller.user_id, actor_is_admin=caller.is_admin, expect_version=version,
+            quota=Quota.hourly(caller.user_id, "pr", self.settings.prs_per_hour, now))
+        if not result.ok:
+            return self._pinned_refusal(spec, result.error, result.task, "confirm", now)
+        try:
+            self.queue.send(Job(kind="create_pr", task_id=task_id, application_id=self._app_id(interaction),
+                                token=str(interaction["token"]), version=version,
+                                interaction_id=str(interaction["id"])))
+        except Exception:
+            # Put the task back so the user can press Confirm again; nothing is lost.
+            log.exception("hand-off failed", extra={"task_id": task_id})
+            self.metrics.count("HandledFailures", Function="interactions")
+            self.store.update(task_id, changes={"state": TaskState.AWAITING_CONFIRMATION, "confirmed_by": None,
+                                                "confirmed_at": None}, event="hand-off failed",
+                              expect=(TaskState.IN_PROGRESS,), now=now, check_expiry=False)
+            ref = uuid.uuid4().hex[:8]
+            return HttpResponse(200, msg.reply(f"I could not start the pull request (ref {ref}); "
+                                               "press Confirm again in a moment."))
+        self.metrics.count("Confirmations", Agent=spec.name)
+        # The task was not read: the header is the first line of the preview that was clicked.
+        clicked = str(((interaction.get("message") or {}).get("content")) or "").split("\n", 1)[0]
+        header = clicked if clicked.startswith("**") else f"**{spec.title}** `{task_id[-6:]}`"
+        return HttpResponse(200, msg.update(
+            f"{header}\nConfirmed by <@{caller.user_id}>: creating the draft pull request…", []))
+
+    def _pinned_refusal(self, spec: AgentSpec, error: TransitionError | None, task: Task | None, action: str,
+                        now: float) -> HttpResponse:
+        """Why a write pinned to a button's version was refused, from the item as it was."""
+        if error is TransitionError.RATE_LIMITED:
+            return self._rate_limited(spec, "pr" if action == msg.CONFIRM else "request", now)
+        if task is None or task.agent != spec.name:
+            return HttpResponse(200, msg.update("This request is gone (older than the audit retention).", []))
+        if error is TransitionError.NOT_ALLOWED:
+            return HttpResponse(200, msg.reply(
+                f"Only <@{task.requester_id}> (who asked) or an admin can {action} this request."))
+        if error is TransitionError.EXPIRED:
+            return self.expire(spec, task, now)
+        return self._transition_refusal(spec, error, task, now)
+
     def _transition_refusal(self, spec: AgentSpec, error: TransitionError | None, task: Task | None,
                             now: float) -> HttpResponse:
         """Every refusal after a race says what happened and what to do."""
@@ -218,7 +271,7 @@ class Lifecycle:
 
     # ---- the Edit modal ------------------------------------------------------------------
     def edit_submitted(self, spec: AgentSpec, interaction: Mapping[str, Any], data: Mapping[str, Any],
-                       caller: Caller, task_id: str) -> HttpResponse:
+                       caller: Caller, task_id: str, version: int | None = None) -> HttpResponse:
         text = ""
         for top in data.get("components") or []:  # a Label holds one ``component``; an Action Row a list
             top = top if isinstance(top, dict) else {}
@@ -230,6 +283,8 @@ class Lifecycle:
         refusal = self.refusal(spec, caller)
         if refusal:
             return HttpResponse(200, msg.reply(refusal))
+        if version is not None:
+            return self._edit_pinned(spec, interaction, caller, task_id, version, text)
         task = self.store.get(task_id)
         now = self.clock.now()
         if task is None or task.agent != spec.name:
@@ -250,6 +305,25 @@ class Lifecycle:
             return self._transition_refusal(spec, result.error, result.task, now)
         self.queue.send(Job(kind="preview", task_id=task.task_id, application_id=self._app_id(interaction),
                             token=str(interaction["token"]), version=edited.version,
+                            interaction_id=str(interaction["id"])))
+        return HttpResponse(200, msg.update(f"Updating the preview for: {discord_text(text)}", []))
+
+    def _edit_pinned(self, spec: AgentSpec, interaction: Mapping[str, Any], caller: Caller, task_id: str,
+                     version: int, text: str) -> HttpResponse:
+        """The edited request in two AWS calls: one write pinned to the version the modal was opened
+        at (with the request quota), then the preview job."""
+        now = self.clock.now()
+        result = self.store.update(
+            task_id, changes={"request": text, "state": TaskState.PROPOSED, "version": version + 1, "intent": None,
+                              "preview_diff": None, "new_content": None, "summary": None,
+                              "expires_at": now + self.settings.conversation_ttl_seconds},
+            event="edited", by=caller.user_id, expect=(TaskState.PROPOSED, TaskState.AWAITING_CONFIRMATION),
+            now=now, actor_id=caller.user_id, actor_is_admin=caller.is_admin, expect_version=version,
+            quota=Quota.hourly(caller.user_id, "request", self.settings.requests_per_hour, now))
+        if not result.ok:
+            return self._pinned_refusal(spec, result.error, result.task, "edit", now)
+        self.queue.send(Job(kind="preview", task_id=task_id, application_id=self._app_id(interaction),
+                            token=str(interaction["token"]), version=version + 1,
                             interaction_id=str(interaction["id"])))
         return HttpResponse(200, msg.update(f"Updating the preview for: {discord_text(text)}", []))
 

@@ -50,6 +50,9 @@ class PullRequestPath:
             task = task.with_event(now, "branch chosen", branch=branch)
             if not self.store.transition(task, expect=(TaskState.IN_PROGRESS,), now=now, check_expiry=False).ok:
                 return
+            if task.previewed_at and task.confirmed_at:  # once per task (Confirm does not read the task)
+                self.metrics.timing("PreviewToConfirmation", (task.confirmed_at - task.previewed_at) * 1000,
+                                    Agent=task.agent)
         started = self.clock.now()
         try:
             # ``resume``: the branch name was recorded by an earlier attempt, which may have got

@@ -102,8 +102,8 @@ class TaskWorker:
         if task.version != job.version:
             return  # edited since; a newer job owns the message
         if task.state is TaskState.AWAITING_CONFIRMATION:
-            self._say(job, self._preview_text(task), msg.preview_buttons(task.task_id, self._prefix(task)),
-                      self._swatches(task))
+            self._say(job, self._preview_text(task),
+                      msg.preview_buttons(task.task_id, self._prefix(task), task.version), self._swatches(task))
             return
         if task.state is not TaskState.PROPOSED:
             return
@@ -154,7 +154,8 @@ class TaskWorker:
             return
         self.metrics.count("Previews", Agent=task.agent, Section=change.part)
         self.metrics.timing("PreviewLatency", (self.clock.now() - started) * 1000, Agent=task.agent)
-        self._say(job, self._preview_text(updated), msg.preview_buttons(task.task_id, self._prefix(task)),
+        self._say(job, self._preview_text(updated), msg.preview_buttons(task.task_id, self._prefix(task),
+                                                                         updated.version),
                   self._swatches(updated))
 
     def _preview_text(self, task: Task) -> str:
