@@ -21,6 +21,7 @@ from infra.constructs.probe import EndpointProbe
 from infra.constructs.secrets import BotSecrets
 from valine import deadlines, names
 from valine.adapters import dynamodb as ddb
+from valine.adapters.deliveries import DELIVERIES
 from valine.agents import KILL_SWITCHES
 from valine.names import Env
 
@@ -113,8 +114,18 @@ class ValineStack(Stack):
         worker.alias.add_event_source(sources.SqsEventSource(
             jobs.queue, batch_size=1, report_batch_item_failures=True,
         ))
+        webhook = BotFunction(
+            self, "GitHubWebhook",
+            function_name=names.function_name("webhook", stage.name),
+            description="GitHub's pull_request webhook: tasks become merged or rejected; the requester is told",
+            handler="valine.handlers.github_webhook.handler", code=lambda_code("worker"),
+            environment={**common, Env.GITHUB_REPOSITORY: stage.github_repository,
+                         Env.GITHUB_WEBHOOK_SECRET_ARN: secrets.github_webhook.secret_arn,
+                         Env.DISCORD_BOT_TOKEN_SECRET_ARN: secrets.discord_bot_token.secret_arn},
+            timeout=Duration.seconds(10), memory_mb=256, log_retention_days=stage.log_retention_days,
+            canary=False)
         api = InteractionsApi(self, "InteractionsApi", stage=stage.name, target=interactions.alias,
-                              log_retention=log_retention(stage.log_retention_days))
+                              webhook=webhook.alias, log_retention=log_retention(stage.log_retention_days))
 
         observability = Observability(
             self, "Observability", stage=stage.name, phase=phase,
@@ -161,6 +172,9 @@ class ValineStack(Stack):
                                    *(ddb.BUDGET if phase.llm_enabled else ())))
         table.grant(status.alias, ("dynamodb:DescribeTable",))
         table.grant(sweep.alias, ddb.TASK_STORE_READ_WRITE, indexes=ddb.TASK_STORE_AUDIT)
+        table.grant(webhook.alias, (*ddb.TASK_STORE_READ_WRITE, *DELIVERIES))
+        secrets.github_webhook.grant_read(webhook.alias)
+        secrets.discord_bot_token.grant_read(webhook.alias)
         jobs.queue.grant_send_messages(interactions.alias)
         status.alias.add_to_role_policy(iam.PolicyStatement(actions=["cloudwatch:GetMetricData"], resources=["*"]))
         # Only the status function posts as the bot; the worker edits messages with interaction tokens.
@@ -180,7 +194,7 @@ class ValineStack(Stack):
                 reason="dynamodb:Query only, on the table's two indexes (by-requester, by-time): /tasks and the "
                 "expiry sweep read tasks by time; no other action reaches an index.",
             ))
-        for fn in (interactions, worker, status, probe.function, sweep):
+        for fn in (interactions, worker, status, probe.function, sweep, webhook):
             Validations.of(fn).acknowledge(
                 Acknowledgment(
                     id="AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
@@ -206,6 +220,9 @@ class ValineStack(Stack):
         self.status = status
         self.probe = probe
         self.sweep = sweep
+        self.webhook = webhook
+        CfnOutput(self, "GitHubWebhookUrl", value=api.webhook_url,
+                  description="GitHub's pull_request webhook (valine register-webhook sets it up)")
         CfnOutput(self, "InteractionsEndpoint", value=api.url,
                   description="Paste into Discord: Developer Portal > General Information > Interactions Endpoint URL")
         CfnOutput(self, "Phase", value=str(phase.number))

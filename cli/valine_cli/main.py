@@ -11,6 +11,8 @@
   valine smoke --stage S               phase-1 verification of a deployed stage
   valine oncall test --stage S         paging drill: does an alarm reach on-call?
   valine recover --stage S --phase N   after a deleted stack: adopt the retained data (cdk import)
+  valine register-webhook --stage S    GitHub's pull_request webhook to POST /github
+  valine github merge|close PR         (local) review a pull request; the webhook is delivered
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ from valine_cli import (
     discord_commands,
     eval_parse,
     flag_commands,
+    github_commands,
     llm_commands,
     oncall,
     recover,
@@ -38,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     for group in (dev_commands, discord_commands, flag_commands, rollout_commands, llm_commands, eval_parse, smoke,
-                  oncall, recover):
+                  oncall, recover, github_commands):
         group.add_parsers(sub)
     return parser
 

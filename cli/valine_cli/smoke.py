@@ -25,7 +25,8 @@ FUNCTIONS = tuple(names.FUNCTIONS)
 # The alarms without which on-call is blind; tests/infra checks each is in every template.
 REQUIRED_ALARMS = ("InteractionsErrorRate", "WorkerErrorRate", "InteractionsTimeouts", "WorkerTimeouts",
                    "ApiServerErrors", "EndpointProbe", "DeadLetters", "OncallDrill")
-SECRETS = {"github": ("token", "app_id"), "discord-bot-token": ("bot_token",), "openai": ("api_key",)}
+SECRETS = {"github": ("token", "app_id"), "discord-bot-token": ("bot_token",), "openai": ("api_key",),
+           "github-webhook": ("secret",)}
 assert set(SECRETS) == set(names.SECRETS)
 MAX_PROBE_MS = 1000.0
 

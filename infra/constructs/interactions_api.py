@@ -1,4 +1,5 @@
-"""HTTP API: ``POST /discord`` to the interactions function's live alias."""
+"""HTTP API: ``POST /discord`` to the interactions function's live alias, and ``POST /github``
+(GitHub's pull_request webhook) to the webhook function's."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ class _AccessLogs:
 
 class InteractionsApi(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, stage: str, target: lambda_.IFunction,
-                 log_retention: logs.RetentionDays) -> None:
+                 webhook: lambda_.IFunction, log_retention: logs.RetentionDays) -> None:
         super().__init__(scope, construct_id)
         self.api = apigw.HttpApi(
             self, "Api", api_name=f"valine-interactions-{stage}", create_default_stage=False,
@@ -42,6 +43,11 @@ class InteractionsApi(Construct):
             path="/discord",
             methods=[apigw.HttpMethod.POST],
             integration=integrations.HttpLambdaIntegration("Interactions", target),
+        )
+        self.api.add_routes(
+            path="/github",
+            methods=[apigw.HttpMethod.POST],
+            integration=integrations.HttpLambdaIntegration("GitHubWebhook", webhook),
         )
         self.access_logs = logs.LogGroup(
             self, "AccessLogs", retention=log_retention, removal_policy=RemovalPolicy.DESTROY,
@@ -58,10 +64,15 @@ class InteractionsApi(Construct):
         )
         Validations.of(self.api).acknowledge(Acknowledgment(
             id="AwsSolutions::AwsSolutions-APIG4",
-            reason="Discord cannot send IAM/JWT credentials; every request is authenticated by its "
-            "Ed25519 signature in the interactions function and refused with 401 otherwise.",
+            reason="Discord and GitHub cannot send IAM/JWT credentials; every request is authenticated by "
+            "its signature (Discord's Ed25519, GitHub's HMAC-SHA256) in the function and refused with 401 "
+            "otherwise.",
         ))
 
     @property
     def url(self) -> str:
         return f"{self.api.api_endpoint}/discord"
+
+    @property
+    def webhook_url(self) -> str:
+        return f"{self.api.api_endpoint}/github"

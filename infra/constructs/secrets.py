@@ -24,6 +24,16 @@ class BotSecrets(Construct):
         self.github = self._secret("GitHub", names.secret_name(stage, "github"),
                                    "GitHub: {\"token\": \"...\"} or {\"app_id\", \"installation_id\", "
                                    "\"private_key\"}")
+        # GitHub signs webhook deliveries with this; CloudFormation generates it at deploy time (the
+        # template holds no value) and `valine register-webhook` hands it to GitHub.
+        self.github_webhook = secretsmanager.Secret(
+            self, "GitHubWebhook", secret_name=names.secret_name(stage, "github-webhook"),
+            description="GitHub webhook secret: {\"secret\": \"...\"} (generated; valine register-webhook)",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                secret_string_template=json.dumps({}), generate_string_key="secret", exclude_punctuation=True,
+                password_length=48),
+            removal_policy=RemovalPolicy.RETAIN)
+        Validations.of(self.github_webhook).acknowledge(_no_rotation)
         self.openai = (
             self._secret("OpenAI", names.secret_name(stage, "openai"), "OpenAI: {\"api_key\": \"...\"}")
             if with_openai else None

@@ -55,12 +55,14 @@ def record(agent: str, recent: Sequence[Task], now: float) -> str:
 
     since = now - RECORD_DAYS * 86400
     mine = [t for t in recent if t.agent == agent and t.created_at >= since]
-    completed = [t for t in mine if t.state is TaskState.COMPLETED]
+    completed = [t for t in mine if t.state.made_pull_request]
     prs = [t for t in completed if t.pr_url]
+    merged = sum(t.state is TaskState.MERGED for t in prs)
+    rejected = sum(t.state is TaskState.REJECTED for t in prs)
     waits = [t.previewed_at - t.created_at for t in mine if t.previewed_at]
     median = f"{statistics.median(waits):.1f} s" if waits else "n/a"
     return (f"Last {RECORD_DAYS} days: {len(mine)} tasks, {len(completed)} completed, {len(prs)} draft PRs "
-            f"(merged/rejected: not tracked yet), median time to preview {median}.")
+            f"({merged} merged, {rejected} rejected), median time to preview {median}.")
 
 
 def tasks_text(caller: Caller, tasks: Sequence[Task], now: float, titles: dict[str, str]) -> str:

@@ -56,6 +56,9 @@ METRICS: dict[str, MetricSpec] = {
     "PullRequestsCreated": MetricSpec("Count", ("Agent", "Section"), PARTS),
     "PullRequestsFailed": MetricSpec("Count", ("Agent",)),
     "PullRequestLatency": MetricSpec("Milliseconds", ("Agent",)),
+    # GitHub's webhook: what reviewers did with the bot's pull requests (the plan's "< 5% rejected").
+    "PullRequestsMerged": MetricSpec("Count", ("Agent",)),
+    "PullRequestsRejected": MetricSpec("Count", ("Agent",)),
     "ParseOutcome": MetricSpec("Count", ("Agent", "Outcome"), ("clarify", "invalid")),
     "LlmParses": MetricSpec("Count", ("Outcome",), ("ok", "fallback")),
     "LlmCostUsd": MetricSpec("None"),
@@ -65,7 +68,7 @@ METRICS: dict[str, MetricSpec] = {
     # A failure the code handled (the user got an apology or a failure message, a job attempt
     # failed, a pull request could not be made): Lambda counts these invocations as
     # successes, so the error-rate alarms add this metric to AWS/Lambda Errors.
-    "HandledFailures": MetricSpec("Count", ("Function",), ("interactions", "worker", "status")),
+    "HandledFailures": MetricSpec("Count", ("Function",), ("interactions", "worker", "status", "webhook")),
     # The synthetic probe of the public endpoint (P0: "Discord bot unresponsive").
     "EndpointProbeFailures": MetricSpec("Count"),
     "EndpointProbeLatency": MetricSpec("Milliseconds"),

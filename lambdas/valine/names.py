@@ -13,8 +13,9 @@ LIVE_ALIAS = "live"
 TTL_ATTRIBUTE = "purge_at"  # DynamoDB TTL purges items by it, late; readers check expires_at themselves
 
 # The functions, by role: (logical kind -> the middle of its function name).
-FUNCTIONS = {"interactions": "discord", "worker": "worker", "status": "status", "probe": "probe", "sweep": "sweep"}
-SECRETS = ("github", "discord-bot-token", "openai")
+FUNCTIONS = {"interactions": "discord", "worker": "worker", "status": "status", "probe": "probe", "sweep": "sweep",
+             "webhook": "github-webhook"}
+SECRETS = ("github", "discord-bot-token", "openai", "github-webhook")
 
 
 
@@ -106,6 +107,7 @@ class Env:
     GITHUB_REPOSITORY = "GITHUB_REPOSITORY"
     GITHUB_RETRY_TOTAL_SECONDS = "GITHUB_RETRY_TOTAL_SECONDS"
     GITHUB_SECRET_ARN = "GITHUB_SECRET_ARN"
+    GITHUB_WEBHOOK_SECRET_ARN = "GITHUB_WEBHOOK_SECRET_ARN"
     JOB_MAX_RECEIVES = "JOB_MAX_RECEIVES"
     JOB_QUEUE_URL = "JOB_QUEUE_URL"
     LLM_DAILY_CAP_USD = "LLM_DAILY_CAP_USD"

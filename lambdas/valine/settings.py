@@ -45,6 +45,7 @@ class Settings:
     github_repository: str = ""
     github_base_branch: str = "main"
     github_secret_arn: str = ""
+    github_webhook_secret_arn: str = ""  # {"secret": "..."}: verifies GitHub's webhook deliveries
     openai_secret_arn: str = ""
     job_max_receives: int = 3
     aws_endpoint_url: str | None = None  # the local stack's moto server
@@ -58,7 +59,7 @@ class Settings:
     llm_daily_cap_usd: float = 5.0
     llm_base_url: str | None = None  # an OpenAI-compatible endpoint; None means OpenAI itself
     status_channel_id: str = ""  # the team channel of the daily status (empty: only logged)
-    bot_token_secret_arn: str = ""  # the status function's; no other function gets the bot token
+    bot_token_secret_arn: str = ""  # the status and webhook functions' (they post to channels as the bot)
     probe_url: str = ""  # the public endpoint the probe calls
     region: str = "us-east-1"
     requests_per_hour: int = RATE_LIMITS.requests_per_hour
@@ -103,6 +104,7 @@ class Settings:
             github_repository=e.get(Env.GITHUB_REPOSITORY, ""),
             github_base_branch=e.get(Env.GITHUB_BASE_BRANCH, "main"),
             github_secret_arn=e.get(Env.GITHUB_SECRET_ARN, ""),
+            github_webhook_secret_arn=e.get(Env.GITHUB_WEBHOOK_SECRET_ARN, ""),
             openai_secret_arn=e.get(Env.OPENAI_SECRET_ARN, ""),
             job_max_receives=int(e.get(Env.JOB_MAX_RECEIVES, "3")),
             aws_endpoint_url=e.get(Env.AWS_ENDPOINT_URL) or None,

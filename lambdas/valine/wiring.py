@@ -26,6 +26,7 @@ from valine.ports import DiscordWebhooks, Flags, FlagSource, GitHub
 from valine.settings import Settings
 
 if TYPE_CHECKING:
+    from valine.github_webhook import GitHubWebhooks
     from valine.interactions import Interactions
     from valine.llm import LlmClient, LlmParser
     from valine.tasks.work import TaskWorker
@@ -138,6 +139,38 @@ def build_llm(settings: Settings, *, secrets: SecretsCache, metrics: EmfMetrics,
                      prices=Prices(s.llm_input_usd_per_million, s.llm_output_usd_per_million),
                      daily_cap_usd=s.llm_daily_cap_usd, stage=s.stage, model=s.llm_model, metrics=metrics,
                      clock=time.time, fallback=parse_request)
+
+
+def build_github_webhook(settings: Settings, *,
+                         notify: Callable[[str, str, tuple[str, ...]], str] | None = None) -> GitHubWebhooks:
+    """``POST /github``: pull requests the bot opened being merged or closed."""
+    from valine.adapters.deliveries import DynamoDeliveries
+    from valine.github_webhook import GitHubWebhooks
+
+    secrets = SecretsCache(client("secretsmanager", settings.aws_endpoint_url, fast=False))
+    db = client("dynamodb", settings.aws_endpoint_url, fast=False)
+
+    def secret() -> str:
+        return str(secrets.json(settings.github_webhook_secret_arn, required="secret",
+                                example='{"secret":"<the webhook secret GitHub signs with>"}')["secret"])
+
+    def post(channel: str, text: str, mention: tuple[str, ...]) -> str:
+        from valine.adapters.discord_channel import DiscordChannelHttp
+
+        token = secrets.json(settings.bot_token_secret_arn, required="bot_token", example='{"bot_token":"..."}')
+        return DiscordChannelHttp(api_url=settings.discord_api_url, bot_token=str(token["bot_token"])).post(
+            channel, text, mention)
+
+    return GitHubWebhooks(
+        repository=settings.github_repository,
+        store=DynamoTaskStore(db, settings.table_name, retention_days=settings.audit_retention_days),
+        deliveries=DynamoDeliveries(db, settings.table_name), metrics=EmfMetrics(stage=settings.stage),
+        clock=SystemClock(), secret=secret, notify=notify or post, titles={a.name: a.title for a in AGENTS})
+
+
+@cache
+def github_webhook_app() -> GitHubWebhooks:
+    return build_github_webhook(settings())
 
 
 @cache

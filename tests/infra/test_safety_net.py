@@ -188,6 +188,7 @@ def test_the_worker_cannot_read_the_bot_token(phase_stage):
 
 def test_each_role_gets_only_the_dynamodb_actions_its_function_calls(phase_stage):
     from valine.adapters import dynamodb as ddb
+    from valine.adapters.deliveries import DELIVERIES
     from valine.rollout import PHASES
 
     phase, stage = phase_stage
@@ -211,9 +212,30 @@ def test_each_role_gets_only_the_dynamodb_actions_its_function_calls(phase_stage
     assert actions("ProbeFunctionServiceRole") == {}
     assert actions("SweepFunctionServiceRole") == {"table": set(ddb.TASK_STORE_READ_WRITE),
                                                    "index": set(ddb.TASK_STORE_AUDIT)}
+    # The webhook: tasks, and its delivery markers (the only DeleteItem: a failed delivery's claim).
+    assert actions("GitHubWebhookFunctionServiceRole") == {"table": {*ddb.TASK_STORE_READ_WRITE, *DELIVERIES}}
     for role in ("Interactions", "Worker", "Status"):
         flat = json.dumps(_statements(tpl, f"{role}FunctionServiceRole"))
         assert '"dynamodb:*"' not in flat and "BatchWriteItem" not in flat and "DeleteItem" not in flat
+
+
+def test_the_github_route_reaches_only_the_webhook_function_and_secrets_stay_out_of_the_template(phase_stage):
+    from valine import names
+
+    phase, stage = phase_stage
+    tpl = template(phase, stage)
+    routes = {r["Properties"]["RouteKey"]: r for r in resources(tpl, "AWS::ApiGatewayV2::Route").values()}
+    assert set(routes) == {"POST /discord", "POST /github"}
+    variables = env(tpl, names.function_name("webhook", stage))
+    assert "GITHUB_WEBHOOK_SECRET_ARN" in variables and not any(k.lower() == "secret" for k in variables)
+    target = json.dumps(routes["POST /github"])
+    webhook_alias = logical_id(tpl, "AWS::Lambda::Alias", lambda p: "GitHubWebhook" in json.dumps(p))
+    assert "GitHubWebhook" in target and "Interactions" not in target.replace("InteractionsApi", "")
+    assert webhook_alias
+    (secret,) = [r for r in resources(tpl, "AWS::SecretsManager::Secret").values()
+                 if r["Properties"]["Name"] == names.secret_name(stage, "github-webhook")]
+    generated = secret["Properties"]["GenerateSecretString"]
+    assert generated["GenerateStringKey"] == "secret" and "SecretString" not in secret["Properties"]
 
 
 def test_what_valine_smoke_looks_for_is_what_the_stack_deploys(phase_stage):
@@ -222,13 +244,13 @@ def test_what_valine_smoke_looks_for_is_what_the_stack_deploys(phase_stage):
 
     phase, stage = phase_stage
     tpl = template(phase, stage)
-    assert FUNCTIONS == ("interactions", "worker", "status", "probe", "sweep")
+    assert FUNCTIONS == ("interactions", "worker", "status", "probe", "sweep", "webhook")
     for fn in FUNCTIONS:
         function(tpl, names.function_name(fn, stage))
     found = alarms(tpl)
     assert {f"valine-{stage}-{a}" for a in REQUIRED_ALARMS} <= set(found)
     outputs = tpl["Outputs"]
-    assert {"InteractionsEndpoint", "Phase"} <= set(outputs)
+    assert {"InteractionsEndpoint", "GitHubWebhookUrl", "Phase"} <= set(outputs)
 
 
 def test_every_retained_resource_can_be_adopted_after_a_deleted_stack(phase_stage):

@@ -89,7 +89,11 @@ def test_no_secret_values_anywhere(phase_stage):
     for secret in resources(tpl, "AWS::SecretsManager::Secret").values():
         props = secret["Properties"]
         assert "SecretString" not in props
-        assert json.loads(props["GenerateSecretString"]["SecretStringTemplate"]) == {"unset": True}
+        template_ = json.loads(props["GenerateSecretString"]["SecretStringTemplate"])
+        if props["Name"].endswith("/github-webhook"):  # ours to make: generated at deploy, never in the template
+            assert template_ == {} and props["GenerateSecretString"]["GenerateStringKey"] == "secret"
+        else:
+            assert template_ == {"unset": True}
     for name in (f"valine-orchestrator-discord-{stage}", f"valine-orchestrator-worker-{stage}"):
         for key, value in env(tpl, name).items():
             if re.search(r"TOKEN|SECRET|PASSWORD|API_KEY|PRIVATE", key):
@@ -113,15 +117,17 @@ def test_functions_runtime_logging_and_retention(phase_stage):
     assert all(days for days in groups.values()), "every log group has an explicit retention"
 
 
-def test_api_routes_post_discord_to_the_live_alias(phase_stage):
+def test_api_routes_post_discord_and_post_github_to_their_live_aliases(phase_stage):
     phase, stage = phase_stage
     tpl = template(phase, stage)
-    (route,) = resources(tpl, "AWS::ApiGatewayV2::Route").values()
-    assert route["Properties"]["RouteKey"] == "POST /discord"
-    (integration,) = resources(tpl, "AWS::ApiGatewayV2::Integration").values()
-    alias_id = logical_id(tpl, "AWS::Lambda::Alias",
-                          lambda p: "Interactions" in json.dumps(p["FunctionName"]))
-    assert integration["Properties"]["IntegrationUri"] == {"Ref": alias_id}
+    routes = {r["Properties"]["RouteKey"]: r["Properties"]["Target"]
+              for r in resources(tpl, "AWS::ApiGatewayV2::Route").values()}
+    assert set(routes) == {"POST /discord", "POST /github"}
+    integrations = resources(tpl, "AWS::ApiGatewayV2::Integration")
+    for key, function in (("POST /discord", "Interactions"), ("POST /github", "GitHubWebhook")):
+        (integration_id,) = [i for i in integrations if i in json.dumps(routes[key])]
+        alias_id = logical_id(tpl, "AWS::Lambda::Alias", lambda p, f=function: f in json.dumps(p["FunctionName"]))
+        assert integrations[integration_id]["Properties"]["IntegrationUri"] == {"Ref": alias_id}
     (stage_res,) = resources(tpl, "AWS::ApiGatewayV2::Stage").values()
     assert "AccessLogSettings" in stage_res["Properties"]
 
@@ -147,12 +153,12 @@ def test_every_function_has_a_live_alias_and_deployment_group(phase_stage):
     tpl = template(phase, stage)
     aliases = resources(tpl, "AWS::Lambda::Alias")
     assert {a["Properties"]["Name"] for a in aliases.values()} == {"live"}
-    assert len(aliases) == 5  # interactions, worker, daily status, endpoint probe, expiry sweep
+    assert len(aliases) == 6  # interactions, worker, daily status, endpoint probe, expiry sweep, GitHub webhook
     groups = resources(tpl, "AWS::CodeDeploy::DeploymentGroup").values()
     configs = sorted(json.dumps(g["Properties"]["DeploymentConfigName"]) for g in groups)
     expected = "Canary10Percent10Minutes" if stage == "prod" else "AllAtOnce"
-    assert len(groups) == 5
-    assert sum(expected in c for c in configs) >= 2 and sum("AllAtOnce" in c for c in configs) >= 3
+    assert len(groups) == 6
+    assert sum(expected in c for c in configs) >= 2 and sum("AllAtOnce" in c for c in configs) >= 4
     for alias in aliases.values():
         assert "CodeDeployLambdaAliasUpdate" in alias["UpdatePolicy"]
 

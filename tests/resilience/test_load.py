@@ -52,9 +52,9 @@ def test_two_hundred_interactions_from_twenty_users(stack, client):
     new_prs = stack.github.pulls[prs_before:]
     by_task = {}
     for pr in new_prs:
-        short = re.search(r"-(\d{6})$", pr["head"]["ref"]).group(1)
-        by_task.setdefault(short, []).append(pr)
+        task_id = re.search(r"-(\d+)$", pr["head"]["ref"]).group(1)  # branches end with the task id
+        by_task.setdefault(task_id, []).append(pr)
     assert len(new_prs) == len(confirmed) == 60
-    assert sorted(by_task) == sorted(t[-6:] for t in confirmed)
+    assert sorted(by_task) == sorted(confirmed)
     assert all(len(prs) == 1 for prs in by_task.values())
     assert time.monotonic() - started < 150

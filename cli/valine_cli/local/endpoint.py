@@ -1,5 +1,5 @@
-"""The local interactions endpoint: ``POST /discord`` fed to the Lambda handler as an API
-Gateway HTTP API event (payload 2.0, base64 body), and ``GET /healthz``."""
+"""The local HTTP API: ``POST /discord`` and ``POST /github`` fed to their Lambda handlers as API
+Gateway HTTP API events (payload 2.0, base64 body), and ``GET /healthz``."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
+from valine.handlers.github_webhook import handler as github_handler
 from valine.handlers.interactions import handler as interactions_handler
 from valine_cli.local.httpbase import Server
 
 
-def serve_endpoint(port: int, *, health: Callable[[], dict[str, Any]], app: Callable[[], Any]) -> Server:
+def serve_endpoint(port: int, *, health: Callable[[], dict[str, Any]], app: Callable[[], Any],
+                   webhooks: Callable[[], Any]) -> Server:
     """Start serving on 127.0.0.1:``port`` (0: any free port) in a daemon thread."""
 
     class Endpoint(BaseHTTPRequestHandler):
@@ -37,16 +39,20 @@ def serve_endpoint(port: int, *, health: Callable[[], dict[str, Any]], app: Call
                 self._send(404, b'{"error":"not found"}')
 
         def do_POST(self) -> None:  # noqa: N802
-            if self.path.split("?")[0] != "/discord":
+            path = self.path.split("?")[0]
+            if path not in ("/discord", "/github"):
                 self._send(404, b'{"error":"not found"}')
                 return
             length = int(self.headers.get("content-length") or 0)
             body = self.rfile.read(length) if length else b""
-            event = {"version": "2.0", "routeKey": "POST /discord", "rawPath": "/discord",
+            event = {"version": "2.0", "routeKey": f"POST {path}", "rawPath": path,
                      "headers": {k.lower(): v for k, v in self.headers.items()},
                      "body": base64.b64encode(body).decode(), "isBase64Encoded": True,
-                     "requestContext": {"http": {"method": "POST", "path": "/discord"}}}
-            result = interactions_handler(event, None, app=app())
+                     "requestContext": {"http": {"method": "POST", "path": path}}}
+            if path == "/github":
+                result = github_handler(event, None, app=webhooks())
+            else:
+                result = interactions_handler(event, None, app=app())
             self._send(result["statusCode"], result["body"].encode(),
                        result["headers"].get("content-type", "application/json"))
 

@@ -25,7 +25,7 @@ from valine.agents import KILL_SWITCHES
 from valine.handlers.worker import process as worker_process
 from valine.names import Env
 from valine.settings import Settings
-from valine.wiring import build_interactions, build_worker
+from valine.wiring import build_github_webhook, build_interactions, build_worker
 from valine_cli.local.discord_emulator import DiscordEmulator
 from valine_cli.local.endpoint import serve_endpoint
 from valine_cli.local.faults import parse_faults
@@ -156,6 +156,8 @@ class LocalStack:
             "CONVERSATION_TTL_MINUTES": str(cfg.ttl_minutes), "JOB_QUEUE_URL": self.queue_url,
             "GITHUB_REPOSITORY": cfg.repository, "GITHUB_BASE_BRANCH": cfg.base_branch,
             "GITHUB_SECRET_ARN": self.github_secret_arn, "OPENAI_SECRET_ARN": self.openai_secret_arn,
+            Env.GITHUB_WEBHOOK_SECRET_ARN: self.webhook_secret_arn,
+            Env.DISCORD_BOT_TOKEN_SECRET_ARN: self.bot_token_secret_arn,
             "USE_LLM_PARSING": "true" if int(cfg.phase) >= 5 else "false", **{k: "false" for k in KILL_SWITCHES},
             "JOB_MAX_RECEIVES": "3", "OPENAI_BASE_URL": self.llm_url or "",
             "AWS_ENDPOINT_URL": self.aws_url,
@@ -166,7 +168,11 @@ class LocalStack:
         })
         self.interactions = build_interactions(self.settings)
         self.agent = build_worker(self.settings)
+        self.webhooks = build_github_webhook(self.settings)
         self._serve_endpoint()
+        # As `valine register-webhook` does against GitHub: pull_request events to POST /github.
+        self.github.hooks.append({"id": 1, "url": f"{self.url}/github", "secret": self.webhook_secret,
+                                  "events": ["pull_request"], "active": True})
         for i in range(cfg.worker_threads):
             t = threading.Thread(target=self._work, name=f"worker-{i}", daemon=True)
             t.start()
@@ -213,8 +219,12 @@ class LocalStack:
         sm = boto3.client("secretsmanager", endpoint_url=self.aws_url)
         self.github_secret_arn = sm.create_secret(Name=names.secret_name(self.config.name, "github"),
                                                   SecretString=json.dumps({"token": self.github_token}))["ARN"]
-        sm.create_secret(Name=names.secret_name(self.config.name, "discord-bot-token"),
-                         SecretString=json.dumps({"bot_token": self.discord_bot_token}))
+        self.bot_token_secret_arn = sm.create_secret(
+            Name=names.secret_name(self.config.name, "discord-bot-token"),
+            SecretString=json.dumps({"bot_token": self.discord_bot_token}))["ARN"]
+        self.webhook_secret = os.urandom(20).hex()
+        self.webhook_secret_arn = sm.create_secret(Name=names.secret_name(self.config.name, "github-webhook"),
+                                                   SecretString=json.dumps({"secret": self.webhook_secret}))["ARN"]
         self.llm: Any = None
         api_key = os.environ.get("OPENAI_API_KEY", "") if self.config.llm_base_url else ""
         if self.config.llm_base_url is None and int(self.config.phase) >= 5:
@@ -229,7 +239,8 @@ class LocalStack:
 
     # ---- the endpoint ------------------------------------------------------------------
     def _serve_endpoint(self) -> None:
-        self.endpoint = serve_endpoint(self.config.port, health=self.health, app=lambda: self.interactions)
+        self.endpoint = serve_endpoint(self.config.port, health=self.health, app=lambda: self.interactions,
+                                       webhooks=lambda: self.webhooks)
         self.config.port = self.endpoint.server_address[1]
 
     @property
@@ -258,6 +269,9 @@ class LocalStack:
             "dev_signing_key": bool(self.signing_key),
             "state_dir": str(self.config.state_dir), "table": self.TABLE, "name": self.config.name,
             "endpoint_url": f"{self.url}/discord",
+            # GitHub's pull_request webhook: where it is delivered, and the local secret it is signed with
+            "github_webhook_url": f"{self.url}/github",
+            "github_webhook_secret": names.secret_name(self.config.name, "github-webhook"),
         }
 
     # ---- the worker --------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""Posts a message to a channel as the bot (the daily status): the only user of the bot token."""
+"""Posts a message to a channel as the bot (the daily status, pull-request outcomes): the only
+users of the bot token."""
 
 from __future__ import annotations
 
@@ -14,13 +15,14 @@ class DiscordChannelHttp:
         self._token = bot_token
         self._retry = retry or Retrying(RetryPolicy(attempts=4, total_seconds=20))
 
-    def post(self, channel_id: str, content: str) -> str:
-        """Post ``content``; returns "" when posted, else why not (never raises for Discord's answer)."""
+    def post(self, channel_id: str, content: str, mention: tuple[str, ...] = ()) -> str:
+        """Post ``content``, pinging only the users in ``mention``; returns "" when posted, else why
+        not (never raises for Discord's answer)."""
         try:
             response = self._retry.call(lambda timeout: requests.post(
                 f"{self._api}/channels/{channel_id}/messages", timeout=timeout,
                 headers={"Authorization": f"Bot {self._token}", "User-Agent": user_agent()},
-                json={"content": content[:2000], "allowed_mentions": {"parse": []}}))
+                json={"content": content[:2000], "allowed_mentions": {"parse": [], "users": list(mention)}}))
         except (requests.ConnectionError, requests.Timeout) as exc:
             return type(exc).__name__
         return "" if response.ok else f"HTTP {response.status_code}"

@@ -1,6 +1,7 @@
 """The task record and its lifecycle.
 
 proposed -> awaiting_confirmation -> in_progress -> completed | failed
+completed (a pull request is open) -> merged | rejected (GitHub's webhook says it was closed)
 proposed | awaiting_confirmation -> cancelled | expired
 A proposed task is being parsed, or waits for the requester to answer a clarification
 (Edit) or fix an invalid request.
@@ -21,10 +22,17 @@ class TaskState(StrEnum):
     FAILED = "failed"
     CANCELLED = "cancelled"
     EXPIRED = "expired"
+    MERGED = "merged"  # its pull request was merged
+    REJECTED = "rejected"  # its pull request was closed unmerged
 
     @property
     def terminal(self) -> bool:
-        return self in (TaskState.COMPLETED, TaskState.FAILED, TaskState.CANCELLED, TaskState.EXPIRED)
+        return self in (TaskState.COMPLETED, TaskState.FAILED, TaskState.CANCELLED, TaskState.EXPIRED,
+                        TaskState.MERGED, TaskState.REJECTED)
+
+    @property
+    def made_pull_request(self) -> bool:
+        return self in (TaskState.COMPLETED, TaskState.MERGED, TaskState.REJECTED)
 
     @property
     def open(self) -> bool:
@@ -65,6 +73,8 @@ class Task:
     branch: str | None = None
     pr_url: str | None = None
     pr_number: int | None = None
+    pr_closed_by: str | None = None  # the GitHub login that merged or closed it
+    pr_closed_at: float | None = None
     outcome: str | None = None  # a line for the audit trail: why it failed, "dry run", ...
     history: tuple[dict[str, Any], ...] = field(default=())
 

@@ -19,8 +19,15 @@ log = logging.getLogger("valine.pull_request")
 
 
 def branch_name(prefix: str, task: Task, part: str, at: float) -> str:
+    """``<prefix>/<part>-<yyyymmdd-hhmmss>-<task id>``: the whole id, so GitHub's webhook about
+    the pull request leads back to its task (``task_id_of_branch``)."""
     stamp = dt.datetime.fromtimestamp(at, dt.UTC).strftime("%Y%m%d-%H%M%S")
-    return f"{prefix}/{part}-{stamp}-{task.short_id}"
+    return f"{prefix}/{part}-{stamp}-{task.task_id}"
+
+
+def task_id_of_branch(branch: str) -> str | None:
+    tail = branch.rsplit("/", 1)[-1].rsplit("-", 1)[-1]
+    return tail if tail.isascii() and tail.isalnum() and "/" in branch else None
 
 
 class PullRequestPath:
