@@ -16,6 +16,7 @@ from .emf import emf_lines
 from .test_conversation import task_id_of, task_item
 from .test_github_flow import confirm_and_wait, pr_for
 
+
 @pytest.fixture(autouse=True)
 def _main_as_it_was(stack):
     """Merges move main; later tests (in other files) expect the seeded site."""
