@@ -132,6 +132,15 @@ class DiscordClient:
         return self._exchange(self._interaction(InteractionType.MODAL_SUBMIT, user, roles, data, message_id),
                               message_id)
 
+    def submit_modal(self, message_id: str, custom_id: str, fields: dict[str, str], user: str,
+                     roles: list[str]) -> dict[str, Any]:
+        """Submit a modal whose text inputs sit in Labels (type 18), as Discord sends it."""
+        data = {"custom_id": custom_id, "components": [
+            {"type": 18, "id": i * 2 + 1, "component": {"type": 4, "id": i * 2 + 2, "custom_id": key, "value": value}}
+            for i, (key, value) in enumerate(fields.items())]}
+        return self._exchange(self._interaction(InteractionType.MODAL_SUBMIT, user, roles, data, message_id),
+                              message_id)
+
     # ---- reading what Discord shows ----------------------------------------------------
     def message(self, message_id: str) -> dict[str, Any]:
         return dict(self.http.get(f"{self.emulator}/_emulator/messages/{message_id}", timeout=5).json())

@@ -14,6 +14,7 @@ def cmd_rollout(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from infra import approvals
+    from valine.adapters.feedback import DynamoFeedback
     from valine.ops.cloudwatch import CloudWatchReader
     from valine.ops.criteria import Verdict, evaluate, go
     from valine.rollout import PHASES, UnknownPhase, phase_from_text
@@ -41,8 +42,12 @@ def cmd_rollout(args: argparse.Namespace) -> int:
     stage = "local" if args.stage == "local" else args.stage
     approval = approvals.next_approval(records, stage, phase) if stage == "prod" else None
     cloudwatch = CloudWatchReader(aws("cloudwatch", endpoint))
-    results = evaluate(phase, stage=stage, reader=cloudwatch, alarms=cloudwatch,
-                       now=dt.datetime.now(dt.UTC), approval_for_next=approval, hours=args.hours)
+    now = dt.datetime.now(dt.UTC)
+    window = args.hours or phase.criteria.observation_hours
+    feedback = DynamoFeedback(aws("dynamodb", endpoint), table, retention_days=0).between(
+        now.timestamp() - window * 3600, now.timestamp())
+    results = evaluate(phase, stage=stage, reader=cloudwatch, alarms=cloudwatch, now=now,
+                       approval_for_next=approval, hours=args.hours, feedback=feedback)
     print(f"Rollout check: stage {stage}, phase {phase.number} ({phase.name})")
     for r in results:
         print(f"  {r.verdict.value:<7}{r.criterion} — {r.measured}")

@@ -211,18 +211,20 @@ class Observability(Construct):
         )
         month = Duration.days(30)
         d.add_widgets(
-            cw.SingleValueWidget(title="Effectiveness, 30 days: previews confirmed % (plan: >= 80%)", width=6,
+            cw.SingleValueWidget(title="Effectiveness, 30 days: previews confirmed % (plan: >= 80%)", width=4,
                                  metrics=[cw.MathExpression(
                                      expression="IF(p > 0, 100 * c / p, 0)", label="confirmed %", period=month,
                                      using_metrics={"p": self.custom("Previews", month),
                                                     "c": self.custom("Confirmations", month)})]),
-            cw.SingleValueWidget(title="Quality, 30 days: pull requests rejected % (plan: < 5%)", width=6,
+            cw.SingleValueWidget(title="Quality, 30 days: pull requests rejected % (plan: < 5%)", width=4,
                                  metrics=[cw.MathExpression(
                                      expression="IF(m + r > 0, 100 * r / (m + r), 0)", label="rejected %",
                                      period=month, using_metrics={"m": self.custom("PullRequestsMerged", month),
                                                                   "r": self.custom("PullRequestsRejected", month)})]),
-            cw.SingleValueWidget(title="Speed, 30 days: preview p95 ms (plan: < 5000)", width=6, metrics=[
+            cw.SingleValueWidget(title="Speed, 30 days: preview p95 ms (plan: < 5000)", width=4, metrics=[
                 self.custom("PreviewLatency", month, statistic="p95")]),
+            cw.GraphWidget(title="Feedback per day: helpful, not helpful, comments, /feedback", width=6, left=[
+                self.custom("Feedback", Duration.days(1), Kind=k) for k in METRICS["Feedback"].values]),
             cw.GraphWidget(title="Pull requests merged and rejected per day", width=6, left=[
                 self.custom(n, Duration.days(1), Agent=a.name) for a in AGENTS
                 for n in ("PullRequestsMerged", "PullRequestsRejected")]),

@@ -20,8 +20,9 @@ from valine.discord import messages as msg
 from valine.discord.caller import Caller, HttpResponse, caller_of
 from valine.discord.signature import Verifier
 from valine.discord.types import InteractionType
+from valine.feedback import FeedbackDesk, is_feedback
 from valine.logs import correlation_id
-from valine.ports import Clock, FlagSource, JobQueue, Metrics, TaskStore
+from valine.ports import Clock, FeedbackStore, FlagSource, JobQueue, Metrics, TaskStore
 from valine.rollout import Role
 from valine.settings import Settings
 from valine.tasks.lifecycle import Lifecycle
@@ -37,7 +38,8 @@ def _bad(status: int, error: str) -> HttpResponse:
 
 class Interactions:
     def __init__(self, *, settings: Settings, verifier: Verifier, store: TaskStore, queue: JobQueue,
-                 flags: FlagSource, clock: Clock, metrics: Metrics, agents: Sequence[AgentSpec]) -> None:
+                 flags: FlagSource, clock: Clock, metrics: Metrics, agents: Sequence[AgentSpec],
+                 feedback: FeedbackStore) -> None:
         self.settings = settings
         self.verifier = verifier
         self.store = store
@@ -49,6 +51,7 @@ class Interactions:
         self._by_prefix = {a.prefix: a for a in self.agents}
         self.lifecycle = Lifecycle(settings=settings, store=store, queue=queue, flags=flags, clock=clock,
                                    metrics=metrics)
+        self.feedback = FeedbackDesk(settings=settings, store=feedback, clock=clock, metrics=metrics)
 
     # ---- entry point -------------------------------------------------------------------
     def handle(self, headers: Mapping[str, str], body: bytes) -> HttpResponse:
@@ -92,6 +95,8 @@ class Interactions:
             return HttpResponse(200, msg.autocomplete([]))
         if kind == InteractionType.APPLICATION_COMMAND:
             return self._command(interaction, data, caller)
+        if is_feedback(data.get("custom_id")):  # 👍 / 👎 on a finished task, and its comment modal
+            return self.feedback.component(kind, data, caller)
         parsed = msg.parse_custom_id(data.get("custom_id"))
         agent = self._by_prefix.get(parsed[0]) if parsed else None
         if parsed is None or agent is None:
@@ -107,6 +112,8 @@ class Interactions:
         if agent is not None:
             return self.lifecycle.start(agent, interaction, data, caller)
         now = self.clock.now()
+        if name == "feedback":
+            return self.feedback.command(data, caller)
         if name == "status":
             text = answers.status_text(self.settings, self.flags.current(), caller, self.agents)
         elif name == "agents":

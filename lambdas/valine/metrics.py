@@ -75,6 +75,8 @@ METRICS: dict[str, MetricSpec] = {
     # Never emitted: `valine oncall test` sets the drill alarm's state by hand.
     "OncallDrill": MetricSpec("Count"),
     "MessagesGone": MetricSpec("Count"),
+    # 👍 / 👎 on finished tasks, comments, and /feedback text (the votes themselves are in the table).
+    "Feedback": MetricSpec("Count", ("Kind",), ("up", "down", "comment", "text")),
     "ColdStarts": MetricSpec("Count", ("Function",), ("interactions", "worker")),
     "TableItemCount": MetricSpec("Count"),
 }

@@ -228,3 +228,32 @@ class GitHub(Protocol):
     def find_pull(self, branch: str) -> PullRequest | None: ...
 
     def delete_branch(self, branch: str) -> None: ...
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """One person's word on a task (a vote, and an optional comment), or free text (/feedback)."""
+
+    user_id: str
+    role: str  # the person's highest role when they gave it (admin, pm, developer, member)
+    phase: int  # the rollout phase it was given in
+    at: float
+    task_id: str | None = None  # None: free text from /feedback
+    agent: str | None = None
+    vote: int = 0  # +1 helpful, -1 not helpful, 0 free text
+    comment: str = ""
+
+
+class FeedbackStore(Protocol):
+    """Feedback in the conversation table: one vote per person per task, changeable."""
+
+    def vote(self, feedback: Feedback) -> None:
+        """Record or change ``feedback.user_id``'s vote on ``feedback.task_id`` (a comment is kept)."""
+
+    def comment(self, task_id: str, user_id: str, text: str, at: float) -> None: ...
+
+    def free_text(self, feedback: Feedback, feedback_id: str) -> None: ...
+
+    def between(self, start: float, end: float) -> list[Feedback]:
+        """Everything given (or last changed) in the window."""
+

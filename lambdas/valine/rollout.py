@@ -29,6 +29,19 @@ class LlmMode(StrEnum):
 
 
 @dataclass(frozen=True)
+class FeedbackTarget:
+    """The plan's feedback item as a measured criterion: at least ``min_responses`` 👍/👎 votes
+    from people with one of ``roles`` in the window, at least ``min_positive_pct`` of them 👍, and
+    no negative trend (the window's second half more than ``max_drop_pts`` points below its first)."""
+
+    label: str  # the plan's words
+    roles: frozenset[Role]
+    min_responses: int
+    min_positive_pct: float
+    max_drop_pts: float = 20.0
+
+
+@dataclass(frozen=True)
 class Criteria:
     """What must hold before leaving a phase (its success + the next phase's go/no-go).
 
@@ -44,6 +57,7 @@ class Criteria:
     max_prs_created: int | None = None  # phase 1: "No PRs created yet"
     max_daily_llm_cost_usd: float | None = None
     min_llm_accuracy_pct: float | None = None
+    feedback: FeedbackTarget | None = None
     manual: tuple[str, ...] = ()
 
 
@@ -124,7 +138,10 @@ PHASES: dict[int, PhaseConfig] = {
             max_error_rate_pct=1.0,
             max_avg_duration_ms=3000,
             max_p95_duration_ms=5000,
-            manual=("Positive feedback from admin users", "No data corruption in DynamoDB"),
+            # Also the rollback trigger "Negative feedback from admins": a negative trend is a NO-GO.
+            feedback=FeedbackTarget("Positive feedback from admin users", frozenset({Role.ADMIN}),
+                                    min_responses=3, min_positive_pct=80.0),
+            manual=("No data corruption in DynamoDB",),
         ),
     ),
     3: PhaseConfig(
@@ -140,7 +157,9 @@ PHASES: dict[int, PhaseConfig] = {
             min_successful_flows=20,
             max_error_rate_pct=0.5,
             max_p95_duration_ms=5000,
-            manual=("Positive feedback from PMs", "No performance degradation vs phase 2"),
+            feedback=FeedbackTarget("Positive feedback from PMs", frozenset({Role.PM}), min_responses=5,
+                                    min_positive_pct=75.0),
+            manual=("No performance degradation vs phase 2",),
         ),
     ),
     4: PhaseConfig(
@@ -192,7 +211,9 @@ PHASES: dict[int, PhaseConfig] = {
             max_error_rate_pct=0.2,
             max_p95_duration_ms=10000,
             max_daily_llm_cost_usd=5.0,
-            manual=("100+ weekly active users", "Sustained positive feedback", "SLA targets defined"),
+            feedback=FeedbackTarget("Sustained positive feedback", _EVERYONE, min_responses=20,
+                                    min_positive_pct=75.0),
+            manual=("100+ weekly active users", "SLA targets defined"),
         ),
     ),
 }

@@ -47,6 +47,7 @@ def build_flags(settings: Settings) -> DynamoFlags:
 
 def build_interactions(settings: Settings) -> Interactions:
     # Imported here: the worker's package has no PyNaCl, and must not need it.
+    from valine.adapters.feedback import DynamoFeedback
     from valine.discord.signature import Verifier
     from valine.interactions import Interactions
 
@@ -60,6 +61,7 @@ def build_interactions(settings: Settings) -> Interactions:
         clock=SystemClock(),
         metrics=EmfMetrics(stage=settings.stage),
         agents=AGENTS,
+        feedback=DynamoFeedback(db, settings.table_name, retention_days=settings.audit_retention_days),
     )
 
 

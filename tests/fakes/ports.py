@@ -14,6 +14,8 @@ from valine.ports import (
     BaseFileChanged,
     Clock,
     DiscordWebhooks,
+    Feedback,
+    FeedbackStore,
     Flags,
     FlagSource,
     GitHub,
@@ -202,6 +204,29 @@ class FakeGitHub:
         self.branches.pop(branch, None)
 
 
+class FakeFeedback:
+    """Votes keyed by (task, user) like the table's items; a changed vote keeps the comment."""
+
+    def __init__(self) -> None:
+        self.items: dict[tuple[str, str], Feedback] = {}
+
+    def vote(self, feedback: Feedback) -> None:
+        assert feedback.task_id is not None
+        old = self.items.get((feedback.task_id, feedback.user_id))
+        self.items[(feedback.task_id, feedback.user_id)] = dataclasses.replace(
+            feedback, comment=old.comment if old else feedback.comment)
+
+    def comment(self, task_id: str, user_id: str, text: str, at: float) -> None:
+        old = self.items[(task_id, user_id)]
+        self.items[(task_id, user_id)] = dataclasses.replace(old, comment=text)
+
+    def free_text(self, feedback: Feedback, feedback_id: str) -> None:
+        self.items[(f"TEXT#{feedback_id}", feedback.user_id)] = feedback
+
+    def between(self, start: float, end: float) -> list[Feedback]:
+        return [f for f in self.items.values() if start <= f.at <= end]
+
+
 # Type-checked: each fake must satisfy the port it replaces.
 _clock: Clock = FakeClock()
 _store: TaskStore = FakeTaskStore()
@@ -209,3 +234,4 @@ _queue: JobQueue = FakeQueue()
 _flags: FlagSource = FakeFlags()
 _discord: DiscordWebhooks = FakeDiscord()
 _github: GitHub = FakeGitHub({})
+_feedback: FeedbackStore = FakeFeedback()

@@ -37,7 +37,7 @@ def test_register_commands_refuses_global_plus_guild(stack, monkeypatch, capsys)
     assert valine(["register-commands", "--stage", "local", "--guild", guild]) == 0
     assert valine(["register-commands", "--stage", "local", "--guild", guild]) == 0  # idempotent overwrite
     assert [c["name"] for c in stack.discord.commands[guild]] == ["ux-update", "copy-update", "agents", "status",
-                                                                  "tasks"]
+                                                                  "tasks", "feedback"]
     assert valine(["register-commands", "--stage", "local"]) == 2
     assert "shows each one twice" in capsys.readouterr().err
     assert "global" not in stack.discord.commands

@@ -52,7 +52,7 @@ def test_preview_confirm_opens_a_draft_pr_with_exactly_the_previewed_diff(client
     assert "ada" in pr["body"] and "Review checklist" in pr["body"] and "rollout phase 4" in pr["body"]
     git_diff = stack.github.diff("main", pr["head"]["ref"])
     assert changed_lines(git_diff) == changed_lines(task["preview_diff"])
-    assert labels(done) == ["Open pull request"]
+    assert labels(done) == ["Open pull request", "Helpful", "Not helpful"]  # and feedback on the outcome
     final = task_item(stack, task_id)
     assert final["state"] == "completed" and final["pr_url"] == pr_url.group(1) and final["confirmed_by"]
     assert [h["event"] for h in final["history"]] == ["requested", "previewed", "confirmed", "branch chosen",

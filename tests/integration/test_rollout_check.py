@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import itertools
 import re
+import time
 
 import boto3
 import pytest
@@ -13,6 +14,7 @@ import pytest
 from valine.metrics import NAMESPACE
 from valine.ops.cloudwatch import CloudWatchReader
 from valine.ops.criteria import Verdict, alias_dimensions, evaluate, function_names, go
+from valine.ports import Feedback
 from valine.rollout import PHASES
 from valine_cli.main import main as valine
 
@@ -113,10 +115,16 @@ def test_the_cli_prints_each_criterion_and_exits_by_verdict(stack, cw, monkeypat
     assert valine(["rollout", "check", "--stage", "local", "--phase", "2"]) == 1
     out = capsys.readouterr().out
     assert "FAIL   successful UX update flows >= 5 (last 72 h) — 3" in out and out.strip().endswith(
-        "NO-GO (and confirm the 3 MANUAL items above before proceeding)")
+        "NO-GO (and confirm the 2 MANUAL items above before proceeding)")
     # moto has no alarm history: the check says so rather than passing it.
     assert "MANUAL no alarm fired (last 72 h) — alarm history unavailable (" in out
+    # The plan's "positive feedback from admin users", measured from the table.
+    assert "FAIL   Positive feedback from admin users: >= 3 votes from admin" in out and "too few responses" in out
     seed(cw, "local", flows=10)
+    now = time.time()
+    for user in ("a1", "a2", "a3"):  # admins' 👍 on finished tasks, as the Discord buttons record them
+        stack.interactions.feedback.store.vote(Feedback(user_id=user, role="admin", phase=2, at=now - 60,
+                                                         task_id=f"9{len(user)}{user[-1]}", agent="ux", vote=1))
     assert valine(["rollout", "check", "--stage", "local", "--phase", "2"]) == 0
     assert "\nGO" in capsys.readouterr().out
     assert valine(["rollout", "check", "--stage", "local", "--phase", "seven"]) == 2

@@ -11,7 +11,7 @@ import pytest
 from nacl.signing import SigningKey
 
 from tests.fakes.metrics import RecordingMetrics
-from tests.fakes.ports import FakeClock, FakeDiscord, FakeFlags, FakeGitHub, FakeQueue, FakeTaskStore
+from tests.fakes.ports import FakeClock, FakeDiscord, FakeFeedback, FakeFlags, FakeGitHub, FakeQueue, FakeTaskStore
 from valine.agents import AGENTS
 from valine.agents.copy.work import CopyWork
 from valine.discord.signature import Verifier
@@ -36,6 +36,7 @@ class World:
         self.store, self.queue, self.discord = FakeTaskStore(), FakeQueue(), FakeDiscord()
         self.github = FakeGitHub({"content/about.md": ABOUT, "content/faq.md": "# FAQ\n\nIs it free? Yes.\n"})
         self.metrics = RecordingMetrics()
+        self.feedback = FakeFeedback()
         self.flags = FakeFlags(flags)
         self.settings = Settings.from_env({
             "STAGE": "unit", "PHASE": phase, "DISCORD_PUBLIC_KEY": self.key.verify_key.encode().hex(),
@@ -43,7 +44,7 @@ class World:
             **env})
         self.router = Interactions(settings=self.settings, verifier=Verifier(self.settings.public_key_hex),
                                    store=self.store, queue=self.queue, flags=self.flags, clock=self.clock,
-                                   metrics=self.metrics, agents=AGENTS)
+                                   metrics=self.metrics, agents=AGENTS, feedback=self.feedback)
         copy = CopyWork(github=self.github, base_branch="main")
         self.worker = TaskWorker(config=WorkConfig(phase=self.settings.phase, repository="o/r", base_branch="main",
                                                    ttl_seconds=3600),
@@ -304,3 +305,51 @@ def test_the_sweep_expires_abandoned_previews_exactly_once():
     w.press(f"copy:confirm:{first.task_id}")  # a late click finds it expired and counts nothing more
     assert {t.state for t in w.store.tasks.values()} == {TaskState.EXPIRED}
     assert w.metrics.total("ConversationsExpired", Agent="copy") == 2
+
+
+def finished_task(w: World) -> Any:
+    w.command("copy-update", 'on the about page, change "in 2024" to "in 2023"')
+    w.work()
+    (task,) = w.store.tasks.values()
+    w.press(f"copy:confirm:{task.task_id}:{task.version}")
+    w.work()
+    return w.store.get(task.task_id)
+
+
+def test_a_finished_task_offers_feedback_and_one_vote_per_person_is_kept():
+    w = World()
+    task = finished_task(w)
+    message = w.discord.messages["tok2"]
+    ids = [c.get("custom_id") for row in message["components"] for c in row["components"]]
+    assert ids[-2:] == [f"fb:up:copy:{task.task_id}", f"fb:down:copy:{task.task_id}"]
+    thanks = w.press(f"fb:up:copy:{task.task_id}", user="7", roles=())
+    assert thanks.body["type"] == 4 and thanks.body["data"]["flags"] == 64 and "👍 recorded" in \
+        thanks.body["data"]["content"]
+    (vote,) = w.feedback.items.values()
+    assert (vote.vote, vote.role, vote.phase, vote.agent, vote.user_id) == (1, "member", 4, "copy", "7")
+    modal = w.press(f"fb:down:copy:{task.task_id}", user="7", roles=())  # changed: still one vote
+    assert modal.body["type"] == 9 and modal.body["data"]["components"][0]["type"] == 18
+    (vote,) = w.feedback.items.values()
+    assert vote.vote == -1
+    submitted = w.send(w.interaction(5, {"custom_id": modal.body["data"]["custom_id"], "components": [
+        {"type": 18, "component": {"type": 4, "custom_id": "comment", "value": "  the diff was too long "}}]},
+        user="7", roles=()))
+    assert "comment are with the team" in submitted.body["data"]["content"]
+    (vote,) = w.feedback.items.values()
+    assert vote.comment == "the diff was too long" and vote.vote == -1
+    w.press(f"fb:up:copy:{task.task_id}", user="42")  # an admin: a second vote, by another person
+    assert sorted(v.role for v in w.feedback.items.values()) == ["admin", "member"]
+    assert w.metrics.total("Feedback", Kind="down") == 1 and w.metrics.total("Feedback", Kind="comment") == 1
+
+
+def test_feedback_the_command_takes_free_text_and_says_how_to_use_it():
+    w = World()
+    ok = w.send(w.interaction(2, {"name": "feedback", "options": [{"name": "text", "type": 3,
+                                                                   "value": "previews are great"}]}))
+    assert "with the team" in ok.body["data"]["content"]
+    (text,) = w.feedback.items.values()
+    assert text.comment == "previews are great" and text.vote == 0 and text.task_id is None
+    empty = w.send(w.interaction(2, {"name": "feedback", "options": [{"name": "text", "type": 3, "value": " "}]}))
+    assert "/feedback text:" in empty.body["data"]["content"] and len(w.feedback.items) == 1
+    forged = w.press("fb:up:copy:../../x")
+    assert "not one of mine" in forged.body["data"]["content"] and len(w.feedback.items) == 1

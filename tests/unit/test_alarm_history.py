@@ -86,3 +86,40 @@ def test_an_endpoint_without_alarm_history_is_said_not_passed():
     results = evaluate(PHASES[3], stage="prod", reader=reader, alarms=reader, now=NOW, approval_for_next=None)
     r = by_name(results, "no alarm fired")
     assert r.verdict is Verdict.MANUAL and "unavailable (ClientError" in r.measured
+
+
+# ---- feedback as a measured criterion ------------------------------------------------------
+def _votes(spec: list[tuple[float, int, str]], role: str = "admin"):
+    from valine.ports import Feedback
+
+    return [Feedback(user_id=str(i), role=role, phase=2, at=at, task_id=str(i), vote=v, comment=c)
+            for i, (at, v, c) in enumerate(spec)]
+
+
+def test_feedback_from_the_phases_people_passes_fails_and_lists_the_complaints():
+    from valine.ops.criteria import Verdict, feedback_result
+    from valine.rollout import PHASES
+
+    target = PHASES[2].criteria.feedback
+    assert target is not None and target.min_responses == 3
+    happy = feedback_result(target, _votes([(10, 1, ""), (20, 1, ""), (30, 1, "")]), 0, 100, "w")
+    assert happy.verdict is Verdict.PASS and happy.measured == "3 votes, 100% 👍"
+    few = feedback_result(target, _votes([(10, 1, "")]), 0, 100, "w")
+    assert few.verdict is Verdict.FAIL and "too few responses" in few.measured
+    others = feedback_result(target, _votes([(10, 1, "")] * 5, role="member"), 0, 100, "w")
+    assert others.verdict is Verdict.FAIL and others.measured.startswith("0 votes")  # only admins count here
+    unhappy = feedback_result(target, _votes([(10, 1, ""), (20, -1, "wrong file"), (30, -1, "")]), 0, 100, "w")
+    assert unhappy.verdict is Verdict.FAIL and "33% 👍" in unhappy.measured and "'wrong file'" in unhappy.measured
+    assert feedback_result(target, None, 0, 100, "w").verdict is Verdict.MANUAL
+
+
+def test_a_negative_trend_is_a_no_go_even_when_the_total_looks_fine():
+    from valine.ops.criteria import Verdict, feedback_result
+    from valine.rollout import PHASES
+
+    target = PHASES[6].criteria.feedback
+    early = [(t, 1, "") for t in range(0, 40, 2)]  # 20 👍 in the first half
+    late = [(60, 1, ""), (70, -1, "slow"), (80, -1, "broke the page"), (90, -1, "")]
+    result = feedback_result(target, _votes(early + late, role="member"), 0, 100, "w")
+    assert "negative trend: 100% 👍 in the first half, 25% in the second" in result.measured
+    assert result.verdict is Verdict.FAIL and "'broke the page'" in result.measured

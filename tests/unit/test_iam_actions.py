@@ -16,8 +16,9 @@ from moto import mock_aws
 
 from valine.adapters import dynamodb as ddb
 from valine.adapters.budget import DynamoBudget
+from valine.adapters.feedback import DynamoFeedback
 from valine.agents import KILL_SWITCHES
-from valine.ports import Flags, Quota
+from valine.ports import Feedback, Flags, Quota
 from valine.tasks.model import Task, TaskState
 
 TABLE = "valine-ux-agent-conversations-iam"
@@ -80,6 +81,10 @@ def test_the_interactions_function_calls_only_what_it_is_granted(db):
                             quota=Quota.hourly("1", "pr", 5, time.time())).ok
     assert store.update(task.task_id, changes={"state": TaskState.IN_PROGRESS}, event="confirmed",  # Confirm
                         expect=(TaskState.AWAITING_CONFIRMATION,), now=time.time(), expect_version=0).ok
+    feedback = DynamoFeedback(db, TABLE, retention_days=90)  # 👍 / 👎, the comment modal, /feedback
+    feedback.vote(Feedback(user_id="1", role="admin", phase=2, at=time.time(), task_id=task.task_id, vote=1))
+    feedback.comment(task.task_id, "1", "fine", time.time())
+    feedback.free_text(Feedback(user_id="1", role="admin", phase=2, at=time.time(), comment="hi"), "f1")
     store.recent(requester_id=None, limit=5)
     store.recent(requester_id="1", limit=5)
     store.expired_open(now=time.time(), created_after=time.time() - 3600, limit=5)  # the sweep's one query

@@ -17,4 +17,7 @@ def command_schema() -> list[dict[str, Any]]:
         {"name": "agents", **_GUILD_ONLY, "description": "The bot's agents, what they do and their record"},
         {"name": "status", **_GUILD_ONLY, "description": "Rollout phase, flags and what your roles allow"},
         {"name": "tasks", **_GUILD_ONLY, "description": "Recent tasks and their pull requests"},
+        {"name": "feedback", **_GUILD_ONLY, "description": "Tell the team what works and what does not",
+         "options": [{"type": 3, "name": "text", "description": "Your feedback (read by the team)",
+                      "required": True, "min_length": 1, "max_length": 1000}]},
     ]

@@ -7,13 +7,15 @@ channel). What no metric shows is reported as MANUAL, never passed silently.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
 from valine import names
 from valine.metrics import NAMESPACE
-from valine.rollout import PHASES, PhaseConfig
+from valine.ports import Feedback
+from valine.rollout import PHASES, FeedbackTarget, PhaseConfig
 
 
 class Verdict(StrEnum):
@@ -62,8 +64,9 @@ def _one(values: list[float]) -> float:
 
 def evaluate(phase: PhaseConfig, *, stage: str, reader: MetricsReader, now: dt.datetime,
              approval_for_next: tuple[bool, str] | None, hours: int | None = None,
-             alarms: AlarmHistory | None = None) -> list[Result]:
-    """``approval_for_next``: (recorded, what was found) for the next phase's PM sign-off, or None."""
+             alarms: AlarmHistory | None = None, feedback: Sequence[Feedback] | None = None) -> list[Result]:
+    """``approval_for_next``: (recorded, what was found) for the next phase's PM sign-off, or None.
+    ``feedback``: what was given in the window (``None``: not read, so the item is MANUAL)."""
     c = phase.criteria
     window = hours or c.observation_hours
     start, end = now - dt.timedelta(hours=window), now
@@ -123,6 +126,8 @@ def evaluate(phase: PhaseConfig, *, stage: str, reader: MetricsReader, now: dt.d
                           f"${phase.llm_daily_rollback_usd:g})", f"${worst_day:.2f} on the worst day"))
     if alarms is not None:
         out.append(_alarm_history(alarms, stage, start, end, span))
+    if c.feedback is not None:
+        out.append(feedback_result(c.feedback, feedback, start.timestamp(), end.timestamp(), span))
     if c.min_llm_accuracy_pct is not None:
         out.append(Result(Verdict.MANUAL, f"LLM parsing accuracy > {c.min_llm_accuracy_pct:g}%",
                           "run: valine eval-llm --cases evals/llm_cases.jsonl, plus a review of real requests"))
@@ -150,6 +155,33 @@ def _alarm_history(alarms: AlarmHistory, stage: str, start: dt.datetime, end: dt
     shown = ", ".join(f"{name} at {at:%Y-%m-%d %H:%M} UTC" for name, at in incidents[:5])
     more = f" and {len(incidents) - 5} more" if len(incidents) > 5 else ""
     return Result(Verdict.FAIL, criterion, f"{len(incidents)} fired: {shown}{more}")
+
+
+def feedback_result(target: FeedbackTarget, given: Sequence[Feedback] | None, start: float, end: float,
+                    span: str) -> Result:
+    roles = {r.value for r in target.roles}
+    criterion = (f"{target.label}: >= {target.min_responses} votes from {', '.join(sorted(roles))}, "
+                 f">= {target.min_positive_pct:g}% 👍, no negative trend ({span})")
+    if given is None:
+        return Result(Verdict.MANUAL, criterion, "feedback not read; ask the people involved")
+    votes = [f for f in given if f.vote and f.role in roles and start <= f.at <= end]
+    up = sum(f.vote > 0 for f in votes)
+    pct = 100.0 * up / len(votes) if votes else 0.0
+    measured = f"{len(votes)} votes, {pct:.0f}% 👍"
+    middle = (start + end) / 2
+    first, second = ([f for f in votes if (f.at < middle) is early] for early in (True, False))
+    trend = ""
+    if len(first) >= 3 and len(second) >= 3:
+        before, after = (100.0 * sum(f.vote > 0 for f in half) / len(half) for half in (first, second))
+        if before - after > target.max_drop_pts:
+            trend = f"; negative trend: {before:.0f}% 👍 in the first half, {after:.0f}% in the second"
+    comments = [f.comment for f in sorted(votes, key=lambda f: f.at) if f.vote < 0 and f.comment]
+    said = ("; 👎 comments: " + " | ".join(repr(c[:120]) for c in comments[-5:])) if comments else ""
+    if len(votes) < target.min_responses:
+        return Result(Verdict.FAIL, criterion, f"{measured}: too few responses (ask them to vote 👍/👎 on "
+                                               f"finished tasks or use /feedback){trend}{said}")
+    ok = pct >= target.min_positive_pct and not trend
+    return Result(Verdict.PASS if ok else Verdict.FAIL, criterion, f"{measured}{trend}{said}")
 
 
 def go(results: list[Result]) -> bool:

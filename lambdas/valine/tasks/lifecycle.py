@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
+from valine import feedback
 from valine.agents.base import AgentSpec
 from valine.discord import messages as msg
 from valine.discord.caller import Caller, HttpResponse, options_of
@@ -150,7 +151,8 @@ class Lifecycle:
             self.metrics.count("Confirmations", Agent=spec.name)
             return HttpResponse(200, msg.update(
                 f"{header}\n{discord_code_block(task.preview_diff or '', 'diff')}"[:1500]
-                + f"\nDry run: rollout phase {phase.number} shows previews only, so no pull request was made.", []))
+                + f"\nDry run: rollout phase {phase.number} shows previews only, so no pull request was made.",
+                [feedback.buttons(task.task_id, task.agent)]))
         started = task.with_event(now, "confirmed", by=caller.user_id, state=TaskState.IN_PROGRESS,
                                   confirmed_by=caller.user_id, confirmed_at=now)
         # The version pins the confirmation to the preview that was read: an Edit in between

@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from valine import feedback
 from valine.agents.base import AgentWork, UserFacingError
 from valine.deadlines import OutOfTime
 from valine.discord import messages as msg
@@ -107,7 +108,8 @@ class PullRequestPath:
             return
         self.metrics.count("PullRequestsCreated", Agent=task.agent, Section=task.part or task.agent)
         self.metrics.timing("PullRequestLatency", (self.clock.now() - started) * 1000, Agent=task.agent)
-        self._say(job, self.done_text(done), [msg.row(msg.link_button("Open pull request", pr.url))])
+        self._say(job, self.done_text(done), [msg.row(msg.link_button("Open pull request", pr.url)),
+                                              feedback.buttons(task.task_id, task.agent)])
 
     def _change(self, task: Task, branch: str, work: AgentWork) -> ProposedChange:
         assert task.target_path and task.new_content is not None and task.base_sha and task.original_sha
@@ -129,13 +131,14 @@ class PullRequestPath:
         self.metrics.count("PullRequestsFailed", Agent=task.agent)
         self.metrics.count("HandledFailures", Function="worker")
         self._say(job, f"**{work.spec.title}** `{task.short_id}` failed: {reason}. Nothing was merged; ref "
-                       f"{task.task_id[-8:]}.", [])
+                       f"{task.task_id[-8:]}.", [feedback.buttons(task.task_id, task.agent)])
 
     def _finish(self, job: Job, task: Task, work: AgentWork, *, outcome: str) -> None:
         now = self.clock.now()
         done = task.with_event(now, "completed", state=TaskState.COMPLETED, completed_at=now, outcome=outcome)
         if self.store.transition(done, expect=(TaskState.IN_PROGRESS,), now=now, check_expiry=False).ok:
-            self._say(job, f"**{work.spec.title}** `{task.short_id}`: {outcome}.", [])
+            self._say(job, f"**{work.spec.title}** `{task.short_id}`: {outcome}.",
+                      [feedback.buttons(task.task_id, task.agent)])
 
     def _body(self, task: Task, work: AgentWork) -> str:
         # Everything the user typed is inside code (a fence it cannot close, or a code span):

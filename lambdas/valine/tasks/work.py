@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from valine import feedback
 from valine.agents.base import AgentWork, Ask, Change, UserFacingError
 from valine.discord import messages as msg
 from valine.markup import discord_text
@@ -170,8 +171,9 @@ class TaskWorker:
     # ---- outcomes ------------------------------------------------------------------------
     def outcome_text(self, task: Task) -> str:
         head = f"**{self.work(task).spec.title}** `{task.short_id}`"
-        if task.state is TaskState.COMPLETED and task.pr_url:
-            return self.pulls.done_text(task)
+        if task.state.made_pull_request and task.pr_url:
+            return self.pulls.done_text(task) + (f" It was {task.state.value} by {discord_text(task.pr_closed_by)}."
+                                                 if task.pr_closed_by else "")
         if task.state is TaskState.FAILED:
             return f"{head} failed: {task.outcome or 'unknown reason'}. Nothing was merged; ref {task.task_id[-8:]}."
         if task.state is TaskState.EXPIRED:
@@ -179,8 +181,11 @@ class TaskWorker:
         return f"{head}: {task.outcome or task.state.value}. Nothing more to do."
 
     def _outcome_components(self, task: Task) -> list[dict[str, Any]]:
-        if task.state is TaskState.COMPLETED and task.pr_url:
-            return [msg.row(msg.link_button("Open pull request", task.pr_url))]
+        votes = feedback.buttons(task.task_id, task.agent)
+        if task.state.made_pull_request and task.pr_url:
+            return [msg.row(msg.link_button("Open pull request", task.pr_url)), votes]
+        if task.state in (TaskState.COMPLETED, TaskState.FAILED):
+            return [votes]
         return []
 
     def _title(self, task: Task) -> str:

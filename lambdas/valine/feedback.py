@@ -1,0 +1,103 @@
+"""Feedback in Discord: 👍 / 👎 on every finished task's message (👎 opens a short optional comment
+modal) and ``/feedback`` for free text at any time. Each is one write, stored with the person's role
+and the rollout phase; ``valine rollout check`` judges the plan's feedback criteria from them."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from valine.discord import messages as msg
+from valine.discord.caller import Caller, HttpResponse
+from valine.discord.types import ButtonStyle, ComponentType, InteractionResponseType, TextInputStyle
+from valine.ports import Clock, Feedback, FeedbackStore, Metrics
+from valine.settings import Settings
+
+PREFIX = "fb"
+UP, DOWN, COMMENT = "up", "down", "comment"
+MAX_TEXT = 1000
+
+
+def buttons(task_id: str, agent: str) -> dict[str, Any]:
+    """The row a finished task's message carries (``fb:up:<agent>:<task>``)."""
+    return msg.row(
+        {"type": ComponentType.BUTTON, "style": ButtonStyle.SECONDARY, "label": "Helpful",
+         "emoji": {"name": "👍"}, "custom_id": f"{PREFIX}:{UP}:{agent}:{task_id}"},
+        {"type": ComponentType.BUTTON, "style": ButtonStyle.SECONDARY, "label": "Not helpful",
+         "emoji": {"name": "👎"}, "custom_id": f"{PREFIX}:{DOWN}:{agent}:{task_id}"},
+    )
+
+
+def is_feedback(custom_id: object) -> bool:
+    return isinstance(custom_id, str) and custom_id.startswith(f"{PREFIX}:")
+
+
+def _parse(custom_id: str) -> tuple[str, str, str] | None:
+    parts = custom_id.split(":")
+    if len(parts) != 4 or parts[1] not in (UP, DOWN, COMMENT) or not parts[2] or not parts[3].isalnum():
+        return None
+    return parts[1], parts[2], parts[3]
+
+
+def comment_modal(task_id: str, agent: str) -> dict[str, Any]:
+    return {"type": InteractionResponseType.MODAL, "data": {
+        "custom_id": f"{PREFIX}:{COMMENT}:{agent}:{task_id}", "title": "What was not helpful?",
+        "components": [{"type": ComponentType.LABEL, "label": "Comment (optional)",
+                        "description": "What went wrong, or what you expected. The team reads every one.",
+                        "component": {"type": ComponentType.TEXT_INPUT, "custom_id": "comment",
+                                      "style": TextInputStyle.PARAGRAPH, "required": False,
+                                      "max_length": MAX_TEXT}}]}}
+
+
+def _text(data: Mapping[str, Any], custom_id: str) -> str:
+    for top in data.get("components") or []:
+        top = top if isinstance(top, dict) else {}
+        for comp in [top.get("component"), *(top.get("components") or [])]:
+            if isinstance(comp, dict) and comp.get("custom_id") == custom_id:
+                return str(comp.get("value") or "").strip()
+    return ""
+
+
+@dataclass
+class FeedbackDesk:
+    settings: Settings
+    store: FeedbackStore
+    clock: Clock
+    metrics: Metrics
+
+    def component(self, kind: int, data: Mapping[str, Any], caller: Caller) -> HttpResponse:
+        parsed = _parse(str(data.get("custom_id")))
+        if parsed is None:
+            return HttpResponse(200, msg.reply("This button is not one of mine any more."))
+        action, agent, task_id = parsed
+        now = self.clock.now()
+        if action == COMMENT:
+            text = _text(data, "comment")[:MAX_TEXT]
+            if text:
+                self.store.comment(task_id, caller.user_id, text, now)
+                self.metrics.count("Feedback", Kind="comment")
+            return HttpResponse(200, msg.reply("Thank you: your 👎 and your comment are with the team."
+                                               if text else "Thank you: your 👎 is recorded."))
+        vote = 1 if action == UP else -1
+        self.store.vote(Feedback(user_id=caller.user_id, role=caller.role_label(), phase=self.settings.phase.number,
+                                 at=now, task_id=task_id, agent=agent, vote=vote))
+        self.metrics.count("Feedback", Kind=action)
+        if vote < 0:
+            return HttpResponse(200, comment_modal(task_id, agent))
+        return HttpResponse(200, msg.reply(f"Thank you: 👍 recorded for `{task_id[-6:]}`. One vote per person per "
+                                           "task; press 👎 to change it."))
+
+    def command(self, data: Mapping[str, Any], caller: Caller) -> HttpResponse:
+        options = {o.get("name"): o.get("value") for o in data.get("options") or [] if isinstance(o, dict)}
+        text = str(options.get("text") or "").strip()
+        if not text or len(text) > MAX_TEXT:
+            return HttpResponse(200, msg.reply(f"Say something in `text` (1 to {MAX_TEXT} characters), e.g. "
+                                               "/feedback text: the previews are too long"))
+        self.store.free_text(Feedback(user_id=caller.user_id, role=caller.role_label(),
+                                      phase=self.settings.phase.number, at=self.clock.now(), comment=text),
+                             uuid.uuid4().hex)
+        self.metrics.count("Feedback", Kind="text")
+        return HttpResponse(200, msg.reply("Thank you: your feedback is with the team (it goes into the phase "
+                                           "report)."))
