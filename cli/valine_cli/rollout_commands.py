@@ -1,4 +1,4 @@
-"""Go/no-go: rollout check|status."""
+"""Go/no-go: rollout check|status|metrics."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ def cmd_rollout(args: argparse.Namespace) -> int:
 
     endpoint, table = stage_endpoint(args)
     records = approvals.load(REPO_ROOT / approvals.DEFAULT_PATH)
+    if args.rollout_action == "metrics":
+        return overall_metrics(args, endpoint, table)
     if args.rollout_action == "status":
         print(f"Sign-off table ({approvals.DEFAULT_PATH}), stage {args.stage}:")
         print(f"{'phase':<7}{'name':<34}{'approver':<26}{'date':<12}notes")
@@ -46,8 +48,11 @@ def cmd_rollout(args: argparse.Namespace) -> int:
     window = args.hours or phase.criteria.observation_hours
     feedback = DynamoFeedback(aws("dynamodb", endpoint), table, retention_days=0).between(
         now.timestamp() - window * 3600, now.timestamp())
+    adoption = None
+    if phase.criteria.min_adoption_pct is not None or phase.criteria.min_weekly_active is not None:
+        adoption = measure_adoption(args.stage, endpoint, table, phase, now.timestamp(), window)
     results = evaluate(phase, stage=stage, reader=cloudwatch, alarms=cloudwatch, now=now,
-                       approval_for_next=approval, hours=args.hours, feedback=feedback)
+                       approval_for_next=approval, hours=args.hours, feedback=feedback, adoption=adoption)
     print(f"Rollout check: stage {stage}, phase {phase.number} ({phase.name})")
     for r in results:
         print(f"  {r.verdict.value:<7}{r.criterion} — {r.measured}")
@@ -65,6 +70,94 @@ def _deployed_phase(stage: str, endpoint: str | None) -> str:
     return outputs.get("Phase", "unknown (no Phase output)")
 
 
+def stage_view(stage: str) -> tuple[Any, dict[str, Any]]:
+    """(Settings with the stage's guilds, roles and Discord API, the stage's cdk.json settings)."""
+    from valine.settings import Settings
+    from valine_cli.aws_stage import local_health, stage_settings
+
+    if stage == "local":
+        health = local_health()
+        env = {"DISCORD_GUILD_IDS": ",".join(health["guild_ids"]),
+               "ADMIN_ROLE_IDS": ",".join(health["role_ids"]["admin"]),
+               "PM_ROLE_IDS": ",".join(health["role_ids"]["pm"]),
+               "DEVELOPER_ROLE_IDS": ",".join(health["role_ids"]["developer"]),
+               "DISCORD_API_URL": f"{health['discord_url']}/api/v10"}
+        return Settings.from_env(env), stage_settings("dev")
+    cfg = stage_settings(stage)
+    roles = cfg.get("role_ids") or {}
+    env = {"DISCORD_GUILD_IDS": ",".join(cfg.get("guild_ids") or []),
+           **{f"{r.upper()}_ROLE_IDS": ",".join(roles.get(r) or []) for r in ("admin", "pm", "developer")}}
+    return Settings.from_env(env), cfg
+
+
+def measure_adoption(stage: str, endpoint: str | None, table: str, phase: Any, now: float, window_hours: float) -> Any:
+    """Distinct requesters from the tasks table; eligible users from Discord, else cdk.json."""
+    from valine.adapters.dynamodb import DynamoTaskStore
+    from valine.ops.adoption import eligible_users, measure
+    from valine_cli.aws_stage import bot_token, local_health
+
+    settings, cfg = stage_view(stage)
+    secret_id = local_health()["bot_token_secret"] if stage == "local" else None
+    try:
+        token: str | None = bot_token(stage, endpoint, secret_id)
+    except CliError:
+        token = None
+    eligible, why = eligible_users(settings, phase, configured=cfg.get("eligible_users"), bot_token=token)
+    store = DynamoTaskStore(aws("dynamodb", endpoint), table, retention_days=90)
+    tasks = store.created_between(now - max(window_hours * 3600, 30 * 86400), now)
+    return measure(tasks, now=now, window_hours=window_hours, eligible=eligible, why_no_eligible=why)
+
+
+def overall_metrics(args: argparse.Namespace, endpoint: str | None, table: str) -> int:
+    """The plan's overall success metrics over the last N days, each PASS or FAIL."""
+    import datetime as dt
+
+    from valine.metrics import NAMESPACE
+    from valine.ops.cloudwatch import CloudWatchReader
+    from valine.rollout import PHASES, phase_from_text
+
+    stage = "local" if args.stage == "local" else args.stage
+    if args.phase:
+        phase = phase_from_text(args.phase)
+    else:
+        from valine_cli.aws_stage import local_health
+
+        deployed = str(local_health()["phase"]) if args.stage == "local" else _deployed_phase(args.stage, endpoint)
+        phase = PHASES[int(deployed)] if deployed.isdigit() else PHASES[6]
+    now = dt.datetime.now(dt.UTC)
+    start = now - dt.timedelta(days=args.days)
+    reader = CloudWatchReader(aws("cloudwatch", endpoint))
+
+    def total(name: str) -> float:
+        return float(sum(reader.stat(NAMESPACE, name, {"Stage": stage}, "Sum", start, now)))
+
+    adoption = measure_adoption(args.stage, endpoint, table, phase, now.timestamp(), args.days * 24)
+    rows: list[tuple[bool | None, str, str]] = []
+    pct = adoption.pct(adoption.unique_30d)
+    rows.append((None if pct is None else pct >= 50.0, f"adoption: >= 50% of eligible users within {args.days} days",
+                 f"{adoption.unique_30d} requesters" + (f" of {adoption.eligible.count} eligible ({pct:.0f}%); "
+                                                        f"eligible: {adoption.eligible.source}"
+                                                        if pct is not None and adoption.eligible else
+                                                        f"; eligible unknown ({adoption.why_no_eligible})")))
+    previews, confirms = total("Previews"), total("Confirmations")
+    rows.append((confirms / previews >= 0.8 if previews else None, "effectiveness: >= 80% of previews confirmed",
+                 f"{confirms:.0f} of {previews:.0f}" + (f" ({100 * confirms / previews:.0f}%)" if previews else "")))
+    merged, rejected = total("PullRequestsMerged"), total("PullRequestsRejected")
+    closed = merged + rejected
+    rows.append((rejected / closed < 0.05 if closed else None, "quality: < 5% of pull requests rejected",
+                 f"{rejected:.0f} rejected, {merged:.0f} merged" + (f" ({100 * rejected / closed:.1f}%)"
+                                                                    if closed else "") +
+                 " (GitHub's webhook; the plan also asks for a manual review of sample PRs)"))
+    p95 = max(reader.stat(NAMESPACE, "PreviewLatency", {"Stage": stage}, "p95", start, now), default=None)
+    rows.append((None if p95 is None else p95 < 5000, "performance: P95 < 5 s (request to preview)",
+                 "no previews" if p95 is None else f"{p95:.0f} ms"))
+    print(f"Overall success metrics: stage {stage}, last {args.days} days (phase {phase.number} eligibility)")
+    for ok, label, measured in rows:
+        verdict = "NO DATA" if ok is None else ("PASS" if ok else "FAIL")
+        print(f"  {verdict:<8}{label} — {measured}")
+    return 0 if all(ok for ok, _, _ in rows) else 1
+
+
 def add_parsers(sub: Any) -> None:
     ro = sub.add_parser("rollout", help="go/no-go checks and the sign-off table")
     rsub = ro.add_subparsers(dest="rollout_action", required=True)
@@ -74,4 +167,8 @@ def add_parsers(sub: Any) -> None:
     rc.add_argument("--hours", type=int, help="observation window (default: the phase's, from the plan)")
     rs = rsub.add_parser("status", help="sign-off table, deployed phase and flags")
     options.stage(rs)
+    rm = rsub.add_parser("metrics", help="the plan's overall success metrics, each PASS or FAIL")
+    options.stage(rm)
+    rm.add_argument("--days", type=int, default=30, help="window (default %(default)s, as the plan)")
+    rm.add_argument("--phase", help="whose roles count as eligible (default: the deployed phase)")
     ro.set_defaults(handler=cmd_rollout)

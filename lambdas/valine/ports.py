@@ -104,6 +104,9 @@ class TaskStore(Protocol):
 
     def recent(self, *, requester_id: str | None, limit: int) -> list[Task]: ...
 
+    def created_between(self, start: float, end: float) -> list[Task]:
+        """Every task created in the window (adoption, the weekly and phase reports)."""
+
     def expired_open(self, *, now: float, created_after: float, limit: int) -> list[Task]:
         """Tasks created after ``created_after`` still open (proposed or awaiting confirmation)
         whose ``expires_at`` has passed: what the expiry sweep marks expired."""

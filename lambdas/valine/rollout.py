@@ -58,6 +58,8 @@ class Criteria:
     max_daily_llm_cost_usd: float | None = None
     min_llm_accuracy_pct: float | None = None
     feedback: FeedbackTarget | None = None
+    min_adoption_pct: float | None = None  # distinct requesters in the window / eligible users
+    min_weekly_active: int | None = None  # distinct requesters in the last 7 days
     manual: tuple[str, ...] = ()
 
 
@@ -175,7 +177,7 @@ PHASES: dict[int, PhaseConfig] = {
             min_successful_flows=50,
             max_error_rate_pct=0.3,
             max_p95_duration_ms=5000,
-            manual=("Adoption > 20% of eligible users",),
+            min_adoption_pct=20.0,
         ),
     ),
     5: PhaseConfig(
@@ -213,7 +215,8 @@ PHASES: dict[int, PhaseConfig] = {
             max_daily_llm_cost_usd=5.0,
             feedback=FeedbackTarget("Sustained positive feedback", _EVERYONE, min_responses=20,
                                     min_positive_pct=75.0),
-            manual=("100+ weekly active users", "SLA targets defined"),
+            min_weekly_active=100,
+            manual=("SLA targets defined",),
         ),
     ),
 }

@@ -114,6 +114,9 @@ class FakeTaskStore:
         tasks = [t for t in self.tasks.values() if requester_id is None or t.requester_id == requester_id]
         return sorted(tasks, key=lambda t: t.created_at, reverse=True)[:limit]
 
+    def created_between(self, start: float, end: float) -> list[Task]:
+        return [t for t in self.tasks.values() if start <= t.created_at <= end]
+
     def expired_open(self, *, now: float, created_after: float, limit: int) -> list[Task]:
         return [t for t in self.tasks.values() if t.created_at >= created_after and t.expired(now)][:limit]
 

@@ -24,6 +24,8 @@ class DiscordEmulator(JsonServer):
         self._ids = itertools.count(1_100_000_000_000_000_000)
         self._lock = threading.Lock()
         self.contracts = True  # hold what the bot sends to Discord's published OpenAPI description
+        self.members: dict[str, list[dict[str, Any]]] = {}  # guild id -> its members (List Guild Members)
+        self.members_intent = True  # False: the bot lacks the privileged Server Members intent
         self.route("PATCH", API + r"/webhooks/(\d+)/([^/]+)/messages/@original$", self._edit_original)
         self.route("GET", API + r"/webhooks/(\d+)/([^/]+)/messages/@original$", self._get_original)
         self.route("POST", API + r"/webhooks/(\d+)/([^/]+)$", self._followup)
@@ -33,6 +35,7 @@ class DiscordEmulator(JsonServer):
         self.route("GET", API + r"/applications/(\d+)/guilds/(\d+)/commands$",
                    lambda r, a, g: (200, self.commands.get(g, [])))
         self.route("POST", API + r"/channels/(\d+)/messages$", self._channel_message)
+        self.route("GET", API + r"/guilds/(\d+)/members$", self._members)
         self.route("POST", r"^/_emulator/interactions/([^/]+)$", self._register)
         self.route("POST", r"^/_emulator/interactions/([^/]+)/response$", self._apply_response)
         self.route("GET", r"^/_emulator/messages$", lambda r: (200, list(self.messages.values())))
@@ -168,6 +171,17 @@ class DiscordEmulator(JsonServer):
             self.messages[message_id] = {"id": message_id, "channel_id": channel, "content": data.get("content", ""),
                                          "components": [], "edits": [], "created": time.time()}
         return 200, self.messages[message_id]
+
+    def _members(self, req: Request, guild: str) -> tuple[int, Any]:
+        denied = self._bot_auth(req)
+        if denied:
+            return denied
+        if not self.members_intent:
+            return 403, {"message": "Missing Access", "code": 50001}
+        limit = max(1, min(1000, int(req.param("limit", "1") or 1)))
+        after = int(req.param("after", "0") or 0)
+        ordered = sorted(self.members.get(guild, []), key=lambda m: int(m["user"]["id"]))
+        return 200, [m for m in ordered if int(m["user"]["id"]) > after][:limit]
 
     def _get_message(self, req: Request, message_id: str) -> tuple[int, Any]:
         message = self.messages.get(message_id)

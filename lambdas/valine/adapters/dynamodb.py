@@ -233,6 +233,20 @@ class DynamoTaskStore:
         return [task_from_item(i) for i in out.get("Items", [])]
 
 
+    def created_between(self, start: float, end: float) -> list[Task]:
+        out: list[Task] = []
+        kwargs: dict[str, Any] = {
+            "TableName": self._table, "IndexName": "by-time",
+            "KeyConditionExpression": "gsi2pk = :k AND created_at BETWEEN :a AND :b",
+            "ExpressionAttributeValues": {":k": {"S": "TASKS"}, ":a": {"S": _iso(start)}, ":b": {"S": _iso(end)}},
+        }
+        while True:
+            page = self._db.query(**kwargs)
+            out.extend(task_from_item(i) for i in page.get("Items", []))
+            if "LastEvaluatedKey" not in page:
+                return out
+            kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]
+
     def expired_open(self, *, now: float, created_after: float, limit: int) -> list[Task]:
         out: list[Task] = []
         kwargs: dict[str, Any] = {

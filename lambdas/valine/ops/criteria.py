@@ -14,6 +14,7 @@ from typing import Protocol
 
 from valine import names
 from valine.metrics import NAMESPACE
+from valine.ops.adoption import Adoption
 from valine.ports import Feedback
 from valine.rollout import PHASES, FeedbackTarget, PhaseConfig
 
@@ -64,7 +65,8 @@ def _one(values: list[float]) -> float:
 
 def evaluate(phase: PhaseConfig, *, stage: str, reader: MetricsReader, now: dt.datetime,
              approval_for_next: tuple[bool, str] | None, hours: int | None = None,
-             alarms: AlarmHistory | None = None, feedback: Sequence[Feedback] | None = None) -> list[Result]:
+             alarms: AlarmHistory | None = None, feedback: Sequence[Feedback] | None = None,
+             adoption: Adoption | None = None) -> list[Result]:
     """``approval_for_next``: (recorded, what was found) for the next phase's PM sign-off, or None.
     ``feedback``: what was given in the window (``None``: not read, so the item is MANUAL)."""
     c = phase.criteria
@@ -128,6 +130,13 @@ def evaluate(phase: PhaseConfig, *, stage: str, reader: MetricsReader, now: dt.d
         out.append(_alarm_history(alarms, stage, start, end, span))
     if c.feedback is not None:
         out.append(feedback_result(c.feedback, feedback, start.timestamp(), end.timestamp(), span))
+    if c.min_adoption_pct is not None:
+        out.append(adoption_result(c.min_adoption_pct, adoption, span))
+    if c.min_weekly_active is not None:
+        label = f"weekly active users >= {c.min_weekly_active} (distinct requesters, last 7 days)"
+        out.append(Result(Verdict.MANUAL, label, "adoption not read") if adoption is None else
+                   Result(Verdict.PASS if adoption.unique_7d >= c.min_weekly_active else Verdict.FAIL, label,
+                          f"{adoption.unique_7d}"))
     if c.min_llm_accuracy_pct is not None:
         out.append(Result(Verdict.MANUAL, f"LLM parsing accuracy > {c.min_llm_accuracy_pct:g}%",
                           "run: valine eval-llm --cases evals/llm_cases.jsonl, plus a review of real requests"))
@@ -182,6 +191,19 @@ def feedback_result(target: FeedbackTarget, given: Sequence[Feedback] | None, st
                                                f"finished tasks or use /feedback){trend}{said}")
     ok = pct >= target.min_positive_pct and not trend
     return Result(Verdict.PASS if ok else Verdict.FAIL, criterion, f"{measured}{trend}{said}")
+
+
+def adoption_result(min_pct: float, adoption: Adoption | None, span: str) -> Result:
+    criterion = f"adoption > {min_pct:g}% of eligible users (distinct requesters, {span})"
+    if adoption is None:
+        return Result(Verdict.MANUAL, criterion, "adoption not read")
+    pct = adoption.pct(adoption.unique_window)
+    if pct is None or adoption.eligible is None:
+        return Result(Verdict.MANUAL, criterion, f"{adoption.unique_window} requesters; eligible users unknown "
+                                                 f"({adoption.why_no_eligible or 'none counted'})")
+    return Result(Verdict.PASS if pct > min_pct else Verdict.FAIL, criterion,
+                  f"{adoption.unique_window} of {adoption.eligible.count} ({pct:.0f}%); eligible: "
+                  f"{adoption.eligible.source}")
 
 
 def go(results: list[Result]) -> bool:

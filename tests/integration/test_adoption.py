@@ -1,0 +1,101 @@
+"""Adoption and the plan's overall success metrics, measured from real data paths: distinct
+requesters from the tasks table (moto over HTTP), eligible users from Discord's guild-members API
+(the emulator, held to Discord's spec) or, without the Server Members intent, from cdk.json; and
+`valine rollout metrics` over CloudWatch (moto)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import boto3
+import pytest
+
+from valine.ops.adoption import eligible_from_config, measure
+from valine.rollout import PHASES
+from valine_cli.main import main as valine
+
+from .conftest import preview
+
+
+def member(i: int, role_ids: list[str], bot: bool = False) -> dict:
+    return {"user": {"id": str(200000000000000000 + i), "username": f"m{i}", "bot": bot}, "roles": role_ids,
+            "joined_at": "2026-01-01T00:00:00+00:00", "deaf": False, "mute": False, "flags": 0}
+
+
+@pytest.fixture
+def guild(stack):
+    health = stack.health()
+    gid, roles = health["guild_ids"][0], health["role_ids"]
+    # 4 admins, 6 developers, 2 PMs, 30 members without a role, and a bot (never counted)
+    people = ([member(i, roles["admin"]) for i in range(4)] + [member(10 + i, roles["developer"]) for i in range(6)]
+              + [member(20 + i, roles["pm"]) for i in range(2)] + [member(30 + i, []) for i in range(30)]
+              + [member(99, roles["admin"], bot=True)])
+    stack.discord.members[gid] = people
+    yield gid
+    stack.discord.members.pop(gid, None)
+    stack.discord.members_intent = True
+
+
+def test_rollout_check_measures_adoption_against_discords_member_list(stack, client, guild, monkeypatch, capsys):
+    monkeypatch.setenv("PORT", str(stack.config.port))
+    for user in ("ad1", "ad2", "ad3"):
+        preview(client, "make the navbar teal", user=user)
+    valine(["rollout", "check", "--stage", "local", "--phase", "4"])
+    out = capsys.readouterr().out
+    line = next(ln for ln in out.splitlines() if "adoption > 20% of eligible users" in ln)
+    # phase 4: admins, PMs and developers are eligible: 4 + 2 + 6 = 12 people (the bot is not)
+    assert " of 12 (" in line and "eligible: Discord guild members API (1 guild, members holding admin, " \
+        "developer, pm)" in line, line
+
+
+def test_without_the_server_members_intent_the_configured_count_is_used_and_said(stack, client, guild, monkeypatch,
+                                                                                 capsys):
+    monkeypatch.setenv("PORT", str(stack.config.port))
+    stack.discord.members_intent = False
+    preview(client, "make the navbar coral", user="ad4")
+    valine(["rollout", "check", "--stage", "local", "--phase", "4"])
+    line = next(ln for ln in capsys.readouterr().out.splitlines() if "adoption >" in ln)
+    # cdk.json dev: admin 2, pm 3, developer 10
+    assert " of 15 (" in line and "configured per stage (cdk.json stages.<stage>.eligible_users" in line, line
+
+
+def test_measure_counts_distinct_requesters_per_window():
+    from tests.fakes.ports import FakeTaskStore
+    from tests.unit.test_iam_actions import a_task
+
+    now = 1_800_000_000.0
+    tasks = [a_task() for _ in range(5)]
+    ages = [1, 2, 3, 10, 40]  # days
+    tasks = [t.__class__(**{**t.__dict__, "requester_id": f"u{i % 4}", "created_at": now - d * 86400})
+             for i, (t, d) in enumerate(zip(tasks, ages, strict=True))]
+    store = FakeTaskStore()
+    for t in tasks:
+        store.create(t)
+    eligible = eligible_from_config({"admin": 2, "pm": 3, "developer": 5, "member": 100}, PHASES[4])
+    got = measure(store.created_between(now - 60 * 86400, now), now=now, window_hours=7 * 24, eligible=eligible)
+    assert (got.unique_window, got.unique_7d, got.unique_30d) == (3, 3, 4)
+    assert eligible is not None and eligible.count == 10 and got.pct(got.unique_30d) == 40.0
+    assert eligible_from_config({"admin": 2, "member": 100}, PHASES[6]).count == 102  # phase 6: everyone
+    assert eligible_from_config(None, PHASES[4]) is None
+
+
+def test_rollout_metrics_prints_the_plans_overall_success_metrics(stack, client, guild, monkeypatch, capsys):
+    monkeypatch.setenv("PORT", str(stack.config.port))
+    cw = boto3.client("cloudwatch", endpoint_url=stack.aws_url)
+    at = dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)
+    dims = [{"Name": "Stage", "Value": "local"}]
+    for name, value in (("Previews", 100), ("Confirmations", 85), ("PullRequestsMerged", 40),
+                        ("PullRequestsRejected", 1)):
+        cw.put_metric_data(Namespace="Valine/UxAgent", MetricData=[
+            {"MetricName": name, "Dimensions": dims, "Value": value, "Timestamp": at}])
+    cw.put_metric_data(Namespace="Valine/UxAgent", MetricData=[
+        {"MetricName": "PreviewLatency", "Dimensions": dims, "Value": v, "Timestamp": at, "Unit": "Milliseconds"}
+        for v in [1200.0] * 95 + [7000.0] * 5])
+    code = valine(["rollout", "metrics", "--stage", "local", "--phase", "6"])
+    out = capsys.readouterr().out
+    assert "effectiveness: >= 80% of previews confirmed — 85 of 100 (85%)" in out.replace("PASS    ", "")
+    assert "quality: < 5% of pull requests rejected — 1 rejected, 40 merged (2.4%)" in out
+    assert "performance: P95 < 5 s (request to preview)" in out
+    adoption = next(ln for ln in out.splitlines() if "adoption:" in ln)
+    assert adoption.lstrip().startswith("FAIL") and " of 42 eligible (" in adoption  # phase 6: every member
+    assert code == 1  # adoption is far from 50%
