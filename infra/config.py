@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from valine.names import LLM_DEFAULTS, RATE_LIMITS
@@ -40,6 +40,8 @@ class StageConfig:
     oncall_emails: tuple[str, ...]
     oncall_https_urls: tuple[str, ...]
     status_channel_id: str = ""  # the team channel for the daily status message; empty: logs only
+    # People by highest role ({"admin": 3, ...}) for adoption, when the bot may not list guild members.
+    eligible_users: Mapping[str, int] = field(default_factory=dict, hash=False)
     conversation_ttl_minutes: int = 60
     audit_retention_days: int = 90
     log_retention_days: int = 30
@@ -131,6 +133,7 @@ def stage_from_context(name: str, stages: Mapping[str, Any]) -> StageConfig:
             llm_max_retries=int(llm.get("max_retries", LLM_DEFAULTS.max_retries)),
             requests_per_hour=int(limits.get("requests_per_hour", RATE_LIMITS.requests_per_hour)),
             prs_per_hour=int(limits.get("prs_per_hour", RATE_LIMITS.prs_per_hour)),
+            eligible_users={str(k): int(v) for k, v in (raw.get("eligible_users") or {}).items()},
         )
     except (TypeError, ValueError) as exc:
         if isinstance(exc, ConfigError):

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 from aws_cdk import Acknowledgment, CfnOutput, Duration, Stack, Validations
 from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda_event_sources as sources
 from constructs import Construct
@@ -148,8 +151,14 @@ class ValineStack(Stack):
             description="Posts the last 24 hours' key metrics against the phase's targets to the team channel",
             handler="valine.handlers.status.handler", code=lambda_code("worker"),
             environment={**common, Env.STATUS_CHANNEL_ID: stage.status_channel_id,
-                         Env.DISCORD_BOT_TOKEN_SECRET_ARN: secrets.discord_bot_token.secret_arn},
+                         Env.DISCORD_BOT_TOKEN_SECRET_ARN: secrets.discord_bot_token.secret_arn,
+                         Env.ELIGIBLE_USERS: json.dumps(dict(stage.eligible_users), sort_keys=True)},
             timeout=Duration.seconds(60), memory_mb=512, log_retention_days=stage.log_retention_days)
+        # The plan's "weekly detailed report with metrics": the same function, every Monday.
+        events.Rule(self, "WeeklyReport", description="The plan's weekly report, Mondays 09:00 UTC",
+                    schedule=events.Schedule.cron(minute="0", hour="9", week_day="MON"),
+                    targets=[targets.LambdaFunction(status.alias, event=events.RuleTargetInput.from_object(
+                        {"report": "weekly"}))])
         observability.factory(
             "StatusFailures", error_rate(status.alias, "status", stage=stage.name, period=Duration.hours(1)), 0,
             cadence=Cadence(3600, 1, 1),
@@ -170,13 +179,15 @@ class ValineStack(Stack):
                     indexes=ddb.TASK_STORE_AUDIT)
         table.grant(worker.alias, (*ddb.TASK_STORE_READ_WRITE, *ddb.FLAGS_READ,
                                    *(ddb.BUDGET if phase.llm_enabled else ())))
-        table.grant(status.alias, ("dynamodb:DescribeTable",))
+        # DescribeTable: the item count; Query on the by-time index: the weekly report's adoption and feedback.
+        table.grant(status.alias, ("dynamodb:DescribeTable",), indexes=ddb.TASK_STORE_AUDIT)
         table.grant(sweep.alias, ddb.TASK_STORE_READ_WRITE, indexes=ddb.TASK_STORE_AUDIT)
         table.grant(webhook.alias, (*ddb.TASK_STORE_READ_WRITE, *DELIVERIES))
         secrets.github_webhook.grant_read(webhook.alias)
         secrets.discord_bot_token.grant_read(webhook.alias)
         jobs.queue.grant_send_messages(interactions.alias)
-        status.alias.add_to_role_policy(iam.PolicyStatement(actions=["cloudwatch:GetMetricData"], resources=["*"]))
+        status.alias.add_to_role_policy(iam.PolicyStatement(
+            actions=["cloudwatch:GetMetricData", "cloudwatch:DescribeAlarmHistory"], resources=["*"]))
         # Only the status function posts as the bot; the worker edits messages with interaction tokens.
         secrets.discord_bot_token.grant_read(status.alias)
         for secret in (secrets.github, secrets.openai):
@@ -185,10 +196,11 @@ class ValineStack(Stack):
 
         Validations.of(status).acknowledge(Acknowledgment(
             id="AwsSolutions::AwsSolutions-IAM5[Resource::*]",
-            reason="cloudwatch:GetMetricData supports no resource-level permissions; the action is read-only.",
+            reason="cloudwatch:GetMetricData supports no resource-level permissions, and DescribeAlarmHistory "
+            "without an alarm name (the weekly report reads the stage's alarms) needs *; both are read-only.",
         ))
         table_arn_token = self.resolve(table.table.table_arn)["Fn::GetAtt"][0]
-        for reader in (interactions, sweep):
+        for reader in (interactions, sweep, status):
             Validations.of(reader).acknowledge(Acknowledgment(
                 id=f"AwsSolutions::AwsSolutions-IAM5[Resource::<{table_arn_token}.Arn>/index/*]",
                 reason="dynamodb:Query only, on the table's two indexes (by-requester, by-time): /tasks and the "

@@ -13,6 +13,8 @@
   valine recover --stage S --phase N   after a deleted stack: adopt the retained data (cdk import)
   valine register-webhook --stage S    GitHub's pull_request webhook to POST /github
   valine github merge|close PR         (local) review a pull request; the webhook is delivered
+  valine announce --stage S --phase N  the phase start in the team channel
+  valine rollout report|metrics        the phase summary (Markdown); the plan's overall success metrics
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import sys
 from typing import Any
 
 from valine_cli import (
+    announce,
     dev_commands,
     discord_commands,
     eval_parse,
@@ -41,7 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     for group in (dev_commands, discord_commands, flag_commands, rollout_commands, llm_commands, eval_parse, smoke,
-                  oncall, recover, github_commands):
+                  oncall, recover, github_commands, announce):
         group.add_parsers(sub)
     return parser
 

@@ -23,6 +23,8 @@ def cmd_rollout(args: argparse.Namespace) -> int:
     records = approvals.load(REPO_ROOT / approvals.DEFAULT_PATH)
     if args.rollout_action == "metrics":
         return overall_metrics(args, endpoint, table)
+    if args.rollout_action == "report":
+        return phase_report(args, endpoint, table, records)
     if args.rollout_action == "status":
         print(f"Sign-off table ({approvals.DEFAULT_PATH}), stage {args.stage}:")
         print(f"{'phase':<7}{'name':<34}{'approver':<26}{'date':<12}notes")
@@ -158,6 +160,45 @@ def overall_metrics(args: argparse.Namespace, endpoint: str | None, table: str) 
     return 0 if all(ok for ok, _, _ in rows) else 1
 
 
+def phase_report(args: argparse.Namespace, endpoint: str | None, table: str, records: Any) -> int:
+    """The phase summary (Markdown) that the PM approval request attaches."""
+    import datetime as dt
+    from pathlib import Path
+
+    from infra import approvals
+    from valine.adapters.feedback import DynamoFeedback
+    from valine.ops.cloudwatch import CloudWatchReader
+    from valine.ops.report import gather, phase_markdown
+    from valine.rollout import PHASES, UnknownPhase, phase_from_text
+
+    try:
+        phase = phase_from_text(args.phase)
+    except UnknownPhase as exc:
+        raise CliError(str(exc)) from exc
+    stage = "local" if args.stage == "local" else args.stage
+    now = dt.datetime.now(dt.UTC)
+    hours = args.hours or phase.criteria.observation_hours
+    cloudwatch = CloudWatchReader(aws("cloudwatch", endpoint))
+    feedback = DynamoFeedback(aws("dynamodb", endpoint), table, retention_days=0)
+    approval = approvals.next_approval(records, stage, phase) if stage == "prod" else None
+    evidence = gather(phase, stage=stage, now=now, hours=hours, reader=cloudwatch, alarms=cloudwatch,
+                      feedback=feedback.between, approval_for_next=approval,
+                      adoption=measure_adoption(args.stage, endpoint, table, phase, now.timestamp(), hours))
+    nxt = PHASES.get(phase.number + 1)
+    hint = (f"When the PM approves phase {nxt.number} ({nxt.name}), add their record to "
+            f"`{approvals.DEFAULT_PATH}` in a reviewed commit (docs/rollout.md#pm-approvals):\n\n"
+            f"```toml\n[[approval]]\nstage = \"{stage}\"\nphase = {nxt.number}\napprover = \"<name> (PM)\"\n"
+            f"date = {now:%Y-%m-%d}\nnotes = \"<what was reviewed>\"\n```"
+            if nxt else "Phase 6 is the last phase: the report closes the rollout (lessons learned).")
+    text = phase_markdown(evidence, approver_hint=hint)
+    if args.out:
+        Path(args.out).write_text(text)
+        print(f"wrote {args.out}: phase {phase.number} summary, {'GO' if 'Verdict: **GO**' in text else 'NO-GO'}")
+    else:
+        print(text)
+    return 0
+
+
 def add_parsers(sub: Any) -> None:
     ro = sub.add_parser("rollout", help="go/no-go checks and the sign-off table")
     rsub = ro.add_subparsers(dest="rollout_action", required=True)
@@ -167,6 +208,11 @@ def add_parsers(sub: Any) -> None:
     rc.add_argument("--hours", type=int, help="observation window (default: the phase's, from the plan)")
     rs = rsub.add_parser("status", help="sign-off table, deployed phase and flags")
     options.stage(rs)
+    rp = rsub.add_parser("report", help="the phase summary (Markdown) for the PM approval request")
+    options.stage(rp)
+    rp.add_argument("--phase", required=True)
+    rp.add_argument("--hours", type=int, help="window (default: the phase's observation window)")
+    rp.add_argument("--out", help="write the Markdown to this file (default: print it)")
     rm = rsub.add_parser("metrics", help="the plan's overall success metrics, each PASS or FAIL")
     options.stage(rm)
     rm.add_argument("--days", type=int, default=30, help="window (default %(default)s, as the plan)")

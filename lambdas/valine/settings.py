@@ -59,6 +59,7 @@ class Settings:
     llm_daily_cap_usd: float = 5.0
     llm_base_url: str | None = None  # an OpenAI-compatible endpoint; None means OpenAI itself
     status_channel_id: str = ""  # the team channel of the daily status (empty: only logged)
+    eligible_users: str = ""  # JSON {"admin": 3, "pm": 5, ...}: people by highest role, when Discord cannot say
     bot_token_secret_arn: str = ""  # the status and webhook functions' (they post to channels as the bot)
     probe_url: str = ""  # the public endpoint the probe calls
     region: str = "us-east-1"
@@ -120,6 +121,7 @@ class Settings:
             llm_daily_cap_usd=float(e.get(Env.LLM_DAILY_CAP_USD, "5")),
             llm_base_url=e.get(Env.OPENAI_BASE_URL) or None,
             status_channel_id=e.get(Env.STATUS_CHANNEL_ID, ""),
+            eligible_users=e.get(Env.ELIGIBLE_USERS, ""),
             bot_token_secret_arn=e.get(Env.DISCORD_BOT_TOKEN_SECRET_ARN, ""),
             probe_url=e.get(Env.PROBE_URL, ""),
             region=e.get(Env.AWS_REGION) or "us-east-1",

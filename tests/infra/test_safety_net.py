@@ -208,7 +208,9 @@ def test_each_role_gets_only_the_dynamodb_actions_its_function_calls(phase_stage
         "table": {*ddb.TASK_STORE_READ_WRITE, *ddb.QUOTAS, *ddb.FLAGS_READ}, "index": set(ddb.TASK_STORE_AUDIT)}
     worker = {*ddb.TASK_STORE_READ_WRITE, *ddb.FLAGS_READ, *(ddb.BUDGET if PHASES[phase].llm_enabled else ())}
     assert actions("WorkerFunctionServiceRole") == {"table": worker}
-    assert actions("StatusFunctionServiceRole") == {"table": {"dynamodb:DescribeTable"}}
+    # The item count, and the weekly report's tasks and feedback (one query of the by-time index each).
+    assert actions("StatusFunctionServiceRole") == {"table": {"dynamodb:DescribeTable"},
+                                                    "index": set(ddb.TASK_STORE_AUDIT)}
     assert actions("ProbeFunctionServiceRole") == {}
     assert actions("SweepFunctionServiceRole") == {"table": set(ddb.TASK_STORE_READ_WRITE),
                                                    "index": set(ddb.TASK_STORE_AUDIT)}
@@ -261,3 +263,17 @@ def test_every_retained_resource_can_be_adopted_after_a_deleted_stack(phase_stag
     names = {name for _, name in keep.values()}
     assert {f"valine/{stage}/github", f"valine/{stage}/discord-bot-token"} <= names
     assert (f"valine-ux-agent-conversations-{stage}" in names) is (stage == "prod")
+
+
+def test_the_weekly_report_runs_every_monday_through_the_status_functions_alias(phase_stage):
+    phase, stage = phase_stage
+    tpl = template(phase, stage)
+    rules = {r["Properties"]["ScheduleExpression"]: r["Properties"] for r in resources(tpl, "AWS::Events::Rule").values()}
+    weekly = rules["cron(0 9 ? * MON *)"]
+    (target,) = weekly["Targets"]
+    assert json.loads(target["Input"]) == {"report": "weekly"}
+    status_alias = logical_id(tpl, "AWS::Lambda::Alias", lambda p: "Status" in json.dumps(p["FunctionName"]))
+    assert target["Arn"] == {"Ref": status_alias}
+    variables = env(tpl, f"valine-orchestrator-status-{stage}")
+    assert json.loads(variables["ELIGIBLE_USERS"]) == ({"admin": 2, "developer": 10, "member": 40, "pm": 3}
+                                                        if stage == "dev" else {})

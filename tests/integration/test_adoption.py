@@ -99,3 +99,54 @@ def test_rollout_metrics_prints_the_plans_overall_success_metrics(stack, client,
     adoption = next(ln for ln in out.splitlines() if "adoption:" in ln)
     assert adoption.lstrip().startswith("FAIL") and " of 42 eligible (" in adoption  # phase 6: every member
     assert code == 1  # adoption is far from 50%
+
+
+def test_the_weekly_report_posts_the_weeks_evidence_to_the_team_channel(stack, client, guild):
+    import dataclasses
+
+    from valine.handlers.status import run_weekly_report
+
+    preview(client, "make the navbar olive", user="wk1")
+    settings = dataclasses.replace(stack.settings, status_channel_id="100000000000000078",
+                                   bot_token_secret_arn=stack.health()["bot_token_secret"])
+    out = run_weekly_report(settings)
+    assert out["posted"] is True
+    (posted,) = [m for m in stack.discord.messages.values() if m.get("channel_id") == "100000000000000078"]
+    text = posted["content"]
+    assert text.startswith("**Valine weekly report** — local, rollout phase 4 (Developer role)")
+    for part in ("successful UX update flows >= 50 (last 168 h)", "adoption > 20% of eligible users",
+                 "**Adoption**: ", " of 12 eligible (", "Discord guild members API", "**Confirmation rate**",
+                 "**Rejection rate**", "**Feedback**: ", "**Alarms fired**: alarm history unavailable",
+                 "Dashboard: https://console.aws.amazon.com/cloudwatch/home?region="):
+        assert part in text, (part, text)
+    assert len(text) <= 2000
+
+
+def test_rollout_report_writes_the_phase_summary_for_the_pm(stack, client, guild, monkeypatch, capsys, tmp_path):
+    monkeypatch.setenv("PORT", str(stack.config.port))
+    stack.interactions.feedback.store.free_text(
+        __import__("valine.ports", fromlist=["Feedback"]).Feedback(
+            user_id="9", role="pm", phase=4, at=__import__("time").time(), comment="love the previews"), "rep1")
+    out = tmp_path / "phase-4.md"
+    assert valine(["rollout", "report", "--stage", "local", "--phase", "4", "--out", str(out)]) == 0
+    text = out.read_text()
+    assert text.startswith("# Phase 4 summary: Developer role (local)")
+    for part in ("## Criteria", "| FAIL | successful UX update flows >= 50", "## Metrics", "| PullRequestsMerged |",
+                 "| adoption |", "## Feedback", "/feedback (pm): love the previews", "## Incidents",
+                 "alarm history unavailable", "## Approval", 'stage = "local"\nphase = 5'):
+        assert part in text, (part, text)
+    assert "wrote " in capsys.readouterr().out
+
+
+def test_announce_posts_the_phase_start_with_the_dashboard_feedback_and_known_issues(stack, monkeypatch, capsys):
+    monkeypatch.setenv("PORT", str(stack.config.port))
+    assert valine(["announce", "--stage", "local", "--phase", "1", "--channel", "100000000000000079"]) == 0
+    (posted,) = [m for m in stack.discord.messages.values() if m.get("channel_id") == "100000000000000079"]
+    text = posted["content"]
+    assert text.startswith("**Valine rollout, local: phase 1 — Infrastructure (dry run) starts now.**")
+    assert "/ux-update: admin" in text and "dry run: previews only" in text
+    assert "Dashboard: https://console.aws.amazon.com/cloudwatch/" in text and "/feedback" in text
+    assert "- A long diff is trimmed in the Discord preview" in text  # All phases
+    assert "- Dry run: Confirm makes no pull request" in text  # phase 1's own
+    assert valine(["announce", "--stage", "local", "--phase", "2"]) == 2  # no channel: said how to fix
+    assert "pass --channel" in capsys.readouterr().err

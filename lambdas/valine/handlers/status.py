@@ -1,4 +1,5 @@
-"""Scheduled once a day: post the last 24 hours' key metrics to the team channel."""
+"""Scheduled: every day, the last 24 hours' key metrics; every Monday (``{"report": "weekly"}``),
+the weekly report. Both go to the team channel."""
 
 from __future__ import annotations
 
@@ -20,7 +21,54 @@ log = logging.getLogger("valine.status")
 
 
 def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    if (event or {}).get("report") == "weekly":
+        return run_weekly_report(settings())
     return run_daily_status(settings())
+
+
+def _bot_post(s: Settings) -> Callable[[str, str], str]:
+    from valine.adapters.discord_channel import DiscordChannelHttp
+
+    secrets = SecretsCache(client("secretsmanager", s.aws_endpoint_url, fast=False))
+    token = secrets.json(s.bot_token_secret_arn, required="bot_token", example='{"bot_token":"..."}')["bot_token"]
+    return DiscordChannelHttp(api_url=s.discord_api_url, bot_token=str(token)).post
+
+
+def run_weekly_report(s: Settings, *, now: dt.datetime | None = None,
+                      post: Callable[[str, str], str] | None = None) -> dict[str, Any]:
+    """The plan's weekly report: the phase's criteria over 7 days with measured values, adoption,
+    confirmation and rejection rates, feedback and the alarms that fired."""
+    from valine.adapters.dynamodb import DynamoTaskStore
+    from valine.adapters.feedback import DynamoFeedback
+    from valine.ops.adoption import eligible_users, measure
+    from valine.ops.report import gather, weekly_text
+
+    now = now or dt.datetime.now(dt.UTC)
+    metrics = EmfMetrics(stage=s.stage)
+    reader = CloudWatchReader(client("cloudwatch", s.aws_endpoint_url, fast=False))
+    db = client("dynamodb", s.aws_endpoint_url, fast=False)
+    post = post or (_bot_post(s) if s.status_channel_id else None)
+    token = None
+    if s.bot_token_secret_arn:
+        secrets = SecretsCache(client("secretsmanager", s.aws_endpoint_url, fast=False))
+        token = str(secrets.json(s.bot_token_secret_arn, required="bot_token",
+                                 example='{"bot_token":"..."}')["bot_token"])
+    eligible, why = eligible_users(s, s.phase, configured=json.loads(s.eligible_users or "{}"), bot_token=token)
+    store = DynamoTaskStore(db, s.table_name, retention_days=s.audit_retention_days)
+    tasks = store.created_between(now.timestamp() - 30 * 86400, now.timestamp())
+    adoption = measure(tasks, now=now.timestamp(), window_hours=7 * 24, eligible=eligible, why_no_eligible=why)
+    evidence = gather(s.phase, stage=s.stage, now=now, hours=7 * 24, reader=reader, alarms=reader,
+                      feedback=DynamoFeedback(db, s.table_name, retention_days=s.audit_retention_days).between,
+                      adoption=adoption, region=s.region)
+    text = weekly_text(evidence)
+    if post is None or not s.status_channel_id:
+        log.info(json.dumps({"event": "weekly_report", "posted": False, "text": text}))
+        return {"posted": False, "text": text}
+    problem = post(s.status_channel_id, text)
+    if problem:
+        metrics.count("HandledFailures", Function="status")
+    log.info(json.dumps({"event": "weekly_report", "posted": not problem, "problem": problem}))
+    return {"posted": not problem, "text": text}
 
 
 def run_daily_status(s: Settings, *, now: dt.datetime | None = None,
