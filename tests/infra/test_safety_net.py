@@ -268,7 +268,8 @@ def test_every_retained_resource_can_be_adopted_after_a_deleted_stack(phase_stag
 def test_the_weekly_report_runs_every_monday_through_the_status_functions_alias(phase_stage):
     phase, stage = phase_stage
     tpl = template(phase, stage)
-    rules = {r["Properties"]["ScheduleExpression"]: r["Properties"] for r in resources(tpl, "AWS::Events::Rule").values()}
+    rules = {r["Properties"]["ScheduleExpression"]: r["Properties"]
+             for r in resources(tpl, "AWS::Events::Rule").values()}
     weekly = rules["cron(0 9 ? * MON *)"]
     (target,) = weekly["Targets"]
     assert json.loads(target["Input"]) == {"report": "weekly"}
