@@ -9,6 +9,7 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda_event_sources as sources
+from aws_cdk import aws_sns_subscriptions as sns_subscriptions
 from constructs import Construct
 
 from infra.bundling import lambda_code
@@ -163,6 +164,16 @@ class ValineStack(Stack):
             "StatusFailures", error_rate(status.alias, "status", stage=stage.name, period=Duration.hours(1)), 0,
             cadence=Cadence(3600, 1, 1),
             spec=AlarmSpec("P3", "the daily status could not be posted", "status-failures"))
+        relay = BotFunction(
+            self, "IncidentRelay", function_name=names.function_name("relay", stage.name),
+            description="Copies every alarm notification on the on-call topic to the team channel",
+            handler="valine.handlers.relay.handler", code=lambda_code("worker"),
+            environment={**common, Env.STATUS_CHANNEL_ID: stage.status_channel_id,
+                         Env.DISCORD_BOT_TOKEN_SECRET_ARN: secrets.discord_bot_token.secret_arn},
+            timeout=Duration.seconds(30), memory_mb=256, log_retention_days=stage.log_retention_days, canary=False)
+        # The plan's "immediate notification of any incidents" in the team channel: alarm -> SNS -> relay.
+        oncall.topic.add_subscription(sns_subscriptions.LambdaSubscription(relay.alias))
+        secrets.discord_bot_token.grant_read(relay.alias)
         probe = EndpointProbe(self, "Probe", stage=stage.name, url=api.url, code=lambda_code("worker"),
                               log_retention_days=stage.log_retention_days, alarm=observability.factory)
         sweep = scheduled_function(
@@ -206,7 +217,7 @@ class ValineStack(Stack):
                 reason="dynamodb:Query only, on the table's two indexes (by-requester, by-time): /tasks and the "
                 "expiry sweep read tasks by time; no other action reaches an index.",
             ))
-        for fn in (interactions, worker, status, probe.function, sweep, webhook):
+        for fn in (interactions, worker, status, probe.function, sweep, webhook, relay):
             Validations.of(fn).acknowledge(
                 Acknowledgment(
                     id="AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"

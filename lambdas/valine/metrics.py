@@ -68,7 +68,8 @@ METRICS: dict[str, MetricSpec] = {
     # A failure the code handled (the user got an apology or a failure message, a job attempt
     # failed, a pull request could not be made): Lambda counts these invocations as
     # successes, so the error-rate alarms add this metric to AWS/Lambda Errors.
-    "HandledFailures": MetricSpec("Count", ("Function",), ("interactions", "worker", "status", "webhook")),
+    "HandledFailures": MetricSpec("Count", ("Function",), ("interactions", "worker", "status", "webhook",
+                                                           "relay")),
     # The synthetic probe of the public endpoint (P0: "Discord bot unresponsive").
     "EndpointProbeFailures": MetricSpec("Count"),
     "EndpointProbeLatency": MetricSpec("Milliseconds"),

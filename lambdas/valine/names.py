@@ -14,7 +14,7 @@ TTL_ATTRIBUTE = "purge_at"  # DynamoDB TTL purges items by it, late; readers che
 
 # The functions, by role: (logical kind -> the middle of its function name).
 FUNCTIONS = {"interactions": "discord", "worker": "worker", "status": "status", "probe": "probe", "sweep": "sweep",
-             "webhook": "github-webhook"}
+             "webhook": "github-webhook", "relay": "incident-relay"}
 SECRETS = ("github", "discord-bot-token", "openai", "github-webhook")
 
 

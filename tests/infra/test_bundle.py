@@ -76,8 +76,10 @@ def test_handlers_import_from_the_bundle_under_python_312(cloud_assembly, tmp_pa
     py = python312()
     runtime = tmp_path / "runtime"  # what the Lambda runtime provides: boto3
     install_runtime_provided(runtime)
-    # The worker's package also runs the scheduled functions: the daily status, the probe, the sweep.
-    handlers = {"interactions": ["interactions"], "worker": ["worker", "status", "probe", "sweep"]}
+    # The worker's package also runs the scheduled functions (the daily status and weekly report, the probe,
+    # the sweep), GitHub's webhook and the incident relay.
+    handlers = {"interactions": ["interactions"],
+                "worker": ["worker", "status", "probe", "sweep", "github_webhook", "relay"]}
     for bundle, path in assets(cloud_assembly).items():
         imports = "; ".join(f"import valine.handlers.{m} as h; assert callable(h.handler)" for m in handlers[bundle])
         code = (f"import sys; sys.path[:0] = [{str(path)!r}, {str(runtime)!r}]; {imports}; "

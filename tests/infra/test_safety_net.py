@@ -246,7 +246,7 @@ def test_what_valine_smoke_looks_for_is_what_the_stack_deploys(phase_stage):
 
     phase, stage = phase_stage
     tpl = template(phase, stage)
-    assert FUNCTIONS == ("interactions", "worker", "status", "probe", "sweep", "webhook")
+    assert FUNCTIONS == ("interactions", "worker", "status", "probe", "sweep", "webhook", "relay")
     for fn in FUNCTIONS:
         function(tpl, names.function_name(fn, stage))
     found = alarms(tpl)
@@ -278,3 +278,17 @@ def test_the_weekly_report_runs_every_monday_through_the_status_functions_alias(
     variables = env(tpl, f"valine-orchestrator-status-{stage}")
     assert json.loads(variables["ELIGIBLE_USERS"]) == ({"admin": 2, "developer": 10, "member": 40, "pm": 3}
                                                         if stage == "dev" else {})
+
+
+def test_every_alarm_notification_also_reaches_the_incident_relay(phase_stage):
+    phase, stage = phase_stage
+    tpl = template(phase, stage)
+    subs = [s["Properties"] for s in resources(tpl, "AWS::SNS::Subscription").values()]
+    relay_alias = logical_id(tpl, "AWS::Lambda::Alias", lambda p: "IncidentRelay" in json.dumps(p["FunctionName"]))
+    (lam,) = [s for s in subs if s["Protocol"] == "lambda"]
+    assert lam["Endpoint"] == {"Ref": relay_alias}
+    topic = logical_id(tpl, "AWS::SNS::Topic", lambda p: True)
+    assert lam["TopicArn"] == {"Ref": topic}
+    invoke = [p["Properties"] for p in resources(tpl, "AWS::Lambda::Permission").values()
+              if p["Properties"].get("Principal") == "sns.amazonaws.com"]
+    assert any(p["SourceArn"] == {"Ref": topic} for p in invoke)  # SNS may invoke it, from this topic only

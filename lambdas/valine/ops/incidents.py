@@ -1,0 +1,54 @@
+"""The plan's "immediate notification of any incidents": a CloudWatch alarm's SNS notification
+as a message in the team channel, with its severity and the runbook section to follow."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from valine.discord.types import PROJECT_URL
+from valine.markup import discord_text
+
+_DESCRIPTION = re.compile(r"^\[(?P<severity>P\d)\]\s*(?P<what>.*?)\.?\s*Runbook:\s*(?P<runbook>\S+)\s*$")
+
+
+def incident_text(message: Mapping[str, Any], *, drill_suffix: str = "OncallDrill") -> str | None:
+    """The channel message for one alarm notification, or None for a notification that is not
+    an alarm's (SNS's own subscription messages, for example)."""
+    name = str(message.get("AlarmName") or "")
+    state = str(message.get("NewStateValue") or "")
+    if not name or state not in ("ALARM", "OK", "INSUFFICIENT_DATA"):
+        return None
+    m = _DESCRIPTION.match(str(message.get("AlarmDescription") or ""))
+    severity, what, runbook = (m.group("severity"), m.group("what"), m.group("runbook")) if m else ("P?", "", "")
+    link = f"{PROJECT_URL}/blob/main/{runbook}" if runbook.startswith("docs/") else runbook
+    reason = discord_text(str(message.get("NewStateReason") or ""))[:600]
+    drill = name.endswith(drill_suffix)
+    if state == "ALARM":
+        head = ("🔔 **Paging drill**" if drill else f"🚨 **{severity} incident**") + f" — `{name}` is in ALARM"
+    elif state == "OK":
+        head = f"✅ **Resolved ({severity})** — `{name}` is OK again"
+    else:
+        head = f"⚠️ **{severity}** — `{name}` has insufficient data (its metric stopped arriving)"
+    lines = [head + (f": {discord_text(what)}" if what else ""), f"Why: {reason}" if reason else ""]
+    if runbook and state != "OK":
+        lines.append(f"Runbook: {link}")
+    when = str(message.get("StateChangeTime") or "")
+    if when:
+        lines.append(f"At {when}")
+    return "\n".join(line for line in lines if line)
+
+
+def notifications(event: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The alarm notifications in an SNS-to-Lambda event."""
+    out = []
+    for record in event.get("Records") or []:
+        try:
+            body = json.loads(((record or {}).get("Sns") or {}).get("Message") or "")
+        except ValueError:
+            continue
+        if isinstance(body, dict):
+            out.append(body)
+    return out
