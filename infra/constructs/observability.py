@@ -111,6 +111,16 @@ class Observability(Construct):
             statistic="Maximum", period=ANY.period), 0, cadence=ANY,
             spec=AlarmSpec("P2", "a job landed in the dead-letter queue", "dead-letters"))
         if phase.llm_enabled:
+            # The plan's "accuracy < 60%" rollback trigger, on the proxy: first previews confirmed unchanged.
+            # As a misparse rate (> 40%), and only with at least 20 first previews in the day.
+            day = Duration.days(1)
+            alarm("LlmAccuracyProxy", cw.MathExpression(
+                expression="IF(p >= 20, 100 - 100 * FILL(c, 0) / p, 0)", period=day,
+                using_metrics={"p": self.custom("FirstPreviews", day, Parser="llm"),
+                               "c": self.custom("ConfirmedUnchanged", day, Parser="llm")},
+                label="LLM first previews not confirmed unchanged %"), 40, cadence=Cadence(86400, 1, 1),
+                spec=AlarmSpec("P1", "LLM accuracy proxy < 60% (first previews confirmed unchanged, >= 20 a day)",
+                               "llm-accuracy"))
             alarm("LlmDailyCost", self.custom("LlmCostUsd", Duration.days(1)), phase.llm_daily_rollback_usd,
                   cadence=Cadence(86400, 1, 1),
                   spec=AlarmSpec("P1", f"daily LLM cost > ${phase.llm_daily_rollback_usd:g}", "llm-cost"))
@@ -175,6 +185,13 @@ class Observability(Construct):
                 self.custom("PreviewToConfirmation", hour, statistic="Average"),
                 self.custom("PreviewLatency", hour, statistic="Average"),
                 self.custom("PullRequestLatency", hour, statistic="Average")]),
+            cw.GraphWidget(title="Accuracy proxy: first previews confirmed unchanged %, LLM vs rules", width=8,
+                           left=[cw.MathExpression(
+                               expression=f"IF(p{f} > 0, 100 * FILL(c{f}, 0) / p{f}, 0)", label=f"{f} %",
+                               period=Duration.days(1),
+                               using_metrics={f"p{f}": self.custom("FirstPreviews", Duration.days(1), Parser=f),
+                                              f"c{f}": self.custom("ConfirmedUnchanged", Duration.days(1), Parser=f)})
+                                 for f in METRICS["FirstPreviews"].values]),
             cw.GraphWidget(title="Parsing: clarifications, invalid requests, LLM ok / fallback", width=8, left=[
                 *[self.custom("ParseOutcome", hour, Agent=a.name, Outcome=o) for a in AGENTS
                   for o in METRICS["ParseOutcome"].values],

@@ -61,6 +61,10 @@ METRICS: dict[str, MetricSpec] = {
     "PullRequestsRejected": MetricSpec("Count", ("Agent",)),
     "ParseOutcome": MetricSpec("Count", ("Agent", "Outcome"), ("clarify", "invalid")),
     "LlmParses": MetricSpec("Count", ("Outcome",), ("ok", "fallback")),
+    # The LLM's accuracy proxy: of the requests never edited, how many first previews were confirmed
+    # unchanged, by the parser that made them (llm, or rules: the structured and rule parsers).
+    "FirstPreviews": MetricSpec("Count", ("Parser",), ("llm", "rules")),
+    "ConfirmedUnchanged": MetricSpec("Count", ("Parser",), ("llm", "rules")),
     "LlmCostUsd": MetricSpec("None"),
     "JobsFailed": MetricSpec("Count", ("Kind",), ("preview", "create_pr")),
     # A per-person limit refused a request or a Confirm: a refusal, not an error.
@@ -122,3 +126,9 @@ class EmfMetrics:
 
     def money(self, name: str, usd: float, **dimensions: str) -> None:
         self._emit(name, usd, "None", dimensions)
+
+
+def parser_family(parser: str | None) -> str:
+    """The Parser dimension: ``llm`` for the LLM parser, ``rules`` for the others."""
+    return "llm" if (parser or "").startswith("llm") else "rules"
+

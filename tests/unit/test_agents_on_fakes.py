@@ -353,3 +353,23 @@ def test_feedback_the_command_takes_free_text_and_says_how_to_use_it():
     assert "/feedback text:" in empty.body["data"]["content"] and len(w.feedback.items) == 1
     forged = w.press("fb:up:copy:../../x")
     assert "not one of mine" in forged.body["data"]["content"] and len(w.feedback.items) == 1
+
+
+def test_the_accuracy_proxy_counts_first_previews_confirmed_unchanged_by_parser():
+    w = World()
+    finished_task(w)  # previewed once, confirmed as first parsed
+    assert w.metrics.total("FirstPreviews", Parser="rules") == 1
+    assert w.metrics.total("ConfirmedUnchanged", Parser="rules") == 1
+    w.command("copy-update", 'on the about page, change "a growing team" to "a big team"')
+    w.work()
+    task = max(w.store.tasks.values(), key=lambda t: t.created_at)
+    w.send(w.interaction(5, {"custom_id": f"copy:edit:{task.task_id}:{task.version}", "components": [
+        {"type": 18, "component": {"type": 4, "custom_id": "request",
+                                   "value": 'on the about page, change "in 2023" to "in 2022"'}}]}))
+    w.work()
+    edited = w.store.get(task.task_id)
+    w.press(f"copy:confirm:{task.task_id}:{edited.version}")
+    w.work()
+    assert w.store.get(task.task_id).pr_number is not None
+    # The edited request's preview is not a first preview, and its confirmation is not "unchanged".
+    assert w.metrics.total("ConfirmedUnchanged", Parser="rules") == 1

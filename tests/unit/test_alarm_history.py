@@ -123,3 +123,31 @@ def test_a_negative_trend_is_a_no_go_even_when_the_total_looks_fine():
     result = feedback_result(target, _votes(early + late, role="member"), 0, 100, "w")
     assert "negative trend: 100% 👍 in the first half, 25% in the second" in result.measured
     assert result.verdict is Verdict.FAIL and "'broke the page'" in result.measured
+
+
+class _Reader:
+    def __init__(self, values: dict[str, float]) -> None:
+        self.values = values
+
+    def stat(self, namespace, name, dimensions, stat, start, end, period_seconds=None):
+        key = f"{name}:{dimensions.get('Parser', '')}"
+        return [self.values[key]] if key in self.values else []
+
+
+def test_the_phase_5_accuracy_criterion_is_the_proxy_with_a_minimum_sample():
+    import datetime as dt
+
+    from valine.ops.criteria import Verdict, evaluate
+    from valine.rollout import PHASES
+
+    def accuracy(values):
+        results = evaluate(PHASES[5], stage="s", reader=_Reader(values), now=dt.datetime.now(dt.UTC),
+                           approval_for_next=None)
+        return next(r for r in results if r.criterion.startswith("LLM parsing accuracy"))
+
+    low = accuracy({"FirstPreviews:llm": 30, "ConfirmedUnchanged:llm": 15})
+    assert low.verdict is Verdict.FAIL and low.measured == "50% (15 of 30)"
+    good = accuracy({"FirstPreviews:llm": 30, "ConfirmedUnchanged:llm": 27})
+    assert good.verdict is Verdict.PASS
+    few = accuracy({"FirstPreviews:llm": 12, "ConfirmedUnchanged:llm": 2})
+    assert few.verdict is Verdict.MANUAL and "fewer than 20" in few.measured

@@ -46,6 +46,8 @@ class AlarmHistory(Protocol):
     def fired(self, stage: str, start: dt.datetime, end: dt.datetime) -> list[tuple[str, dt.datetime]] | str: ...
 
 
+MIN_ACCURACY_SAMPLE = 20  # LLM first previews before the accuracy proxy means anything (the alarm's too)
+
 # Set by hand by `valine oncall test`: a drill is not an incident.
 NOT_INCIDENTS = ("OncallDrill",)
 
@@ -138,8 +140,18 @@ def evaluate(phase: PhaseConfig, *, stage: str, reader: MetricsReader, now: dt.d
                    Result(Verdict.PASS if adoption.unique_7d >= c.min_weekly_active else Verdict.FAIL, label,
                           f"{adoption.unique_7d}"))
     if c.min_llm_accuracy_pct is not None:
-        out.append(Result(Verdict.MANUAL, f"LLM parsing accuracy > {c.min_llm_accuracy_pct:g}%",
-                          "run: valine eval-llm --cases evals/llm_cases.jsonl, plus a review of real requests"))
+        first = _one(reader.stat(NAMESPACE, "FirstPreviews", {**custom, "Parser": "llm"}, "Sum", start, end))
+        kept = _one(reader.stat(NAMESPACE, "ConfirmedUnchanged", {**custom, "Parser": "llm"}, "Sum", start, end))
+        label = (f"LLM parsing accuracy > {c.min_llm_accuracy_pct:g}% (proxy: first previews confirmed "
+                 f"unchanged, {span})")
+        if first < MIN_ACCURACY_SAMPLE:
+            out.append(Result(Verdict.MANUAL, label, f"{int(first)} LLM first previews, fewer than "
+                                                     f"{MIN_ACCURACY_SAMPLE}: review real requests and run "
+                                                     "valine eval-llm --cases evals/llm_cases.jsonl"))
+        else:
+            pct = 100.0 * kept / first
+            out.append(Result(Verdict.PASS if pct > c.min_llm_accuracy_pct else Verdict.FAIL, label,
+                              f"{pct:.0f}% ({int(kept)} of {int(first)})"))
     for item in c.manual:
         out.append(Result(Verdict.MANUAL, item, "ask the people involved"))
     nxt = PHASES.get(phase.number + 1)

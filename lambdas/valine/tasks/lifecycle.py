@@ -19,6 +19,7 @@ from valine.agents.base import AgentSpec
 from valine.discord import messages as msg
 from valine.discord.caller import Caller, HttpResponse, options_of
 from valine.markup import discord_code_block, discord_text
+from valine.metrics import parser_family
 from valine.ports import Clock, FlagSource, Job, JobQueue, Metrics, Quota, TaskStore, TransitionError
 from valine.settings import Settings
 from valine.tasks.model import Task, TaskState
@@ -149,6 +150,8 @@ class Lifecycle:
             if not result.ok:
                 return self._transition_refusal(spec, result.error, result.task, now)
             self.metrics.count("Confirmations", Agent=spec.name)
+            if task.version == 0:
+                self.metrics.count("ConfirmedUnchanged", Parser=parser_family(task.parser))
             return HttpResponse(200, msg.update(
                 f"{header}\n{discord_code_block(task.preview_diff or '', 'diff')}"[:1500]
                 + f"\nDry run: rollout phase {phase.number} shows previews only, so no pull request was made.",

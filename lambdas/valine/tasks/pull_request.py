@@ -13,6 +13,7 @@ from valine.agents.base import AgentWork, UserFacingError
 from valine.deadlines import OutOfTime
 from valine.discord import messages as msg
 from valine.markup import code_span, fence
+from valine.metrics import parser_family
 from valine.ports import BaseFileChanged, Clock, GitHub, Job, Metrics, ProposedChange, PullRequest, TaskStore
 from valine.tasks.model import Task, TaskState
 
@@ -61,6 +62,8 @@ class PullRequestPath:
             if task.previewed_at and task.confirmed_at:  # once per task (Confirm does not read the task)
                 self.metrics.timing("PreviewToConfirmation", (task.confirmed_at - task.previewed_at) * 1000,
                                     Agent=task.agent)
+            if task.version == 0:  # confirmed as first parsed: the accuracy proxy's numerator
+                self.metrics.count("ConfirmedUnchanged", Parser=parser_family(task.parser))
         started = self.clock.now()
         try:
             # ``resume``: the branch name was recorded by an earlier attempt, which may have got

@@ -17,6 +17,7 @@ from valine import feedback
 from valine.agents.base import AgentWork, Ask, Change, UserFacingError
 from valine.discord import messages as msg
 from valine.markup import discord_text
+from valine.metrics import parser_family
 from valine.ports import Clock, DiscordWebhooks, GitHub, Job, MessageGone, Metrics, RepoFileMissing, TaskStore
 from valine.rollout import PhaseConfig
 from valine.tasks.model import Task, TaskState
@@ -154,6 +155,8 @@ class TaskWorker:
         if not result.ok:
             return
         self.metrics.count("Previews", Agent=task.agent, Section=change.part)
+        if updated.version == 0:  # the request as first typed: the accuracy proxy's denominator
+            self.metrics.count("FirstPreviews", Parser=parser_family(change.parser))
         self.metrics.timing("PreviewLatency", (self.clock.now() - started) * 1000, Agent=task.agent)
         self._say(job, self._preview_text(updated), msg.preview_buttons(task.task_id, self._prefix(task),
                                                                          updated.version),
