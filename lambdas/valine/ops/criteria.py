@@ -46,6 +46,17 @@ class AlarmHistory(Protocol):
     def fired(self, stage: str, start: dt.datetime, end: dt.datetime) -> list[tuple[str, dt.datetime]] | str: ...
 
 
+# What only a person can answer, how they find out, and where the answer is recorded.
+RECORD_IT = "a person answers: record it in the notes of the next phase's approval (rollout/approvals.toml)"
+MANUAL_HOW = {
+    "All Lambda functions healthy": "`valine smoke --stage S` checks each function's live alias; " + RECORD_IT,
+    "Smoke tests with basic commands passed": "`valine smoke --stage S` and a /ux-update by an admin; " + RECORD_IT,
+    "No open P0/P1 bugs": "the issue tracker's open P0/P1 issues; " + RECORD_IT,
+    "No data corruption in DynamoDB": "`/tasks` and the audit trail of recent tasks; " + RECORD_IT,
+    "No performance degradation vs phase 2": "compare `valine rollout report` of both phases; " + RECORD_IT,
+    "PM aware of ongoing costs": "`valine costs --stage S` shown to the PM; " + RECORD_IT,
+    "SLA targets defined": "the agreed targets in docs/; " + RECORD_IT,
+}
 MIN_ACCURACY_SAMPLE = 20  # LLM first previews before the accuracy proxy means anything (the alarm's too)
 
 # Set by hand by `valine oncall test`: a drill is not an incident.
@@ -153,7 +164,7 @@ def evaluate(phase: PhaseConfig, *, stage: str, reader: MetricsReader, now: dt.d
             out.append(Result(Verdict.PASS if pct > c.min_llm_accuracy_pct else Verdict.FAIL, label,
                               f"{pct:.0f}% ({int(kept)} of {int(first)})"))
     for item in c.manual:
-        out.append(Result(Verdict.MANUAL, item, "ask the people involved"))
+        out.append(Result(Verdict.MANUAL, item, MANUAL_HOW.get(item, RECORD_IT)))
     nxt = PHASES.get(phase.number + 1)
     if nxt is not None and approval_for_next is not None:
         recorded, found = approval_for_next
