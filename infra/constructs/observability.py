@@ -238,6 +238,10 @@ class Observability(Construct):
                                      expression="IF(m + r > 0, 100 * r / (m + r), 0)", label="rejected %",
                                      period=month, using_metrics={"m": self.custom("PullRequestsMerged", month),
                                                                   "r": self.custom("PullRequestsRejected", month)})]),
+            cw.SingleValueWidget(title="Adoption: % of eligible users in 30 days (plan: >= 50%); weekly active",
+                                 width=4, metrics=[self.custom("AdoptionPct", Duration.days(1), statistic="Maximum"),
+                                                   self.custom("WeeklyActiveUsers", Duration.days(1),
+                                                               statistic="Maximum")]),
             cw.SingleValueWidget(title="Speed, 30 days: preview p95 ms (plan: < 5000)", width=4, metrics=[
                 self.custom("PreviewLatency", month, statistic="p95")]),
             cw.GraphWidget(title="Feedback per day: helpful, not helpful, comments, /feedback", width=6, left=[

@@ -84,6 +84,9 @@ METRICS: dict[str, MetricSpec] = {
     "Feedback": MetricSpec("Count", ("Kind",), ("up", "down", "comment", "text")),
     "ColdStarts": MetricSpec("Count", ("Function",), ("interactions", "worker")),
     "TableItemCount": MetricSpec("Count"),
+    # Published by the daily status from the tasks table: the plan's adoption goal on the dashboard.
+    "AdoptionPct": MetricSpec("Percent"),
+    "WeeklyActiveUsers": MetricSpec("Count"),
 }
 
 
@@ -120,6 +123,9 @@ class EmfMetrics:
 
     def count(self, name: str, value: float = 1, **dimensions: str) -> None:
         self._emit(name, value, "Count", dimensions)
+
+    def percent(self, name: str, value: float, **dimensions: str) -> None:
+        self._emit(name, round(value, 2), "Percent", dimensions)
 
     def timing(self, name: str, milliseconds: float, **dimensions: str) -> None:
         self._emit(name, round(milliseconds, 3), "Milliseconds", dimensions)

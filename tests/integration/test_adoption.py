@@ -150,3 +150,19 @@ def test_announce_posts_the_phase_start_with_the_dashboard_feedback_and_known_is
     assert "- Dry run: Confirm makes no pull request" in text  # phase 1's own
     assert valine(["announce", "--stage", "local", "--phase", "2"]) == 2  # no channel: said how to fix
     assert "pass --channel" in capsys.readouterr().err
+
+
+def test_the_daily_status_publishes_adoption_for_the_dashboard(stack, client, guild, capfd):
+    import dataclasses
+
+    from tests.integration.emf import emf_lines
+    from valine.handlers.status import run_daily_status
+
+    preview(client, "make the navbar plum", user="ds1")
+    settings = dataclasses.replace(stack.settings, bot_token_secret_arn=stack.health()["bot_token_secret"])
+    capfd.readouterr()
+    run_daily_status(settings)
+    gauges = {m["Name"]: line[m["Name"]] for line in emf_lines(capfd.readouterr().out)
+              for b in line["_aws"]["CloudWatchMetrics"] for m in b["Metrics"]}
+    assert gauges["WeeklyActiveUsers"] >= 1
+    assert gauges["AdoptionPct"] > 0  # distinct requesters against the 12 eligible guild members

@@ -166,7 +166,8 @@ def test_the_daily_status_posts_the_last_24_hours_to_the_team_channel(stack, cw,
     assert "Dashboard: https://console.aws.amazon.com/cloudwatch/home?region=" in text
     assert "#dashboards:name=Valine-UX-Agent-Local" in text
     assert "valine rollout check --stage local --phase 4" in text
-    assert '"TableItemCount"' in capfd.readouterr().out
+    printed = capfd.readouterr().out
+    assert '"TableItemCount"' in printed and '"WeeklyActiveUsers"' in printed  # the dashboard's gauges
 
 
 def test_a_dynamodb_outage_is_counted_as_errors_and_makes_the_check_no_go(stack, client, cw, capfd):

@@ -8,6 +8,7 @@ import json
 import time
 
 import boto3
+import pytest
 
 from tests.integration.conftest import labels, preview, wait_for
 from tests.integration.test_conversation import changed_lines, task_id_of, task_item
@@ -57,13 +58,15 @@ def test_a_refused_conditional_write_is_not_taken_for_success(client, stack):
     client.wait(message["id"], lambda m: "pull request #" in m["content"])
 
 
-def test_worker_killed_between_branch_and_pr_is_finished_by_the_redelivery(client, stack):
-    message = preview(client, "set the header text to Killed mid-task", user="f4")
+@pytest.mark.parametrize("api", ["graphql", "rest"])
+def test_worker_killed_between_branch_and_pr_is_finished_by_the_redelivery(client, stack, api):
+    stack.github.graphql_enabled = api == "graphql"
+    message = preview(client, f"set the header text to Killed mid-task on {api}", user="f4")
     task_id = task_id_of(message)
     # Reproduce what a kill leaves behind: task in progress, branch chosen and pushed, no PR.
     task = stack.agent.store.get(task_id)
     now = time.time()
-    branch = f"ux-update/header-killed-{task_id[-6:]}"
+    branch = f"ux-update/header-killed-{task_id}"
     started = dataclasses.replace(task, state=TaskState.IN_PROGRESS, confirmed_by=task.requester_id,
                                   confirmed_at=now, branch=branch)
     assert stack.agent.store.transition(started, expect=(TaskState.AWAITING_CONFIRMATION,), now=now).ok
@@ -81,6 +84,8 @@ def test_worker_killed_between_branch_and_pr_is_finished_by_the_redelivery(clien
     pr = stack.github.pulls[-1]
     assert pr["head"]["ref"] == branch
     assert changed_lines(stack.github.diff("main", branch)) == changed_lines(task.preview_diff)
+    # The commit the killed worker made is the one in the pull request: no second commit.
+    assert stack.github.repo.git("rev-list", "--count", f"main..{branch}") == "1"
 
 
 def test_worker_dying_after_the_pr_but_before_telling_the_user(client, stack):

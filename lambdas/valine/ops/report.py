@@ -35,6 +35,7 @@ class Evidence:
     adoption: Adoption | None
     incidents: list[tuple[str, dt.datetime]] | str  # or why the alarm history could not be read
     region: str
+    preview_p95_ms: float | None = None  # the plan's "P95 response time < 5 s", request to preview
 
     @property
     def hours(self) -> int:
@@ -60,8 +61,9 @@ def gather(phase: PhaseConfig, *, stage: str, now: dt.datetime, hours: int, read
     totals = {name: float(sum(reader.stat(NAMESPACE, name, {"Stage": stage}, "Sum", start, now))) for name in TOTALS}
     fired = alarms.fired(stage, start, now)
     incidents = fired if isinstance(fired, str) else [(n, at) for n, at in fired if not n.endswith(NOT_INCIDENTS)]
+    p95 = max(reader.stat(NAMESPACE, "PreviewLatency", {"Stage": stage}, "p95", start, now), default=None)
     return Evidence(phase=phase, stage=stage, start=start, end=now, results=results, totals=totals, feedback=given,
-                    adoption=adoption, incidents=incidents, region=region)
+                    adoption=adoption, incidents=incidents, region=region, preview_p95_ms=p95)
 
 
 def _feedback_lines(given: Sequence[Feedback]) -> list[str]:
@@ -103,6 +105,8 @@ def weekly_text(e: Evidence) -> str:
     lines.append(f"**Confirmation rate** (previews confirmed): {e.rate('Confirmations', 'Previews')}")
     lines.append(f"**Rejection rate** (PRs closed unmerged): "
                  f"{e.rate('PullRequestsRejected', ('PullRequestsMerged', 'PullRequestsRejected'))}")
+    lines.append("**P95 request to preview** (plan: < 5 s): " + ("no previews" if e.preview_p95_ms is None
+                                                                  else f"{e.preview_p95_ms:.0f} ms"))
     lines.append("**Feedback**: " + "; ".join(_feedback_lines(e.feedback)[:4]))
     lines.append("**Alarms fired**: " + "; ".join(_incident_lines(e)[:5]))
     lines.append(f"Dashboard: {dashboard_url(e.stage, e.region)}")
@@ -121,7 +125,8 @@ def phase_markdown(e: Evidence, *, approver_hint: str) -> str:
     out += [f"| {name} | {value:.0f} |" for name, value in e.totals.items()]
     out += [f"| confirmation rate | {e.rate('Confirmations', 'Previews')} |",
             f"| rejection rate | {e.rate('PullRequestsRejected', ('PullRequestsMerged', 'PullRequestsRejected'))} |",
-            f"| adoption | {_adoption_line(e.adoption)} |"]
+            f"| adoption | {_adoption_line(e.adoption)} |",
+            f"| P95 request to preview | {'n/a' if e.preview_p95_ms is None else f'{e.preview_p95_ms:.0f} ms'} |"]
     out += ["", "## Feedback", ""] + [f"- {line}" for line in _feedback_lines(e.feedback)]
     out += ["", "## Incidents (alarms that fired)", ""] + [f"- {line}" for line in _incident_lines(e)]
     out += ["", "## Approval", "", approver_hint, ""]
