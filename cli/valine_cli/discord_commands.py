@@ -83,6 +83,15 @@ def cmd_discord(args: argparse.Namespace) -> int:
         return _show(client, client.command(agent.command, args.user, roles, options), args.timeout)
     if args.action in ("status", "agents", "tasks"):
         return _show(client, client.command(args.action, args.user, roles), args.timeout)
+    if args.action == "feedback":
+        return _show(client, client.command("feedback", args.user, roles, {"text": args.text}), args.timeout)
+    if args.action == "vote":  # Helpful / Not helpful on a finished task (Not helpful: then the comment modal)
+        message_id = args.message or _latest_with(client, args.choice)
+        out = client.press(message_id, args.choice, args.user, roles)
+        if args.choice == "down" and out["response"].get("type") == 9:
+            out = client.submit_modal(message_id, out["response"]["data"]["custom_id"], {"comment": args.comment},
+                                      args.user, roles)
+        return _show(client, out, args.timeout)
     if args.action in ("confirm", "cancel"):
         message_id = args.message or _latest_with(client, args.action)
         before = len(client.message(message_id).get("edits", []))
@@ -178,6 +187,14 @@ def add_parsers(sub: Any) -> None:
     who(e)
     for name in ("status", "agents", "tasks"):
         who(dsub.add_parser(name, help=f"send /{name}"))
+    f = dsub.add_parser("feedback", help="send /feedback with free text")
+    f.add_argument("text")
+    who(f)
+    v = dsub.add_parser("vote", help="press Helpful (up) or Not helpful (down) on a finished task")
+    v.add_argument("choice", choices=["up", "down"])
+    v.add_argument("--comment", default="", help="with down: the optional comment in the modal")
+    v.add_argument("--message", help="message id (default: the latest finished task)")
+    who(v)
     dsub.add_parser("messages", help="list the messages in the emulated channel")
     d.set_defaults(handler=cmd_discord)
 

@@ -166,3 +166,20 @@ def test_the_daily_status_publishes_adoption_for_the_dashboard(stack, client, gu
               for b in line["_aws"]["CloudWatchMetrics"] for m in b["Metrics"]}
     assert gauges["WeeklyActiveUsers"] >= 1
     assert gauges["AdoptionPct"] > 0  # distinct requesters against the 12 eligible guild members
+
+
+def test_a_member_list_without_any_eligible_member_falls_back_to_the_configured_count(stack, client, monkeypatch,
+                                                                                     capsys):
+    from valine.ops.adoption import eligible_users
+    from valine_cli.rollout_commands import stage_view
+
+    monkeypatch.setenv("PORT", str(stack.config.port))
+    gid = stack.health()["guild_ids"][0]
+    stack.discord.members[gid] = [member(i, []) for i in range(5)]  # nobody holds a role phase 2 allows
+    try:
+        settings, cfg = stage_view("local")
+        eligible, why = eligible_users(settings, PHASES[2], configured=cfg.get("eligible_users"),
+                                       bot_token=stack.discord_bot_token)
+    finally:
+        stack.discord.members.pop(gid, None)
+    assert eligible is not None and eligible.count == 2 and eligible.source.startswith("configured per stage")

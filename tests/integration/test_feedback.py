@@ -49,3 +49,18 @@ def test_feedback_command_free_text(client, stack):
     assert out["response"]["type"] == 4 and "with the team" in out["response"]["data"]["content"]
     (text,) = [f for f in given(stack, since) if f.task_id is None and f.comment == "please support the footer links"]
     assert text.role == "developer" and text.vote == 0
+
+
+def test_the_cli_votes_and_sends_feedback_as_documented(client, stack, monkeypatch, capsys):
+    from valine_cli.main import main as valine
+
+    monkeypatch.setenv("PORT", str(stack.config.port))
+    message = preview(client, "make the header navy", user="fb4")
+    confirm_and_wait(client, message, user="fb4")
+    since = time.time() - 1
+    as_bob = ["--user", "fb5", "--role", "developer", "--timeout", "5"]
+    assert valine(["discord", "--url", stack.url, "vote", "down", "--comment", "wrong shade", *as_bob]) == 0
+    assert "your comment are with the team" in capsys.readouterr().out
+    assert valine(["discord", "--url", stack.url, "feedback", "previews are great", *as_bob]) == 0
+    mine = [f for f in given(stack, since) if f.role == "developer"]
+    assert {(f.vote, f.comment) for f in mine} >= {(-1, "wrong shade"), (0, "previews are great")}

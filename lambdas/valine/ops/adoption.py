@@ -115,7 +115,10 @@ def eligible_users(settings: Settings, phase: PhaseConfig, *, configured: Mappin
                 break
             members += got
         else:
-            return eligible_from_members(members, settings, phase, len(settings.guild_ids)), ""
+            listed = eligible_from_members(members, settings, phase, len(settings.guild_ids))
+            if listed.count > 0:
+                return listed, ""
+            problems.append("Discord listed no member holding a role the phase allows")
     else:
         problems.append("no bot token to read the guild members")
     found = eligible_from_config(configured, phase)
