@@ -73,7 +73,14 @@ def test_transient_github_failures_are_retried(client, stack, kind, spec):
     assert stack.github.repo.git("rev-list", "--count", f"main..{pr['head']['ref']}") == "1"  # one commit
 
 
+def quiet(stack):
+    """Nothing of an earlier test still reaching GitHub: no job in the queue, and no request the emulator is
+    still serving (a "timeout:2" fault answers after the client gave up, and is recorded then)."""
+    assert wait_for(lambda: stack.queue_depth()[0] == 0 and stack.github.in_flight == 0, timeout=90)
+
+
 def test_the_graphql_path_is_one_round_trip_per_preview_and_two_per_pull_request(client, stack):
+    quiet(stack)
     preview(client, "make the footer teal", user="pat")  # the catalog is read and cached
     before = len(stack.github.requests)
     message = preview(client, "make the header navy", user="pat")
@@ -90,6 +97,7 @@ def test_the_graphql_path_is_one_round_trip_per_preview_and_two_per_pull_request
 
 
 def test_the_rest_fallback_takes_five_calls_and_is_remembered(client, stack):
+    quiet(stack)
     stack.github.graphql_missing = {"createCommitOnBranch"}  # an Enterprise Server without the mutation
     preview(client, "make the footer teal", user="pat")
     message = preview(client, "make the header maroon", user="pat")

@@ -43,6 +43,8 @@ class JsonServer:
         self.requests: list[tuple[str, str, int]] = []
         # What the vendor's published contract says was wrong with a request or a response.
         self.violations: list[str] = []
+        self.in_flight = 0  # requests being served (a "timeout:" fault keeps one after the client gave up)
+        self._flight = threading.Lock()
         outer = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -52,7 +54,13 @@ class JsonServer:
                 pass
 
             def _serve(self) -> None:
-                outer._serve(self)
+                with outer._flight:
+                    outer.in_flight += 1
+                try:
+                    outer._serve(self)
+                finally:
+                    with outer._flight:
+                        outer.in_flight -= 1
 
             do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
 
