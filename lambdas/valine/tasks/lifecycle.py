@@ -6,9 +6,7 @@ store's conditions, so a double click or twenty simultaneous Confirms act once.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import math
 import uuid
 from collections.abc import Mapping
 from dataclasses import replace
@@ -22,6 +20,7 @@ from valine.markup import discord_code_block, discord_text
 from valine.metrics import parser_family
 from valine.ports import Clock, FlagSource, Job, JobQueue, Metrics, Quota, TaskStore, TransitionError
 from valine.settings import Settings
+from valine.tasks import refusals
 from valine.tasks.model import Task, TaskState
 
 log = logging.getLogger("valine.lifecycle")
@@ -40,14 +39,10 @@ class Lifecycle:
 
     def refusal(self, spec: AgentSpec, caller: Caller) -> str | None:
         # The role check needs no I/O, so it goes first; the flags are a cached read after it.
-        phase = self.settings.phase
-        if not phase.may_use(caller.roles, spec.name):
-            allowed = ", ".join(sorted(r.value for r in phase.roles_for(spec.name))) or "nobody"
-            return (f"/{spec.command} is open to: {allowed} during rollout phase {phase.number} "
-                    f"({phase.name}). Your roles: {caller.role_label()}.")
+        if not self.settings.phase.may_use(caller.roles, spec.name):
+            return refusals.not_in_phase_text(spec, caller, self.settings.phase)
         if self.flags.current().paused(spec.kill_switch):
-            return (f"{spec.plural} are switched off right now (kill switch {spec.kill_switch}). "
-                    "Ask the operators in the team channel; nothing was changed.")
+            return refusals.paused_text(spec)
         return None
 
     # ---- start ---------------------------------------------------------------------------
@@ -228,51 +223,21 @@ class Lifecycle:
             return self._rate_limited(spec, "pr" if action == msg.CONFIRM else "request", now)
         if task is None or task.agent != spec.name:
             return HttpResponse(200, msg.update("This request is gone (older than the audit retention).", []))
-        if error is TransitionError.NOT_ALLOWED:
-            return HttpResponse(200, msg.reply(
-                f"Only <@{task.requester_id}> (who asked) or an admin can {action} this request."))
-        if error is TransitionError.EXPIRED:
-            return self.expire(spec, task, now)
-        return self._transition_refusal(spec, error, task, now)
+        return self._transition_refusal(spec, error, task, now, action=f"{action} this request")
 
     def _transition_refusal(self, spec: AgentSpec, error: TransitionError | None, task: Task | None,
-                            now: float) -> HttpResponse:
+                            now: float, action: str = "do that") -> HttpResponse:
         """Every refusal after a race says what happened and what to do."""
         if error is TransitionError.RATE_LIMITED:
             return self._rate_limited(spec, "pr", now)
         if error is TransitionError.EXPIRED and task is not None:
             return self.expire(spec, task, now)
-        if error is TransitionError.NOT_ALLOWED and task is not None:
-            return HttpResponse(200, msg.reply(f"Only <@{task.requester_id}> (who asked) or an admin can do that."))
-        if error is TransitionError.STALE or (task is not None and task.state is TaskState.PROPOSED):
-            return HttpResponse(200, msg.reply(
-                "The preview is being updated (the request was edited); press Confirm on the new one when it "
-                "appears."))
-        if task is not None and task.state is TaskState.IN_PROGRESS:
-            return HttpResponse(200, msg.reply("This request is already being turned into a pull request; the "
-                                               "link appears on the message in a moment."))
-        if task is not None and task.state is TaskState.COMPLETED:
-            where = f": {task.pr_url}" if task.pr_url else ""
-            return HttpResponse(200, msg.reply(f"This request is already done{where}."))
-        state = task.state.value.replace("_", " ") if task else "gone"
-        return HttpResponse(200, msg.reply(f"This request is already {state}; nothing more to do. "
-                                           f"Run /{spec.command} for a new one."))
+        return HttpResponse(200, msg.reply(refusals.race_text(spec, error, task, action)))
 
     def _rate_limited(self, spec: AgentSpec, kind: str, now: float) -> HttpResponse:
         """Not an error: counted as RateLimited, with when to try again."""
         self.metrics.count("RateLimited", Kind=kind)
-        quota = Quota.hourly("", kind, 0, now)
-        at = dt.datetime.fromtimestamp(quota.resets_at, dt.UTC)
-        minutes = max(1, math.ceil((quota.resets_at - now) / 60))
-        if kind == "pr":
-            limit = self.settings.prs_per_hour
-            what = (f"You have confirmed {limit} pull requests this hour, the most this stage allows per person. "
-                    "The preview stays open: press Confirm again")
-        else:
-            limit = self.settings.requests_per_hour
-            what = (f"You have made {limit} requests this hour, the most this stage allows per person. Nothing was "
-                    f"started: run /{spec.command} again")
-        return HttpResponse(200, msg.reply(f"{what} after {at:%H:%M} UTC (in {minutes} min)."))
+        return HttpResponse(200, msg.reply(refusals.rate_limited_text(spec, kind, now, self.settings)))
 
     # ---- the Edit modal ------------------------------------------------------------------
     def edit_submitted(self, spec: AgentSpec, interaction: Mapping[str, Any], data: Mapping[str, Any],
