@@ -29,6 +29,10 @@ from dataclasses import dataclass
 
 DISCORD_ACK_SECONDS = 3.0
 DISCORD_TOKEN_SECONDS = 15 * 60
+# Discord makes the deferred message only when the endpoint's answer reaches it, and the worker
+# can start before that. Until this long after the interaction's creation (its snowflake) a 404 on
+# the original message means "not there yet", and the edit is tried again; after it, "gone".
+DISCORD_ORIGINAL_WAIT_SECONDS = DISCORD_ACK_SECONDS + 5.0
 
 INTERACTIONS_TIMEOUT_SECONDS = 5
 # Alarm when the slowest 1% of answers come within half a second of Discord's limit.
@@ -68,6 +72,8 @@ def check() -> None:
             f"{DISCORD_TOKEN_SECONDS} s token less {TOKEN_MARGIN_SECONDS} s margin; the last user message would fail")
     if INTERACTIONS_P99_ALARM_MS >= DISCORD_ACK_SECONDS * 1000:
         raise BudgetError("the interactions latency alarm must fire before Discord's 3 s limit")
+    if DISCORD_ORIGINAL_WAIT_SECONDS > TELL_USER_RESERVE_SECONDS + DISCORD_ACK_SECONDS:
+        raise BudgetError("waiting for Discord's deferred message must fit in the reserve to tell the user")
     if TELL_USER_RESERVE_SECONDS * 3 > WORKER_TIMEOUT_SECONDS:
         raise BudgetError("the reserve to tell the user must leave most of the worker's time for the work")
 

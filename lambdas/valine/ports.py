@@ -171,7 +171,11 @@ class MessageGone(Exception):
 class DiscordWebhooks(Protocol):
     """What the worker needs from Discord: edit the interaction's original message."""
 
-    def edit_original(self, application_id: str, token: str, message: Mapping[str, Any]) -> None: ...
+    def edit_original(self, application_id: str, token: str, message: Mapping[str, Any], *,
+                      interaction_id: str = "") -> None:
+        """Show ``message`` as the interaction's answer. Discord makes the deferred message only once
+        the endpoint's answer reaches it, so a missing message soon after ``interaction_id`` was
+        created is waited for; one gone for good gets a follow-up instead (MessageGone if neither)."""
 
 
 @dataclass(frozen=True)

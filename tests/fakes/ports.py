@@ -151,7 +151,8 @@ class FakeDiscord:
         self.messages: dict[str, dict[str, Any]] = {}
         self.gone: set[str] = set()
 
-    def edit_original(self, application_id: str, token: str, message: Mapping[str, Any]) -> None:
+    def edit_original(self, application_id: str, token: str, message: Mapping[str, Any], *,
+                      interaction_id: str = "") -> None:
         if token in self.gone:
             raise MessageGone("Unknown Webhook")
         self.messages[token] = dict(message)

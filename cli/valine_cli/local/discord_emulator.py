@@ -1,12 +1,23 @@
-"""A Discord API emulator: the webhook and command endpoints the bot calls, plus the
-client-side bookkeeping a real Discord does (which message an interaction token edits)."""
+"""A Discord API emulator: the webhook and command endpoints the bot calls, and Discord's side
+of an interaction, in Discord's order.
+
+``POST /_emulator/interact`` plays Discord: it signs the interaction with the application's key,
+sends it to the bot's interactions endpoint, and only when the endpoint's HTTP answer reaches it
+does it create the deferred message (or apply the update). Until then ``PATCH .../@original``
+answers 404 with code 10008 (Unknown Message), exactly the window a fast worker can hit on real
+Discord. ``answer_delay`` widens that window (the answer's trip back to Discord), so tests can
+put the worker's edit on either side of it.
+"""
 
 from __future__ import annotations
 
 import itertools
+import json
 import threading
 import time
 from typing import Any
+
+import requests
 
 from valine_cli.local.httpbase import JsonServer, Request
 
@@ -26,6 +37,13 @@ class DiscordEmulator(JsonServer):
         self.contracts = True  # hold what the bot sends to Discord's published OpenAPI description
         self.members: dict[str, list[dict[str, Any]]] = {}  # guild id -> its members (List Guild Members)
         self.members_intent = True  # False: the bot lacks the privileged Server Members intent
+        # Discord's side of an interaction: where the application's endpoint is and the key Discord signs with.
+        self.interactions_url: str | None = None
+        self.signing_key: Any = None  # nacl SigningKey; None when a real application's key verifies
+        self.answer_delay = 0.0  # seconds between the endpoint's answer and Discord applying it
+        self.acknowledged: set[str] = set()  # tokens whose interaction response reached Discord
+        self._http = requests.Session()
+        self._http.mount("http://", requests.adapters.HTTPAdapter(pool_maxsize=64))
         self.route("PATCH", API + r"/webhooks/(\d+)/([^/]+)/messages/@original$", self._edit_original)
         self.route("GET", API + r"/webhooks/(\d+)/([^/]+)/messages/@original$", self._get_original)
         self.route("POST", API + r"/webhooks/(\d+)/([^/]+)$", self._followup)
@@ -36,8 +54,8 @@ class DiscordEmulator(JsonServer):
                    lambda r, a, g: (200, self.commands.get(g, [])))
         self.route("POST", API + r"/channels/(\d+)/messages$", self._channel_message)
         self.route("GET", API + r"/guilds/(\d+)/members$", self._members)
-        self.route("POST", r"^/_emulator/interactions/([^/]+)$", self._register)
-        self.route("POST", r"^/_emulator/interactions/([^/]+)/response$", self._apply_response)
+        self.route("DELETE", API + r"/webhooks/(\d+)/([^/]+)/messages/@original$", self._delete_original)
+        self.route("POST", r"^/_emulator/interact$", self._interact)
         self.route("GET", r"^/_emulator/messages$", lambda r: (200, list(self.messages.values())))
         self.route("GET", r"^/_emulator/messages/(\d+)$", self._get_message)
 
@@ -67,17 +85,56 @@ class DiscordEmulator(JsonServer):
         return str(next(self._ids))
 
     # ---- what Discord does around an interaction ---------------------------------------
-    def _register(self, req: Request, token: str) -> tuple[int, Any]:
-        with self._lock:
-            self.tokens[token] = (req.json() or {}).get("message_id")
-        return 200, {"token": token}
+    def _interact(self, req: Request) -> tuple[int, Any]:
+        body = req.json() or {}
+        interaction = body.get("interaction")
+        if not isinstance(interaction, dict):
+            return 400, {"message": "POST /_emulator/interact takes {\"interaction\": {...}, \"message_id\": ...}"}
+        return 200, self.deliver(interaction, message_id=body.get("message_id"))
 
-    def _apply_response(self, req: Request, token: str) -> tuple[int, Any]:
-        response = req.json() or {}
+    def deliver(self, interaction: dict[str, Any], *, message_id: str | None = None) -> dict[str, Any]:
+        """What Discord does with one interaction: sign it, POST it to the endpoint, and apply the answer
+        only once it has arrived. ``message_id``: the message whose component was used (Discord sends it)."""
+        if self.signing_key is None or not self.interactions_url:
+            return {"status": 0, "response": {"error": "this emulator cannot sign: the stack verifies a real "
+                                                       "application's key, so only Discord can send interactions"}}
+        token = str(interaction.get("token") or "")
+        with self._lock:
+            self.tokens.setdefault(token, None)  # Discord issued this token; its message comes with the answer
+        if message_id:
+            shown = self.messages.get(message_id) or {}
+            interaction = {**interaction, "message": {"id": message_id, "content": shown.get("content", ""),
+                                                      "components": shown.get("components", [])}}
+            with self._lock:
+                self.tokens[token] = message_id  # a component's token belongs to its message
+        raw = json.dumps(interaction).encode()
+        timestamp = str(int(time.time()))
+        headers = {"X-Signature-Ed25519": self.signing_key.sign(timestamp.encode() + raw).signature.hex(),
+                   "X-Signature-Timestamp": timestamp, "Content-Type": "application/json",
+                   "User-Agent": "Discord-Interactions/1.0 (+https://discord.com)"}
+        try:
+            answer = self._http.post(self.interactions_url, data=raw, headers=headers, timeout=3.0)
+        except requests.RequestException as exc:
+            # Discord shows "The application did not respond" and invalidates the token.
+            return {"status": 0, "response": {"error": f"the endpoint did not answer within 3 s ({exc})"}}
+        out: dict[str, Any] = {"status": answer.status_code, "interaction_id": interaction.get("id"), "token": token}
+        try:
+            out["response"] = answer.json()
+        except ValueError:
+            out["response"] = {"raw": answer.text}
+        if answer.status_code != 200:
+            return out
+        if self.answer_delay:
+            time.sleep(self.answer_delay)  # the answer is still on its way to Discord
+        applied = self._apply_response(token, out["response"])
+        out.update(applied)
+        return out
+
+    def _apply_response(self, token: str, response: dict[str, Any]) -> dict[str, Any]:
         # What the bot answered an interaction with is the body of Discord's interaction callback.
         problems = self.contract_problems("POST", "/interactions/1/token/callback", response)
         if problems:
-            return 400, {"message": "Invalid Form Body", "code": 50035, "errors": {"_contract": problems}}
+            return {"refused": {"message": "Invalid Form Body", "code": 50035, "errors": {"_contract": problems}}}
         kind = response.get("type")
         data = response.get("data") or {}
         with self._lock:
@@ -92,9 +149,10 @@ class DiscordEmulator(JsonServer):
                 self.tokens[token] = message_id
             elif kind == 7 and message_id in self.messages:
                 self._update(self.messages[message_id], data)
-            elif kind == 9:
-                return 200, {"modal": data}
-        return 200, {"message_id": message_id}
+            self.acknowledged.add(token)
+            if kind == 9:
+                return {"modal": data, "message_id": message_id}
+        return {"message_id": message_id}
 
     def _update(self, message: dict[str, Any], data: dict[str, Any]) -> None:
         message["edits"].append({"content": message.get("content"), "at": time.time()})
@@ -106,16 +164,22 @@ class DiscordEmulator(JsonServer):
 
     # ---- the real API paths ------------------------------------------------------------
     def _message_for(self, app: str, token: str) -> dict[str, Any] | None:
-        if app != self.application_id:
+        """The interaction's original response, once the endpoint's answer has reached Discord."""
+        if app != self.application_id or token not in self.acknowledged:
             return None
         message_id = self.tokens.get(token)
         return self.messages.get(message_id) if message_id else None
+
+    def _unknown(self, app: str, token: str) -> tuple[int, Any]:
+        if app != self.application_id or token not in self.tokens:  # a token Discord never issued
+            return 404, {"message": "Unknown Webhook", "code": 10015}
+        return 404, {"message": "Unknown Message", "code": 10008}
 
     def _edit_original(self, req: Request, app: str, token: str) -> tuple[int, Any]:
         with self._lock:
             message = self._message_for(app, token)
             if message is None:
-                return 404, {"message": "Unknown Webhook", "code": 10015}
+                return self._unknown(app, token)
             data = req.json() or {}
             if len(str(data.get("content", ""))) > 2000:
                 return 400, {"message": "Invalid Form Body", "code": 50035,
@@ -125,10 +189,21 @@ class DiscordEmulator(JsonServer):
 
     def _get_original(self, req: Request, app: str, token: str) -> tuple[int, Any]:
         message = self._message_for(app, token)
-        return (200, message) if message else (404, {"message": "Unknown Message", "code": 10008})
+        return (200, message) if message else self._unknown(app, token)
+
+    def _delete_original(self, req: Request, app: str, token: str) -> tuple[int, Any]:
+        """A person (or a moderator) deleted the message: later edits of @original find nothing."""
+        with self._lock:
+            message = self._message_for(app, token)
+            if message is None:
+                return self._unknown(app, token)
+            self.messages.pop(message["id"], None)
+            self.tokens[token] = None
+        return 204, b""
 
     def _followup(self, req: Request, app: str, token: str) -> tuple[int, Any]:
-        if app != self.application_id or token not in self.tokens:
+        # A follow-up needs the interaction to have been answered (the token is live from then on).
+        if app != self.application_id or token not in self.acknowledged:
             return 404, {"message": "Unknown Webhook", "code": 10015}
         data = req.json() or {}
         with self._lock:
@@ -136,7 +211,7 @@ class DiscordEmulator(JsonServer):
             self.messages[message_id] = {"id": message_id, "content": data.get("content", ""),
                                          "components": data.get("components", []), "flags": data.get("flags", 0),
                                          "ephemeral": bool(int(data.get("flags", 0)) & 64), "edits": [],
-                                         "followup_of": self.tokens[token], "created": time.time()}
+                                         "followup_of": self.tokens.get(token), "created": time.time()}
         return 200, self.messages[message_id]
 
     def _bot_auth(self, req: Request) -> tuple[int, Any] | None:

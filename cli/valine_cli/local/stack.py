@@ -170,6 +170,9 @@ class LocalStack:
         self.agent = build_worker(self.settings)
         self.webhooks = build_github_webhook(self.settings)
         self._serve_endpoint()
+        # Discord sends interactions to the endpoint, signed with the application's key.
+        self.discord.interactions_url = f"{self.url}/discord"
+        self.discord.signing_key = self.signing_key
         # As `valine register-webhook` does against GitHub: pull_request events to POST /github.
         self.github.hooks.append({"id": 1, "url": f"{self.url}/github", "secret": self.webhook_secret,
                                   "events": ["pull_request"], "active": True})

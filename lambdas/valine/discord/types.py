@@ -44,6 +44,16 @@ class TextInputStyle(IntEnum):
 
 
 EPHEMERAL = 1 << 6
+DISCORD_EPOCH_MS = 1420070400000  # snowflakes count milliseconds from 2015-01-01 (docs: "Snowflakes")
+
+
+def snowflake_time(snowflake: object) -> float | None:
+    """When a snowflake id (an interaction's, a message's) was made, in Unix seconds; None if not one."""
+    text = str(snowflake)
+    if not (text.isascii() and text.isdigit()) or not 1 <= len(text) <= 20:
+        return None
+    return ((int(text) >> 22) + DISCORD_EPOCH_MS) / 1000.0
+
 MAX_CONTENT = 2000
 MAX_CUSTOM_ID = 100
 API_BASE = "https://discord.com/api/v10"

@@ -206,7 +206,8 @@ class TaskWorker:
         # Every message but a preview carries no swatch: an outcome replaces the preview's.
         try:
             self.discord.edit_original(job.application_id, job.token,
-                                       msg.body(content, components, embeds if embeds is not None else []))
+                                       msg.body(content, components, embeds if embeds is not None else []),
+                                       interaction_id=job.interaction_id)
         except MessageGone:
             # The task's state and the audit trail (/tasks) still hold the outcome.
             log.warning("the Discord message is gone; the outcome is only in /tasks",
