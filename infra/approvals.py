@@ -12,7 +12,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from valine.rollout import PHASES, PhaseConfig
+from valine.core.phases import PHASES, PhaseConfig
 
 from .config import ConfigError
 

@@ -1,6 +1,6 @@
 """Stage settings and the synth-time validation of ``-c phase`` / ``-c stage``.
 
-The phase table itself lives in ``valine.rollout`` because the Lambda runtime reads it
+The phase table itself lives in ``valine.core.phases`` because the Lambda runtime reads it
 too. Everything here is parsed once in ``app.py``; constructs receive typed values as
 keyword arguments and never look at context themselves.
 """
@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from valine.names import LLM_DEFAULTS, RATE_LIMITS
-from valine.rollout import PhaseConfig, UnknownPhase, phase_from_text
+from valine.core.names import LLM_DEFAULTS, RATE_LIMITS
+from valine.core.phases import PhaseConfig, UnknownPhase, phase_from_text
 
 STAGES = ("dev", "prod")
 _SNOWFLAKE = re.compile(r"^\d{17,20}$")

@@ -23,13 +23,13 @@ from infra.constructs.observability import Observability
 from infra.constructs.oncall import OnCall
 from infra.constructs.probe import EndpointProbe
 from infra.constructs.secrets import BotSecrets
-from valine import deadlines, names
 from valine.adapters import dynamodb as ddb
 from valine.adapters.deliveries import DELIVERIES
 from valine.agents import KILL_SWITCHES
-from valine.names import Env
+from valine.core import budgets, names
+from valine.core.names import Env
 
-deadlines.check()  # the time budgets must fit together before anything is built
+budgets.check()  # the time budgets must fit together before anything is built
 
 
 class StackError(ConfigError):
@@ -80,7 +80,7 @@ class ValineStack(Stack):
                 Env.RATE_REQUESTS_PER_HOUR: str(stage.requests_per_hour),
                 Env.RATE_PRS_PER_HOUR: str(stage.prs_per_hour),
             },
-            timeout=Duration.seconds(deadlines.INTERACTIONS_TIMEOUT_SECONDS),
+            timeout=Duration.seconds(budgets.INTERACTIONS_TIMEOUT_SECONDS),
             # More memory buys more CPU, which is what a cold start within 3 s needs.
             memory_mb=1024,
             log_retention_days=stage.log_retention_days,
@@ -91,7 +91,7 @@ class ValineStack(Stack):
             Env.GITHUB_REPOSITORY: stage.github_repository,
             Env.GITHUB_BASE_BRANCH: stage.github_base_branch,
             Env.GITHUB_SECRET_ARN: secrets.github.secret_arn,
-            Env.JOB_MAX_RECEIVES: str(deadlines.JOB_MAX_RECEIVES),
+            Env.JOB_MAX_RECEIVES: str(budgets.JOB_MAX_RECEIVES),
         }
         if secrets.openai is not None:
             worker_env |= {
@@ -110,7 +110,7 @@ class ValineStack(Stack):
             handler="valine.handlers.worker.handler",
             code=lambda_code("worker"),
             environment=worker_env,
-            timeout=Duration.seconds(deadlines.WORKER_TIMEOUT_SECONDS),
+            timeout=Duration.seconds(budgets.WORKER_TIMEOUT_SECONDS),
             memory_mb=1024,
             log_retention_days=stage.log_retention_days,
             canary=stage.is_prod,

@@ -30,8 +30,8 @@ def known_issues(phase: int, text: str) -> list[str]:
 
 def announcement(stage: str, phase_number: int, *, region: str, issues: list[str]) -> str:
     from valine.agents import AGENTS
-    from valine.names import dashboard_url
-    from valine.rollout import PHASES
+    from valine.core.names import dashboard_url
+    from valine.core.phases import PHASES
 
     phase = PHASES[phase_number]
     who = []
@@ -51,7 +51,7 @@ def announcement(stage: str, phase_number: int, *, region: str, issues: list[str
 
 def cmd_announce(args: argparse.Namespace) -> int:
     from valine.adapters.discord_channel import DiscordChannelHttp
-    from valine.rollout import UnknownPhase, phase_from_text
+    from valine.core.phases import UnknownPhase, phase_from_text
 
     try:
         phase = phase_from_text(args.phase)

@@ -11,7 +11,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-from valine import names
+from valine.core import names
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -61,8 +61,8 @@ def pct(values: list[float], p: float) -> float:
 
 def run(runs: int = 7, warm: int = 500) -> dict[str, Any]:
     from infra.bundling import lambda_python, zipped_size
-    from valine.llm import estimated_tokens
-    from valine.ux.catalog import default_catalog
+    from valine.agents.ux.catalog import default_catalog
+    from valine.agents.ux.llm import estimated_tokens
 
     OUT.mkdir(exist_ok=True)
     results: dict[str, Any] = {}
@@ -99,9 +99,9 @@ def _warm(count: int) -> dict[str, Any]:
     """Warm latency of the handler against moto over HTTP; preview and PR against the emulators."""
     import dataclasses
 
+    from valine.core.ports import Job
+    from valine.core.task import Task, TaskState
     from valine.handlers.interactions import handler
-    from valine.ports import Job
-    from valine.tasks.model import Task, TaskState
     from valine_cli.discord_client import DiscordClient
     from valine_cli.local.stack import LocalConfig, LocalStack
 

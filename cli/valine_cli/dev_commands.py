@@ -22,9 +22,9 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return main()
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    from valine.ux.catalog import default_catalog
-    from valine.ux.intent import Clarify, Intent
-    from valine.ux.parser import parse_request
+    from valine.agents.ux.catalog import default_catalog
+    from valine.agents.ux.intent import Clarify, Intent
+    from valine.agents.ux.parser import parse_request
 
     result = parse_request(args.request, default_catalog())
     if args.json:

@@ -20,9 +20,9 @@ GOAL_PCT = 95.0
 
 def evaluate(cases: list[dict[str, Any]]) -> tuple[dict[str, tuple[int, int]], list[tuple[str, str, Any, Any]]]:
     """(class -> (right, total), misses as (class, request, expected, got))."""
-    from valine.ux.catalog import default_catalog
-    from valine.ux.intent import Intent
-    from valine.ux.parser import parse_request
+    from valine.agents.ux.catalog import default_catalog
+    from valine.agents.ux.intent import Intent
+    from valine.agents.ux.parser import parse_request
 
     catalog = default_catalog()
     tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])

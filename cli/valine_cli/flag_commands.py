@@ -16,7 +16,7 @@ from valine_cli.aws_stage import REPO_ROOT, CliError, aws, operator, stage_endpo
 def _flags(endpoint: str | None, table: str) -> Any:
     from valine.adapters.dynamodb import DynamoFlags
     from valine.agents import KILL_SWITCHES
-    from valine.ports import Flags
+    from valine.core.ports import Flags
 
     return DynamoFlags(aws("dynamodb", endpoint), table, defaults=Flags(), kill_switches=KILL_SWITCHES)
 
@@ -60,7 +60,7 @@ def _set_flags(stage: str, endpoint: str | None, table: str, **changes: bool) ->
 
 def cmd_rollback(args: argparse.Namespace) -> int:
     if args.to_phase:
-        from valine.rollout import UnknownPhase, phase_from_text
+        from valine.core.phases import UnknownPhase, phase_from_text
 
         try:
             phase = phase_from_text(args.to_phase)

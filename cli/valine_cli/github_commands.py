@@ -12,7 +12,7 @@ import json
 import os
 from typing import Any
 
-from valine import names
+from valine.core import names
 from valine_cli.aws_stage import CliError, aws, local_health, stage_settings
 
 API_VERSION = "2022-11-28"

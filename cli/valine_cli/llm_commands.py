@@ -26,13 +26,13 @@ def cmd_costs(args: argparse.Namespace) -> int:
 
 def cmd_eval_llm(args: argparse.Namespace) -> int:
     from valine.adapters.openai_llm import OpenAiChat
-    from valine.llm import MAX_OUTPUT_TOKENS, LlmParser, Prices
-    from valine.tasks.model import Task, TaskState
-    from valine.ux.catalog import default_catalog
-    from valine.ux.intent import Clarify, Intent
+    from valine.agents.ux.catalog import default_catalog
+    from valine.agents.ux.intent import Clarify, Intent
+    from valine.agents.ux.llm import MAX_OUTPUT_TOKENS, LlmParser, Prices
+    from valine.core.task import Task, TaskState
 
     llm = stage_settings("dev").get("llm", {})
-    from valine.names import LLM_DEFAULTS
+    from valine.core.names import LLM_DEFAULTS
 
     prices = Prices(float(llm.get("input_usd_per_million", LLM_DEFAULTS.input_usd_per_million)),
                     float(llm.get("output_usd_per_million", LLM_DEFAULTS.output_usd_per_million)))
@@ -110,7 +110,7 @@ def cmd_eval_llm(args: argparse.Namespace) -> int:
 
 
 def add_parsers(sub: Any) -> None:
-    from valine.rollout import PHASES
+    from valine.core.phases import PHASES
 
     c = sub.add_parser("costs", help="today's LLM spend against the daily cap")
     options.stage(c)

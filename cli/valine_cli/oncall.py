@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from valine import names
+from valine.core import names
 from valine_cli import options
 from valine_cli.aws_stage import aws, operator, resource_suffix, stage_endpoint
 

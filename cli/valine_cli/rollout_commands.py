@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from valine import names
+from valine.core import names
 from valine_cli import options
 from valine_cli.aws_stage import REPO_ROOT, CliError, aws, stage_endpoint
 
@@ -15,9 +15,9 @@ def cmd_rollout(args: argparse.Namespace) -> int:
 
     from infra import approvals
     from valine.adapters.feedback import DynamoFeedback
+    from valine.core.phases import PHASES, UnknownPhase, phase_from_text
     from valine.ops.cloudwatch import CloudWatchReader
     from valine.ops.criteria import Verdict, evaluate, go
-    from valine.rollout import PHASES, UnknownPhase, phase_from_text
 
     endpoint, table = stage_endpoint(args)
     records = approvals.load(REPO_ROOT / approvals.DEFAULT_PATH)
@@ -114,9 +114,9 @@ def overall_metrics(args: argparse.Namespace, endpoint: str | None, table: str) 
     """The plan's overall success metrics over the last N days, each PASS or FAIL."""
     import datetime as dt
 
+    from valine.core.phases import PHASES, phase_from_text
     from valine.metrics import NAMESPACE
     from valine.ops.cloudwatch import CloudWatchReader
-    from valine.rollout import PHASES, phase_from_text
 
     stage = "local" if args.stage == "local" else args.stage
     if args.phase:
@@ -167,9 +167,9 @@ def phase_report(args: argparse.Namespace, endpoint: str | None, table: str, rec
 
     from infra import approvals
     from valine.adapters.feedback import DynamoFeedback
+    from valine.core.phases import PHASES, UnknownPhase, phase_from_text
     from valine.ops.cloudwatch import CloudWatchReader
     from valine.ops.report import gather, phase_markdown
-    from valine.rollout import PHASES, UnknownPhase, phase_from_text
 
     try:
         phase = phase_from_text(args.phase)

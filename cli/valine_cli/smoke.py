@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from valine import names
+from valine.core import names
 from valine.discord.types import user_agent
 from valine_cli import options
 from valine_cli.aws_stage import CliError, aws, bot_token, local_health, stage_settings

@@ -17,7 +17,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from valine import names
+from valine.core import names
 from valine.metrics import METRICS, NAMESPACE
 
 RUNBOOK = "docs/runbook.md"

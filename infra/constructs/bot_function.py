@@ -17,7 +17,7 @@ from aws_cdk import aws_logs as logs
 from constructs import Construct
 
 from infra.bundling import LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME
-from valine import names
+from valine.core import names
 
 LIVE_ALIAS = names.LIVE_ALIAS
 # The prod canary: 10% of traffic for the bake time, then all of it. Every rollback alarm must

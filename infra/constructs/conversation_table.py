@@ -9,7 +9,7 @@ from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
-from valine import names
+from valine.core import names
 
 TTL_ATTRIBUTE = names.TTL_ATTRIBUTE
 

@@ -6,7 +6,7 @@ from aws_cdk import Duration
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
-from valine import deadlines, names
+from valine.core import budgets, names
 
 
 class JobQueue(Construct):
@@ -25,11 +25,11 @@ class JobQueue(Construct):
             "Queue",
             queue_name=names.queue_name(stage),
             # 6x the worker timeout (AWS's rule for SQS event sources); all deliveries still fit
-            # inside Discord's 15-minute token: the arithmetic is valine.deadlines.check().
-            visibility_timeout=Duration.seconds(deadlines.JOB_VISIBILITY_SECONDS),
+            # inside Discord's 15-minute token: the arithmetic is valine.core.budgets.check().
+            visibility_timeout=Duration.seconds(budgets.JOB_VISIBILITY_SECONDS),
             retention_period=Duration.hours(1),
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
             dead_letter_queue=sqs.DeadLetterQueue(queue=self.dead_letters,
-                                                  max_receive_count=deadlines.JOB_MAX_RECEIVES),
+                                                  max_receive_count=budgets.JOB_MAX_RECEIVES),
         )

@@ -1,5 +1,5 @@
 """The plan's dashboard and alarms. Thresholds come from the phase table and
-``valine.deadlines``, metric names from ``valine.metrics.METRICS``; every alarm pages the
+``valine.core.budgets``, metric names from ``valine.metrics.METRICS``; every alarm pages the
 on-call topic (``infra.constructs.alarms``)."""
 
 from __future__ import annotations
@@ -26,14 +26,14 @@ from infra.constructs.alarms import (
     error_rate,
 )
 from infra.constructs.bot_function import BotFunction
-from valine import deadlines
 from valine.agents import AGENTS
+from valine.core import budgets
+from valine.core.names import dashboard_name
+from valine.core.phases import PhaseConfig
 from valine.metrics import METRICS, NAMESPACE, ROLES
-from valine.names import dashboard_name
-from valine.rollout import PhaseConfig
 
 # What each function's p99 may reach before on-call hears of it (its own budget).
-P99_ALARM_MS = {"interactions": deadlines.INTERACTIONS_P99_ALARM_MS, "worker": deadlines.WORKER_P99_ALARM_MS}
+P99_ALARM_MS = {"interactions": budgets.INTERACTIONS_P99_ALARM_MS, "worker": budgets.WORKER_P99_ALARM_MS}
 
 
 def rollback_trigger(phase: PhaseConfig) -> str:
@@ -78,8 +78,8 @@ class Observability(Construct):
         api_errors = alarm("ApiServerErrors", api.metric_server_error(period=ANY.period, statistic="Sum"), 0,
                            cadence=ANY, spec=AlarmSpec("P1", "the HTTP API answered Discord with 5xx", "api-errors"))
         alarm("ApiLatencyP99", api.metric_latency(period=LATENCY.period, statistic="p99"),
-              deadlines.INTERACTIONS_P99_ALARM_MS, cadence=LATENCY,
-              spec=AlarmSpec("P1", f"HTTP API p99 latency > {deadlines.INTERACTIONS_P99_ALARM_MS / 1000:g} s "
+              budgets.INTERACTIONS_P99_ALARM_MS, cadence=LATENCY,
+              spec=AlarmSpec("P1", f"HTTP API p99 latency > {budgets.INTERACTIONS_P99_ALARM_MS / 1000:g} s "
                                    "(Discord gives up at 3 s)", "api-errors"))
         self.canary_alarms["interactions"].append(api_errors)
 
@@ -170,8 +170,12 @@ class Observability(Construct):
         d.add_widgets(
             cw.GraphWidget(title="Requests by agent and role", width=8, stacked=True, left=[
                 self.custom("Requests", hour, Agent=a.name, Role=r) for a in AGENTS for r in ROLES]),
-            cw.GraphWidget(title="Previews by agent and section", width=8, stacked=True, left=[
-                self.custom("Previews", hour, Agent=a.name, Section=s) for a in AGENTS for s in a.sections]),
+            # The sections are the team's site's, not a list known at synth: a search finds each one that
+            # had a preview (CloudWatch SEARCH, graphs only; the schema names the exact dimension set).
+            cw.GraphWidget(title="Previews by agent and section", width=8, stacked=True, left=[cw.MathExpression(
+                expression=f"SEARCH('{{{NAMESPACE},Agent,Section,Stage}} MetricName=\"Previews\" "
+                           f"Stage=\"{self._stage}\"', 'Sum', 3600)",
+                using_metrics={}, label="", period=hour)]),
             cw.GraphWidget(title="Confirmation rate % (confirms / previews)", width=8, left=[cw.MathExpression(
                 expression="IF(p > 0, 100 * c / p, 0)", label="confirmation rate %", period=hour,
                 using_metrics={"p": self.custom("Previews", hour), "c": self.custom("Confirmations", hour)})]),

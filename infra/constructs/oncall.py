@@ -8,7 +8,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sns_subscriptions as subscriptions
 from constructs import Construct
 
-from valine import names
+from valine.core import names
 
 # The AWS services that publish to the topic. A topic policy replaces SNS's default policy,
 # so each publisher needs its own allow: without this one, CloudWatch alarms are refused

@@ -10,8 +10,8 @@ from constructs import Construct
 
 from infra.constructs.alarms import AlarmFactory, AlarmSpec, Cadence, custom_metric
 from infra.constructs.bot_function import scheduled_function
-from valine import names
-from valine.names import Env
+from valine.core import names
+from valine.core.names import Env
 
 PROBE_RATE = Duration.minutes(1)
 # Three failed (or missing) minutes out of five: a dead endpoint pages within five minutes,

@@ -13,7 +13,7 @@ from aws_cdk import Acknowledgment, RemovalPolicy, Validations
 from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
-from valine import names
+from valine.core import names
 
 
 class BotSecrets(Construct):

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from valine.agents.base import AgentSpec
+from valine.core.agent import AgentSpec
+from valine.core.phases import Role
+from valine.core.ports import Flags
+from valine.core.task import Task, TaskState
 from valine.discord.caller import Caller
-from valine.ports import Flags
-from valine.rollout import Role
 from valine.settings import Settings
-from valine.tasks.model import Task, TaskState
 
 RECORD_DAYS = 30
 RECORD_TASKS = 200  # the most recent tasks read for /agents' record (one query on the 3-second path)

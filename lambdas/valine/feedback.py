@@ -9,10 +9,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from valine.core.ports import Clock, Feedback, FeedbackStore, Metrics
 from valine.discord import messages as msg
 from valine.discord.caller import Caller, HttpResponse
 from valine.discord.types import ButtonStyle, ComponentType, InteractionResponseType, TextInputStyle
-from valine.ports import Clock, Feedback, FeedbackStore, Metrics
 from valine.settings import Settings
 
 PREFIX = "fb"

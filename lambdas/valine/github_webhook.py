@@ -19,11 +19,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from valine.core.ports import Clock, Metrics, TaskStore
+from valine.core.task import TaskState
 from valine.discord.caller import HttpResponse
 from valine.markup import discord_text
-from valine.ports import Clock, Metrics, TaskStore
-from valine.tasks.model import TaskState
-from valine.tasks.pull_request import task_id_of_branch
+from valine.workflow.pull_request import task_id_of_branch
 
 log = logging.getLogger("valine.github_webhook")
 

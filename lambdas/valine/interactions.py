@@ -2,7 +2,7 @@
 
 Slash commands go to the agent that owns the command (``valine.agents``) or to a read-only
 answer; buttons and modals go to the agent that owns their custom_id prefix. The task
-lifecycle is the same for every agent (``valine.tasks.lifecycle``). Parsing, GitHub and
+lifecycle is the same for every agent (``valine.workflow.lifecycle``). Parsing, GitHub and
 the LLM run in the worker.
 """
 
@@ -15,17 +15,17 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from valine import answers
-from valine.agents.base import AgentSpec
+from valine.core.agent import AgentSpec
+from valine.core.phases import Role
+from valine.core.ports import Clock, FeedbackStore, FlagSource, JobQueue, Metrics, TaskStore
 from valine.discord import messages as msg
 from valine.discord.caller import Caller, HttpResponse, caller_of
 from valine.discord.signature import Verifier
 from valine.discord.types import InteractionType
 from valine.feedback import FeedbackDesk, is_feedback
 from valine.logs import correlation_id
-from valine.ports import Clock, FeedbackStore, FlagSource, JobQueue, Metrics, TaskStore
-from valine.rollout import Role
 from valine.settings import Settings
-from valine.tasks.lifecycle import Lifecycle
+from valine.workflow.lifecycle import Lifecycle
 
 log = logging.getLogger("valine.interactions")
 _TYPES = (InteractionType.APPLICATION_COMMAND, InteractionType.MESSAGE_COMPONENT, InteractionType.MODAL_SUBMIT,

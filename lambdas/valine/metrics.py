@@ -26,34 +26,19 @@ class MetricSpec:
 ROLES = ("admin", "pm", "developer", "member")
 
 
-def _agents() -> tuple[str, ...]:
-    from valine.agents import AGENTS
-
-    return tuple(a.name for a in AGENTS)
-
-
-def _parts() -> tuple[str, ...]:
-    from valine.agents import AGENTS
-
-    return tuple(dict.fromkeys(p for a in AGENTS for p in a.sections))
-
-
-AGENT_NAMES = _agents()
-PARTS = _parts()  # every agent's sections and pages: the Section dimension
-
 # Every custom metric the code emits. The dashboard and the alarms are built from this
 # table, and the emitter refuses names and dimensions that are not in it. ``values`` lists
 # the known values of the dimension that is not Agent.
 METRICS: dict[str, MetricSpec] = {
     "Requests": MetricSpec("Count", ("Agent", "Role"), ROLES),
     "Refused": MetricSpec("Count", ("Agent", "Role"), ROLES),
-    "Previews": MetricSpec("Count", ("Agent", "Section"), PARTS),
+    "Previews": MetricSpec("Count", ("Agent", "Section")),  # Section: the site's own, not known at synth
     "PreviewLatency": MetricSpec("Milliseconds", ("Agent",)),
     "Confirmations": MetricSpec("Count", ("Agent",)),
     "Cancellations": MetricSpec("Count", ("Agent",)),
     "ConversationsExpired": MetricSpec("Count", ("Agent",)),
     "PreviewToConfirmation": MetricSpec("Milliseconds", ("Agent",)),
-    "PullRequestsCreated": MetricSpec("Count", ("Agent", "Section"), PARTS),
+    "PullRequestsCreated": MetricSpec("Count", ("Agent", "Section")),
     "PullRequestsFailed": MetricSpec("Count", ("Agent",)),
     "PullRequestLatency": MetricSpec("Milliseconds", ("Agent",)),
     # GitHub's webhook: what reviewers did with the bot's pull requests (the plan's "< 5% rejected").

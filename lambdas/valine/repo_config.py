@@ -6,9 +6,9 @@ import json
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
-from valine.agents.base import UserFacingError
 from valine.cache import TtlCache
-from valine.ports import GitHub, RepoFileMissing
+from valine.core.agent import UserFacingError
+from valine.core.ports import GitHub, RepoFileMissing
 
 T = TypeVar("T")
 

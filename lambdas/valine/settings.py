@@ -7,13 +7,16 @@ passes what each part needs.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from valine import names
-from valine.agents import KILL_SWITCHES
-from valine.names import LLM_DEFAULTS, RATE_LIMITS, Env
-from valine.rollout import PhaseConfig, Role, phase_from_text
+from valine.core import names
+from valine.core.names import LLM_DEFAULTS, RATE_LIMITS, Env
+from valine.core.phases import PhaseConfig, Role, phase_from_text
+
+# An agent's kill switch, e.g. DISABLE_UX_UPDATES (each agent names its own in its spec).
+_KILL_SWITCH = re.compile(r"^DISABLE_[A-Z][A-Z0-9_]*_UPDATES$")
 
 
 def _ids(raw: str | None) -> frozenset[str]:
@@ -100,7 +103,7 @@ class Settings:
             conversation_ttl_seconds=int(e.get(Env.CONVERSATION_TTL_MINUTES, "60")) * 60,
             audit_retention_days=int(e.get(Env.AUDIT_RETENTION_DAYS, "90")),
             default_use_llm=_bool(e.get(Env.USE_LLM_PARSING)),
-            default_disabled=frozenset(k for k in KILL_SWITCHES if _bool(e.get(k))),
+            default_disabled=frozenset(k for k, v in e.items() if _KILL_SWITCH.match(k) and _bool(v)),
             job_queue_url=e.get(Env.JOB_QUEUE_URL, ""),
             github_repository=e.get(Env.GITHUB_REPOSITORY, ""),
             github_base_branch=e.get(Env.GITHUB_BASE_BRANCH, "main"),

@@ -19,17 +19,17 @@ from valine.adapters.dynamodb import DynamoFlags, DynamoTaskStore
 from valine.adapters.secrets import SecretsCache
 from valine.adapters.sqs import SqsJobQueue
 from valine.agents import AGENTS, KILL_SWITCHES
-from valine.clock import SystemClock
+from valine.core.clock import SystemClock
+from valine.core.ports import DiscordWebhooks, Flags, FlagSource, GitHub
 from valine.logs import install as install_correlation_ids
 from valine.metrics import EmfMetrics
-from valine.ports import DiscordWebhooks, Flags, FlagSource, GitHub
 from valine.settings import Settings
 
 if TYPE_CHECKING:
+    from valine.agents.ux.llm import LlmClient, LlmParser
     from valine.github_webhook import GitHubWebhooks
     from valine.interactions import Interactions
-    from valine.llm import LlmClient, LlmParser
-    from valine.tasks.work import TaskWorker
+    from valine.workflow.work import TaskWorker
 
 logging.getLogger().setLevel(logging.INFO)
 install_correlation_ids()
@@ -85,7 +85,7 @@ def build_worker(settings: Settings, *, github: GitHub | None = None,
     from valine.adapters.github_auth import token_provider
     from valine.adapters.github_client import GitHubClient
     from valine.adapters.http import Retrying, RetryPolicy
-    from valine.tasks.work import TaskWorker, WorkConfig
+    from valine.workflow.work import TaskWorker, WorkConfig
 
     secrets = SecretsCache(client("secretsmanager", settings.aws_endpoint_url, fast=False))
     db = client("dynamodb", settings.aws_endpoint_url, fast=False)
@@ -129,8 +129,8 @@ def build_llm(settings: Settings, *, secrets: SecretsCache, metrics: EmfMetrics,
 
     from valine.adapters.budget import DynamoBudget
     from valine.adapters.openai_llm import OpenAiChat
-    from valine.llm import LlmParser, Prices
-    from valine.ux.parser import parse_request
+    from valine.agents.ux.llm import LlmParser, Prices
+    from valine.agents.ux.parser import parse_request
 
     s = settings
     if client is None:

@@ -1,8 +1,8 @@
-"""An in-memory Metrics port (valine.ports.Metrics)."""
+"""An in-memory Metrics port (valine.core.ports.Metrics)."""
 
 from __future__ import annotations
 
-from valine.ports import Metrics
+from valine.core.ports import Metrics
 
 
 class RecordingMetrics:

@@ -1,4 +1,4 @@
-"""In-memory fakes of the ports (valine.ports), for fast unit tests of the router, the
+"""In-memory fakes of the ports (valine.core.ports), for fast unit tests of the router, the
 lifecycle and the agents. Each is assigned to its Protocol below, so mypy (which checks
 tests/fakes) fails the build if a fake drifts from the port it stands in for."""
 
@@ -10,7 +10,7 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from valine.ports import (
+from valine.core.ports import (
     BaseFileChanged,
     Clock,
     DiscordWebhooks,
@@ -31,7 +31,7 @@ from valine.ports import (
     TransitionError,
     TransitionResult,
 )
-from valine.tasks.model import Task, TaskState
+from valine.core.task import Task, TaskState
 
 
 class FakeClock:

@@ -6,8 +6,8 @@ import json
 import re
 from typing import Any
 
+from valine.core.phases import PHASES
 from valine.metrics import METRICS, NAMESPACE
-from valine.rollout import PHASES
 
 from .conftest import ROOT, template
 from .test_stack import resources
@@ -67,7 +67,7 @@ def test_every_alarm_pages_oncall_with_severity_and_runbook(phase_stage):
 
 
 def test_alarm_thresholds_come_from_the_phase_and_the_deadlines(phase_stage):
-    from valine import deadlines
+    from valine.core import budgets
 
     phase, stage = phase_stage
     cfg = PHASES[phase]
@@ -78,10 +78,10 @@ def test_alarm_thresholds_come_from_the_phase_and_the_deadlines(phase_stage):
         assert found[f"{prefix}{fn}Timeouts"]["Threshold"] == 0  # any timeout
         assert found[f"{prefix}{fn}Throttles"]["Threshold"] == 0
     # Reachable latency alarms: the interactions function within Discord's 3 s, the worker its own budget.
-    assert found[f"{prefix}InteractionsLatencyP99"]["Threshold"] == deadlines.INTERACTIONS_P99_ALARM_MS == 2500
-    assert found[f"{prefix}WorkerLatencyP99"]["Threshold"] == deadlines.WORKER_P99_ALARM_MS
-    assert deadlines.WORKER_P99_ALARM_MS < deadlines.WORKER_TIMEOUT_SECONDS * 1000
-    assert deadlines.INTERACTIONS_P99_ALARM_MS < deadlines.INTERACTIONS_TIMEOUT_SECONDS * 1000
+    assert found[f"{prefix}InteractionsLatencyP99"]["Threshold"] == budgets.INTERACTIONS_P99_ALARM_MS == 2500
+    assert found[f"{prefix}WorkerLatencyP99"]["Threshold"] == budgets.WORKER_P99_ALARM_MS
+    assert budgets.WORKER_P99_ALARM_MS < budgets.WORKER_TIMEOUT_SECONDS * 1000
+    assert budgets.INTERACTIONS_P99_ALARM_MS < budgets.INTERACTIONS_TIMEOUT_SECONDS * 1000
     # The plan's key-metric thresholds, on the end-to-end preview time where they can be reached.
     assert found[f"{prefix}PreviewTimeP50"]["Threshold"] == 5000
     assert found[f"{prefix}PreviewTimeP95"]["Threshold"] == 10000

@@ -18,7 +18,7 @@ import json
 import re
 from typing import Any
 
-from valine import deadlines
+from valine.core import budgets
 
 from .conftest import template
 from .test_observability import alarm_period, alarm_stat, alarms
@@ -121,25 +121,25 @@ def test_the_queue_visibility_is_six_times_the_worker_timeout_and_fits_the_token
     visibility, timeout = queue["VisibilityTimeout"], worker["Timeout"]
     receives = queue["RedrivePolicy"]["maxReceiveCount"]
     assert visibility >= 6 * timeout
-    assert (receives - 1) * visibility + timeout <= deadlines.DISCORD_TOKEN_SECONDS - deadlines.TOKEN_MARGIN_SECONDS
+    assert (receives - 1) * visibility + timeout <= budgets.DISCORD_TOKEN_SECONDS - budgets.TOKEN_MARGIN_SECONDS
     assert env(tpl, f"valine-orchestrator-worker-{stage}")["JOB_MAX_RECEIVES"] == str(receives)
     interactions = function(tpl, f"valine-orchestrator-discord-{stage}")
-    assert interactions["Timeout"] == deadlines.INTERACTIONS_TIMEOUT_SECONDS
+    assert interactions["Timeout"] == budgets.INTERACTIONS_TIMEOUT_SECONDS
 
 
 def test_the_budget_arithmetic_refuses_what_would_not_fit(monkeypatch):
-    deadlines.check()
-    monkeypatch.setattr(deadlines, "JOB_VISIBILITY_SECONDS", 3 * deadlines.WORKER_TIMEOUT_SECONDS)
+    budgets.check()
+    monkeypatch.setattr(budgets, "JOB_VISIBILITY_SECONDS", 3 * budgets.WORKER_TIMEOUT_SECONDS)
     try:
-        deadlines.check()
+        budgets.check()
         raise AssertionError("3x visibility was accepted")
-    except deadlines.BudgetError as exc:
+    except budgets.BudgetError as exc:
         assert "6x" in str(exc)
-    monkeypatch.setattr(deadlines, "JOB_VISIBILITY_SECONDS", 480)
+    monkeypatch.setattr(budgets, "JOB_VISIBILITY_SECONDS", 480)
     try:
-        deadlines.check()
+        budgets.check()
         raise AssertionError("deliveries past the token were accepted")
-    except deadlines.BudgetError as exc:
+    except budgets.BudgetError as exc:
         assert "token" in str(exc)
 
 
@@ -189,7 +189,7 @@ def test_the_worker_cannot_read_the_bot_token(phase_stage):
 def test_each_role_gets_only_the_dynamodb_actions_its_function_calls(phase_stage):
     from valine.adapters import dynamodb as ddb
     from valine.adapters.deliveries import DELIVERIES
-    from valine.rollout import PHASES
+    from valine.core.phases import PHASES
 
     phase, stage = phase_stage
     tpl = template(phase, stage)
@@ -222,7 +222,7 @@ def test_each_role_gets_only_the_dynamodb_actions_its_function_calls(phase_stage
 
 
 def test_the_github_route_reaches_only_the_webhook_function_and_secrets_stay_out_of_the_template(phase_stage):
-    from valine import names
+    from valine.core import names
 
     phase, stage = phase_stage
     tpl = template(phase, stage)
@@ -241,7 +241,7 @@ def test_the_github_route_reaches_only_the_webhook_function_and_secrets_stay_out
 
 
 def test_what_valine_smoke_looks_for_is_what_the_stack_deploys(phase_stage):
-    from valine import names
+    from valine.core import names
     from valine_cli.smoke import FUNCTIONS, REQUIRED_ALARMS
 
     phase, stage = phase_stage

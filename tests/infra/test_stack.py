@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from valine.rollout import PHASES
+from valine.core.phases import PHASES
 
 from .conftest import template
 

@@ -10,8 +10,8 @@ import datetime as dt
 import boto3
 import pytest
 
+from valine.core.phases import PHASES
 from valine.ops.adoption import eligible_from_config, measure
-from valine.rollout import PHASES
 from valine_cli.main import main as valine
 
 from .conftest import preview
@@ -125,7 +125,7 @@ def test_the_weekly_report_posts_the_weeks_evidence_to_the_team_channel(stack, c
 def test_rollout_report_writes_the_phase_summary_for_the_pm(stack, client, guild, monkeypatch, capsys, tmp_path):
     monkeypatch.setenv("PORT", str(stack.config.port))
     stack.interactions.feedback.store.free_text(
-        __import__("valine.ports", fromlist=["Feedback"]).Feedback(
+        __import__("valine.core.ports", fromlist=["Feedback"]).Feedback(
             user_id="9", role="pm", phase=4, at=__import__("time").time(), comment="love the previews"), "rep1")
     out = tmp_path / "phase-4.md"
     assert valine(["rollout", "report", "--stage", "local", "--phase", "4", "--out", str(out)]) == 0

@@ -136,8 +136,8 @@ def test_the_agents_own_kill_switch_pauses_it_and_only_it(client, stack, case, m
 
 def test_the_sweep_marks_abandoned_previews_in_dynamodb_once(client, stack, case):
     from tests.fakes.metrics import RecordingMetrics
-    from valine.clock import SystemClock
-    from valine.tasks.sweep import sweep_expired
+    from valine.core.clock import SystemClock
+    from valine.workflow.sweep import sweep_expired
 
     _, message = start(client, case, user=f"{case.agent}-s")
     task_id = task_id_of(message)

@@ -249,8 +249,8 @@ def test_an_expired_interaction_token_is_not_retried_into_the_dlq(client, stack,
 def test_a_confirm_racing_an_edit_cannot_confirm_the_old_diff(client, stack):
     import dataclasses
 
-    from valine.ports import TransitionError
-    from valine.tasks.model import TaskState
+    from valine.core.ports import TransitionError
+    from valine.core.task import TaskState
 
     message = preview(client, "make the footer beige", user="race")
     store = stack.interactions.store

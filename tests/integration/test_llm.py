@@ -15,14 +15,14 @@ import pytest
 from tests.fakes.metrics import RecordingMetrics
 from valine.adapters.budget import DynamoBudget
 from valine.adapters.openai_llm import OpenAiChat
-from valine.llm import LlmParser, Prices, estimated_tokens, llm_allowed, prompt_bytes
-from valine.parsing import RequestParser
-from valine.ports import Flags
-from valine.rollout import PHASES
-from valine.tasks.model import Task, TaskState
-from valine.ux.catalog import default_catalog
-from valine.ux.intent import Clarify, Intent
-from valine.ux.parser import parse_request
+from valine.agents.ux.catalog import default_catalog
+from valine.agents.ux.intent import Clarify, Intent
+from valine.agents.ux.llm import LlmParser, Prices, estimated_tokens, llm_allowed, prompt_bytes
+from valine.agents.ux.parser import parse_request
+from valine.agents.ux.parsing import RequestParser
+from valine.core.phases import PHASES
+from valine.core.ports import Flags
+from valine.core.task import Task, TaskState
 from valine_cli.local.openai_emulator import OpenAiEmulator
 
 CATALOG = default_catalog()
@@ -62,7 +62,7 @@ def today() -> str:
 
 
 def test_valid_intent_from_the_llm(llm_server, budget, caplog):
-    caplog.set_level(logging.INFO, logger="valine.llm")
+    caplog.set_level(logging.INFO, logger="valine.agents.ux.llm")
     result = make_parser(llm_server, budget).parse(task("make the navbar blue"), CATALOG)
     assert isinstance(result, Intent) and result.parser == "llm"
     assert (result.section, result.changes) == ("navbar", {"color": "#0000ff"})

@@ -13,7 +13,7 @@ from typing import Any
 import boto3
 import pytest
 
-from valine import names
+from valine.core import names
 from valine_cli.main import main as valine
 from valine_cli.smoke import FUNCTIONS, REQUIRED_ALARMS
 

@@ -11,11 +11,11 @@ import time
 import boto3
 import pytest
 
+from valine.core.phases import PHASES
+from valine.core.ports import Feedback
 from valine.metrics import NAMESPACE
 from valine.ops.cloudwatch import CloudWatchReader
 from valine.ops.criteria import Verdict, alias_dimensions, evaluate, function_names, go
-from valine.ports import Feedback
-from valine.rollout import PHASES
 from valine_cli.main import main as valine
 
 _n = itertools.count()

@@ -13,10 +13,10 @@ import pytest
 from tests.integration.conftest import labels, preview, wait_for
 from tests.integration.test_conversation import changed_lines, task_id_of, task_item
 from tests.integration.test_github_flow import pr_for
+from valine.core.ports import Job
+from valine.core.task import TaskState
 from valine.handlers.interactions import handler
-from valine.ports import Job
 from valine.settings import Settings
-from valine.tasks.model import TaskState
 from valine.wiring import build_interactions
 from valine_cli.local.faults import parse_faults
 
@@ -131,7 +131,7 @@ def test_a_repository_catalog_pointing_outside_the_repo_is_refused_visibly(clien
     original = ux.catalog
     stack.github.push_commit("main", ".valine/catalog.json", json.dumps({"sections": {"x": {
         "file": "../../etc/passwd.js", "properties": {"text": {"kind": "text", "element": "p"}}}}}))
-    from valine.parsing import CatalogSource
+    from valine.agents.ux.parsing import CatalogSource
 
     ux.catalog = CatalogSource(stack.agent.github, "main")
     try:

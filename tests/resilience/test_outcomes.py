@@ -11,7 +11,7 @@ import pytest
 from tests.integration.conftest import preview, wait_for
 from tests.integration.test_conversation import task_id_of, task_item
 from tests.integration.test_github_flow import confirm_and_wait, pr_for
-from valine.ports import Job
+from valine.core.ports import Job
 from valine_cli.local.faults import parse_faults
 
 

@@ -14,13 +14,13 @@ from tests.fakes.metrics import RecordingMetrics
 from tests.fakes.ports import FakeClock, FakeDiscord, FakeFeedback, FakeFlags, FakeGitHub, FakeQueue, FakeTaskStore
 from valine.agents import AGENTS
 from valine.agents.copy.work import CopyWork
+from valine.core.ports import Flags
+from valine.core.task import TaskState
 from valine.discord.signature import Verifier
 from valine.interactions import Interactions
 from valine.markup import shown
-from valine.ports import Flags
 from valine.settings import Settings
-from valine.tasks.model import TaskState
-from valine.tasks.work import TaskWorker, WorkConfig
+from valine.workflow.work import TaskWorker, WorkConfig
 
 ADMIN_ROLE = "100000000000000010"
 ABOUT = ("# About Project Valine\n\nWe started in 2024 with a small team.\n\n## Team\n\n"
@@ -175,20 +175,11 @@ def test_a_failed_hand_off_is_a_handled_failure_and_the_task_can_be_confirmed_ag
     assert w.press(f"copy:confirm:{task.task_id}").body["type"] == 7
 
 
-def test_each_agents_metric_sections_are_its_default_catalogs():
-    from valine.agents.copy.pages import default_pages
-    from valine.ux.catalog import default_catalog
-
-    by = {a.name: a for a in AGENTS}
-    assert by["ux"].sections == tuple(default_catalog().section_names())
-    assert by["copy"].sections == tuple(default_pages().pages)
-
-
 def test_the_ux_agent_on_the_same_fakes_previews_and_opens_its_pr():
     from pathlib import Path
 
+    from valine.agents.ux.parsing import CatalogSource, RequestParser
     from valine.agents.ux.work import UxWork
-    from valine.parsing import CatalogSource, RequestParser
 
     site = Path(__file__).resolve().parents[2] / "example-site"
     w = World()
@@ -256,15 +247,15 @@ def test_a_confirm_that_lost_a_race_to_an_edit_is_told_to_wait_for_the_new_previ
 def test_a_colour_preview_uses_the_teams_palette_and_shows_a_swatch():
     from pathlib import Path
 
+    from valine.agents.ux.catalog import REPO_CATALOG_PATH
+    from valine.agents.ux.parsing import CatalogSource, RequestParser
     from valine.agents.ux.work import UxWork
-    from valine.parsing import CatalogSource, RequestParser
-    from valine.ux.catalog import REPO_CATALOG_PATH
 
     site = Path(__file__).resolve().parents[2]
     w = World()
     footer = (site / "example-site/src/components/Footer.jsx").read_text()
     w.github.branches["main"]["src/components/Footer.jsx"] = footer
-    catalog = json.loads((site / "lambdas/valine/ux/catalog.json").read_text())
+    catalog = json.loads((site / "lambdas/valine/agents/ux/catalog.json").read_text())
     catalog["palette"] = {"blue": "#1d4ed8"}  # the team's blue
     w.github.branches["main"][REPO_CATALOG_PATH] = json.dumps(catalog)
     w.worker.agents["ux"] = UxWork(catalog=CatalogSource(w.github, "main"),
@@ -292,7 +283,7 @@ def test_an_expired_preview_counts_once_however_often_it_is_clicked():
 
 
 def test_the_sweep_expires_abandoned_previews_exactly_once():
-    from valine.tasks.sweep import sweep_expired
+    from valine.workflow.sweep import sweep_expired
 
     w = World()
     for i in range(2):

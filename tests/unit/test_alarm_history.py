@@ -12,9 +12,9 @@ import boto3
 from botocore.exceptions import ClientError
 
 from tests.integration.test_rollout_check import by_name
+from valine.core.phases import PHASES
 from valine.ops.cloudwatch import CloudWatchReader
 from valine.ops.criteria import Verdict, evaluate, go
-from valine.rollout import PHASES
 
 NOW = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)
 CLOUDWATCH = boto3.client("cloudwatch", region_name="us-east-1")
@@ -90,15 +90,15 @@ def test_an_endpoint_without_alarm_history_is_said_not_passed():
 
 # ---- feedback as a measured criterion ------------------------------------------------------
 def _votes(spec: list[tuple[float, int, str]], role: str = "admin"):
-    from valine.ports import Feedback
+    from valine.core.ports import Feedback
 
     return [Feedback(user_id=str(i), role=role, phase=2, at=at, task_id=str(i), vote=v, comment=c)
             for i, (at, v, c) in enumerate(spec)]
 
 
 def test_feedback_from_the_phases_people_passes_fails_and_lists_the_complaints():
+    from valine.core.phases import PHASES
     from valine.ops.criteria import Verdict, feedback_result
-    from valine.rollout import PHASES
 
     target = PHASES[2].criteria.feedback
     assert target is not None and target.min_responses == 3
@@ -114,8 +114,8 @@ def test_feedback_from_the_phases_people_passes_fails_and_lists_the_complaints()
 
 
 def test_a_negative_trend_is_a_no_go_even_when_the_total_looks_fine():
+    from valine.core.phases import PHASES
     from valine.ops.criteria import Verdict, feedback_result
-    from valine.rollout import PHASES
 
     target = PHASES[6].criteria.feedback
     early = [(t, 1, "") for t in range(0, 40, 2)]  # 20 👍 in the first half
@@ -137,8 +137,8 @@ class _Reader:
 def test_the_phase_5_accuracy_criterion_is_the_proxy_with_a_minimum_sample():
     import datetime as dt
 
+    from valine.core.phases import PHASES
     from valine.ops.criteria import Verdict, evaluate
-    from valine.rollout import PHASES
 
     def accuracy(values):
         results = evaluate(PHASES[5], stage="s", reader=_Reader(values), now=dt.datetime.now(dt.UTC),

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from valine.agents.ux import compose_request
-from valine.ux.catalog import default_catalog
-from valine.ux.intent import Intent
-from valine.ux.parser import parse_request
+from valine.agents.ux.catalog import default_catalog
+from valine.agents.ux.intent import Intent
+from valine.agents.ux.parser import parse_request
 
 
 def test_typed_options_become_a_structured_request_that_round_trips():

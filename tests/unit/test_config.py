@@ -14,7 +14,7 @@ import pytest
 from infra import approvals
 from infra.config import ConfigError, target_from_context
 from tests.infra.conftest import APPROVALS_ALL, PROD_SETTINGS, ROOT, synth_context
-from valine.rollout import PHASES, Role, phase_from_text
+from valine.core.phases import PHASES, Role, phase_from_text
 
 
 @pytest.mark.parametrize("raw", ["0", "7", "two", "", " ", "1.5", "-1", None])

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from tests.unit.test_iam_actions import TABLE, db  # noqa: F401  (the moto table fixture)
 from valine.adapters.feedback import DynamoFeedback
-from valine.ports import Feedback
+from valine.core.ports import Feedback
 
 
 def test_votes_change_in_place_comments_stay_and_windows_are_queried(db):  # noqa: F811

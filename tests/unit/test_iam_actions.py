@@ -18,8 +18,8 @@ from valine.adapters import dynamodb as ddb
 from valine.adapters.budget import DynamoBudget
 from valine.adapters.feedback import DynamoFeedback
 from valine.agents import KILL_SWITCHES
-from valine.ports import Feedback, Flags, Quota
-from valine.tasks.model import Task, TaskState
+from valine.core.ports import Feedback, Flags, Quota
+from valine.core.task import Task, TaskState
 
 TABLE = "valine-ux-agent-conversations-iam"
 _ITEM_ACTIONS = {"Put": "PutItem", "Update": "UpdateItem", "Delete": "DeleteItem",

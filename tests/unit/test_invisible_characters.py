@@ -6,9 +6,10 @@ from __future__ import annotations
 import sys
 import unicodedata
 
-from valine.ux.catalog import default_catalog
-from valine.ux.intent import Intent, ParseError
-from valine.ux.validate import invisible_character, validate
+from valine.agents.ux.catalog import default_catalog
+from valine.agents.ux.intent import Intent, ParseError
+from valine.agents.ux.validate import validate
+from valine.site.safety import invisible_character
 
 FORMAT = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
 CATALOG = default_catalog()

@@ -12,8 +12,8 @@ import pytest
 from tests.fakes.ports import FakeTaskStore
 from tests.unit.test_iam_actions import TABLE, a_task, db  # noqa: F401  (the moto table fixture)
 from valine.adapters import dynamodb as ddb
-from valine.ports import Quota, TransitionError
-from valine.tasks.model import TaskState
+from valine.core.ports import Quota, TransitionError
+from valine.core.task import TaskState
 
 CONFIRM = {"state": TaskState.IN_PROGRESS, "confirmed_by": "1", "confirmed_at": 0.0}
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from valine.ux.catalog import default_catalog
-from valine.ux.intent import Clarify, Intent
-from valine.ux.parser import parse_request
+from valine.agents.ux.catalog import default_catalog
+from valine.agents.ux.intent import Clarify, Intent
+from valine.agents.ux.parser import parse_request
 from valine_cli.eval_parse import evaluate, load
 
 CATALOG = default_catalog()

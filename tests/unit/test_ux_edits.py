@@ -9,13 +9,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from valine.ux import jsx
-from valine.ux.catalog import Catalog, CatalogError, Selector, default_catalog
-from valine.ux.edits import apply_intent, preview_message, trim_diff, unified_diff
-from valine.ux.intent import Intent, ParseError
-from valine.ux.jsx import validate_against
-from valine.ux.parser import parse_request
-from valine.ux.validate import validate
+from valine.agents.ux import jsx
+from valine.agents.ux.catalog import Catalog, CatalogError, Selector, default_catalog
+from valine.agents.ux.edits import apply_intent
+from valine.agents.ux.intent import Intent, ParseError
+from valine.agents.ux.jsx import validate_against
+from valine.agents.ux.parser import parse_request
+from valine.agents.ux.validate import validate
+from valine.discord.messages import preview_message
+from valine.site.diff import trim_diff, unified_diff
 
 ROOT = Path(__file__).resolve().parents[2] / "example-site"
 CATALOG = default_catalog()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from valine.ux.catalog import default_catalog
-from valine.ux.intent import Clarify, Intent, ParseError
-from valine.ux.parser import parse_request
+from valine.agents.ux.catalog import default_catalog
+from valine.agents.ux.intent import Clarify, Intent, ParseError
+from valine.agents.ux.parser import parse_request
 
 CATALOG = default_catalog()
 

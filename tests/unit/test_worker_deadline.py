@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from tests.fakes.metrics import RecordingMetrics
-from valine import deadlines
+from valine.core import budgets
+from valine.core.ports import Job
 from valine.handlers.worker import process
-from valine.ports import Job
 
 
 class SlowAgent:
@@ -26,11 +26,11 @@ class SlowAgent:
         self.budget_seen: float | None = None
 
     def run(self, job: Job) -> None:
-        self.budget_seen = deadlines.budget(25.0)
+        self.budget_seen = budgets.budget(25.0)
         time.sleep(self.seconds)
 
     def fail(self, job: Job, reason: str) -> None:
-        self.told.append(("fail", reason, deadlines.budget(25.0)))
+        self.told.append(("fail", reason, budgets.budget(25.0)))
 
     def retrying(self, job: Job, *, attempt: int, of: int) -> None:
         self.told.append(("retrying", attempt, of))
@@ -51,7 +51,7 @@ def lambda_clock(seconds: float):
 def test_a_job_about_to_run_out_of_time_tells_the_user_first(receives):
     agent = SlowAgent(seconds=30)
     # 0.5 s of work left after the reserve kept to tell the user
-    remaining = lambda_clock(deadlines.TELL_USER_RESERVE_SECONDS + 0.5)
+    remaining = lambda_clock(budgets.TELL_USER_RESERVE_SECONDS + 0.5)
     started = time.monotonic()
     out = process(event(receives), agent=agent, max_receives=3, remaining_seconds=remaining)
     took = time.monotonic() - started
@@ -61,9 +61,9 @@ def test_a_job_about_to_run_out_of_time_tells_the_user_first(receives):
     assert agent.budget_seen is not None and agent.budget_seen <= 0.5  # calls were capped by the deadline
     if receives == 3:
         ((what, reason, budget),) = agent.told
-        assert what == "fail" and reason == deadlines.OutOfTime.reason
+        assert what == "fail" and reason == budgets.OutOfTime.reason
         # telling the user may use the reserve, less a second to return to Lambda
-        assert deadlines.TELL_USER_RESERVE_SECONDS - 2 < budget <= deadlines.TELL_USER_RESERVE_SECONDS - 1
+        assert budgets.TELL_USER_RESERVE_SECONDS - 2 < budget <= budgets.TELL_USER_RESERVE_SECONDS - 1
     else:
         assert agent.told == [("retrying", 2, 3)]
 
@@ -76,11 +76,11 @@ def test_no_timer_outlives_the_job():
     import signal
 
     assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
-    assert deadlines.current() is None
+    assert budgets.current() is None
 
 
 def test_outside_lambda_there_is_no_deadline():
-    assert deadlines.budget(25.0) == 25.0 and deadlines.work_time_left() is None
+    assert budgets.budget(25.0) == 25.0 and budgets.work_time_left() is None
 
 
 def test_a_store_error_reads_as_words_not_a_class_name():
@@ -90,4 +90,4 @@ def test_a_store_error_reads_as_words_not_a_class_name():
 
     error = ClientError({"Error": {"Code": "InternalServerError", "Message": "x"}}, "GetItem")
     assert _reason(error) == "an AWS service failed (DynamoDB, SQS or Secrets Manager)"
-    assert _reason(deadlines.OutOfTime()) == deadlines.OutOfTime.reason
+    assert _reason(budgets.OutOfTime()) == budgets.OutOfTime.reason

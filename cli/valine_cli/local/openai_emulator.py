@@ -15,9 +15,9 @@ import threading
 import time
 from typing import Any
 
-from valine.ux.catalog import default_catalog
-from valine.ux.intent import Clarify, Intent
-from valine.ux.parser import parse_request
+from valine.agents.ux.catalog import default_catalog
+from valine.agents.ux.intent import Clarify, Intent
+from valine.agents.ux.parser import parse_request
 from valine_cli.local.httpbase import JsonServer, Request
 
 

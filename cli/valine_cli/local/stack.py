@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from valine import names
 from valine.agents import KILL_SWITCHES
+from valine.core import names
+from valine.core.names import Env
 from valine.handlers.worker import process as worker_process
-from valine.names import Env
 from valine.settings import Settings
 from valine.wiring import build_github_webhook, build_interactions, build_worker
 from valine_cli.local.discord_emulator import DiscordEmulator

@@ -1,4 +1,4 @@
-"""The LLM's daily budget in the conversation table (see valine.llm.Budget)."""
+"""The LLM's daily budget in the conversation table (see valine.agents.ux.llm.Budget)."""
 
 from __future__ import annotations
 

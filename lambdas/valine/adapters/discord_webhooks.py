@@ -17,10 +17,10 @@ from typing import Any
 
 import requests
 
-from valine import deadlines
 from valine.adapters.http import Retrying, RetryPolicy
+from valine.core import budgets
+from valine.core.ports import MessageGone
 from valine.discord.types import snowflake_time, user_agent
-from valine.ports import MessageGone
 
 log = logging.getLogger("valine.discord")
 
@@ -48,8 +48,8 @@ class DiscordWebhooksHttp:
         created = snowflake_time(interaction_id)
         now = self._clock()
         # An id from the future or absurdly old (clock skew, a hand-made id) waits no longer than the window.
-        wait_until = min(now + deadlines.DISCORD_ORIGINAL_WAIT_SECONDS,
-                         (created if created is not None else now) + deadlines.DISCORD_ORIGINAL_WAIT_SECONDS)
+        wait_until = min(now + budgets.DISCORD_ORIGINAL_WAIT_SECONDS,
+                         (created if created is not None else now) + budgets.DISCORD_ORIGINAL_WAIT_SECONDS)
         delay = 0.05
         while True:
             response = self._send(lambda timeout: self._http.patch(
@@ -57,7 +57,7 @@ class DiscordWebhooksHttp:
             if response.status_code != 404:
                 break
             left = wait_until - self._clock()
-            work_left = deadlines.work_time_left()
+            work_left = budgets.work_time_left()
             if work_left is not None:
                 left = min(left, work_left)
             if left <= 0 or _code(response) == 10015:  # 10015 Unknown Webhook: the token itself is dead

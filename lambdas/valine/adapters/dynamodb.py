@@ -8,8 +8,8 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from valine.ports import Quota, TransitionError, TransitionResult
-from valine.tasks.model import Task, TaskState
+from valine.core.ports import Quota, TransitionError, TransitionResult
+from valine.core.task import Task, TaskState
 
 DAY = 86400
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from valine.ports import Feedback
+from valine.core.ports import Feedback
 
 FEEDBACK_WRITE = ("dynamodb:UpdateItem", "dynamodb:PutItem")
 FEEDBACK_READ = ("dynamodb:Query",)  # the by-time index

@@ -8,7 +8,7 @@ import time
 from typing import Any
 
 from valine.cache import TtlCache
-from valine.ports import Flags
+from valine.core.ports import Flags
 
 FLAGS_READ = ("dynamodb:GetItem",)
 DAY = 86400

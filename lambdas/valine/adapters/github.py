@@ -17,7 +17,7 @@ from urllib.parse import quote
 import requests
 
 from valine.adapters.http import Retrying, RetryPolicy
-from valine.ports import BaseFileChanged, ProposedChange, PullRequest, RepoFile, RepoFileMissing
+from valine.core.ports import BaseFileChanged, ProposedChange, PullRequest, RepoFile, RepoFileMissing
 
 API_VERSION = "2022-11-28"
 USER_AGENT = "valine-ux-agent"

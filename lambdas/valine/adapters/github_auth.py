@@ -17,7 +17,7 @@ from typing import Any
 
 import requests
 
-from valine import deadlines
+from valine.core import budgets
 
 REFRESH_MARGIN_SECONDS = 300
 
@@ -64,7 +64,7 @@ class AppInstallationTokens:
     def _fetch(self, now: float) -> tuple[str, float]:
         response = self._http.post(
             f"{self._api}/app/installations/{self._installation}/access_tokens",
-            timeout=(deadlines.budget(3.05), deadlines.budget(10)),
+            timeout=(budgets.budget(3.05), budgets.budget(10)),
             headers={"Authorization": f"Bearer {app_jwt(self._app_id, self._key, now)}",
                      "Accept": "application/vnd.github+json", "X-GitHub-Api-Version": "2022-11-28",
                      "User-Agent": "valine-ux-agent"})

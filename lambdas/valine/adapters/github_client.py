@@ -14,7 +14,7 @@ import requests
 from valine.adapters.github import GitHubRest
 from valine.adapters.github_graphql import GitHubGraphQL, GraphQLUnavailable
 from valine.adapters.http import Retrying, RetryPolicy
-from valine.ports import ProposedChange, PullRequest, RepoFile
+from valine.core.ports import ProposedChange, PullRequest, RepoFile
 
 log = logging.getLogger("valine.github")
 REMEMBER_SECONDS = 600

@@ -29,7 +29,7 @@ from valine.adapters.github import (
     describe,
 )
 from valine.adapters.http import Retrying, RetryPolicy, retry_delay
-from valine.ports import ProposedChange, PullRequest, RepoFile
+from valine.core.ports import ProposedChange, PullRequest, RepoFile
 
 PREVIEW = """query Preview($owner: String!, $name: String!, $ref: String!, $path: String!) {
   repository(owner: $owner, name: $name) {

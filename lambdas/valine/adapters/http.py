@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import requests
 
-from valine import deadlines
+from valine.core import budgets
 
 
 @dataclass(frozen=True)
@@ -38,17 +38,17 @@ class Retrying:
              delay_for: Callable[[requests.Response], float | None] | None = None,
              unsafe: bool = False) -> requests.Response:
         """Inside a job, the whole call (retries included) ends before the job's deadline less
-        the reserve kept to tell the user (``valine.deadlines``).
+        the reserve kept to tell the user (``valine.core.budgets``).
 
         ``delay_for`` classifies a response (default ``retry_delay``). ``unsafe``: the request
         may have taken effect when it failed (a mutation), so only answers that say it did not
         run (rate limits) are retried; 5xx, timeouts and dropped connections are final, and the
         caller finds out what happened before it tries again."""
         delay_for = delay_for or retry_delay
-        left = deadlines.work_time_left()
+        left = budgets.work_time_left()
         if left is not None and left <= 0:
-            raise deadlines.OutOfTime()
-        deadline = self._clock() + deadlines.budget(self.policy.total_seconds)
+            raise budgets.OutOfTime()
+        deadline = self._clock() + budgets.budget(self.policy.total_seconds)
         last_error: Exception | None = None
         for attempt in range(self.policy.attempts):
             remaining = max(0.1, deadline - self._clock())

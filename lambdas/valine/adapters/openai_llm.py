@@ -6,8 +6,8 @@ from typing import Any
 
 import openai
 
-from valine import deadlines
-from valine.llm import LlmReply, LlmUnavailable
+from valine.agents.ux.llm import LlmReply, LlmUnavailable
+from valine.core import budgets
 
 
 class OpenAiChat:
@@ -28,7 +28,7 @@ class OpenAiChat:
                 max_completion_tokens=max_output_tokens,
                 temperature=0,
                 # Inside a job, never past the job's deadline less the reserve to tell the user.
-                timeout=deadlines.budget(self._timeout),
+                timeout=budgets.budget(self._timeout),
             )
         except (openai.APITimeoutError, openai.APIConnectionError, openai.RateLimitError,
                 openai.InternalServerError) as exc:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from valine.ports import Job
+from valine.core.ports import Job
 
 
 class SqsJobQueue:

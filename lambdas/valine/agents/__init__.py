@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from valine.agents import copy, ux
-from valine.agents.base import AgentSpec
+from valine.core.agent import AgentSpec
 
 AGENTS: tuple[AgentSpec, ...] = (ux.SPEC, copy.SPEC)
 

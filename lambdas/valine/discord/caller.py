@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from valine.core.phases import Role
 from valine.discord import messages as msg
-from valine.rollout import Role
 from valine.settings import Settings
 
 

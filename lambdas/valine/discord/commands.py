@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from valine.agents import AGENTS
-from valine.agents.base import GUILD_COMMAND as _GUILD_ONLY
+from valine.core.agent import GUILD_COMMAND as _GUILD_ONLY
 
 
 def command_schema() -> list[dict[str, Any]]:

@@ -13,6 +13,8 @@ from valine.discord.types import (
     InteractionResponseType,
     TextInputStyle,
 )
+from valine.markup import discord_code_block
+from valine.site.diff import trim_diff
 
 CONFIRM, EDIT, CANCEL = "confirm", "edit", "cancel"
 ACTIONS = (CONFIRM, EDIT, CANCEL)
@@ -149,3 +151,8 @@ def edit_modal(task_id: str, request: str, *, prefix: str, title: str, version: 
 def autocomplete(choices: list[dict[str, str]]) -> dict[str, Any]:
     return {"type": InteractionResponseType.APPLICATION_COMMAND_AUTOCOMPLETE_RESULT,
             "data": {"choices": choices[:25]}}
+
+
+def preview_message(header: str, diff: str, footer: str) -> str:
+    frame = f"{header}\n```diff\n\n```\n{footer}"
+    return f"{header}\n{discord_code_block(trim_diff(diff, MAX_CONTENT - len(frame) - 4), 'diff')}\n{footer}"

@@ -1,4 +1,4 @@
-"""Scheduled every 5 minutes: mark abandoned previews expired (valine.tasks.sweep)."""
+"""Scheduled every 5 minutes: mark abandoned previews expired (valine.workflow.sweep)."""
 
 from __future__ import annotations
 
@@ -6,10 +6,10 @@ from typing import Any
 
 from valine.adapters.aws import client
 from valine.adapters.dynamodb import DynamoTaskStore
-from valine.clock import SystemClock
+from valine.core.clock import SystemClock
 from valine.metrics import EmfMetrics
-from valine.tasks.sweep import sweep_expired
 from valine.wiring import settings
+from valine.workflow.sweep import sweep_expired
 
 # Previews live conversation_ttl_minutes; a day of lookback covers any TTL the stage allows.
 LOOKBACK_SECONDS = 24 * 3600

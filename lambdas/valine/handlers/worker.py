@@ -7,9 +7,9 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from valine import deadlines
+from valine.core import budgets
+from valine.core.ports import Job
 from valine.logs import correlation_id
-from valine.ports import Job
 from valine.wiring import settings, task_worker
 
 log = logging.getLogger("valine.worker")
@@ -45,7 +45,7 @@ def process(event: dict[str, Any], *, agent: Any, max_receives: int,
             continue
         correlation_id.set(job.task_id)  # the task id is the original interaction's id
         receives = int((record.get("attributes") or {}).get("ApproximateReceiveCount", "1"))
-        with deadlines.job_deadline(remaining_seconds):
+        with budgets.job_deadline(remaining_seconds):
             error = _run(agent, job)
             if error is None:
                 log.info("job done", extra={"kind": job.kind, "receives": receives})
@@ -53,7 +53,7 @@ def process(event: dict[str, Any], *, agent: Any, max_receives: int,
             log.error("job failed", exc_info=error,
                       extra={"task_id": job.task_id, "kind": job.kind, "receives": receives})
             agent.metrics.count("HandledFailures", Function="worker")
-            with deadlines.telling_user():
+            with budgets.telling_user():
                 _tell(agent, job, error, receives=receives, max_receives=max_receives)
         failures.append({"itemIdentifier": record["messageId"]})
     return {"batchItemFailures": failures}
@@ -64,7 +64,7 @@ def _run(agent: Any, job: Job) -> BaseException | None:
         try:
             agent.run(job)
         finally:
-            deadlines.disarm()  # the outcome message below must not be interrupted
+            budgets.disarm()  # the outcome message below must not be interrupted
     except Exception as exc:
         return exc
     return None
@@ -76,7 +76,7 @@ def _tell(agent: Any, job: Job, error: BaseException, *, receives: int, max_rece
     try:
         if receives >= max_receives:
             agent.fail(job, _reason(error))
-        elif isinstance(error, deadlines.OutOfTime):
+        elif isinstance(error, budgets.OutOfTime):
             agent.retrying(job, attempt=receives + 1, of=max_receives)
     except Exception:
         log.exception("could not tell the user", extra={"task_id": job.task_id})

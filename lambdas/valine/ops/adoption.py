@@ -12,9 +12,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from valine.rollout import PhaseConfig, Role
+from valine.core.phases import PhaseConfig, Role
+from valine.core.task import Task
 from valine.settings import Settings
-from valine.tasks.model import Task
 
 DAY = 86400.0
 

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from typing import Any
 
-from valine.names import alarm_name
+from valine.core.names import alarm_name
 
 
 class CloudWatchReader:

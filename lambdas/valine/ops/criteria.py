@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
 
-from valine import names
+from valine.core import names
+from valine.core.phases import PHASES, FeedbackTarget, PhaseConfig
+from valine.core.ports import Feedback
 from valine.metrics import NAMESPACE
 from valine.ops.adoption import Adoption
-from valine.ports import Feedback
-from valine.rollout import PHASES, FeedbackTarget, PhaseConfig
 
 
 class Verdict(StrEnum):

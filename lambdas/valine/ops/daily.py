@@ -6,9 +6,9 @@ import dataclasses
 import datetime as dt
 import math
 
-from valine.names import dashboard_url
+from valine.core.names import dashboard_url
+from valine.core.phases import PhaseConfig
 from valine.ops.criteria import MetricsReader, Verdict, evaluate, go
-from valine.rollout import PhaseConfig
 
 
 def per_day(phase: PhaseConfig) -> PhaseConfig:

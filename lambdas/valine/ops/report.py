@@ -12,12 +12,12 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from valine.core.names import dashboard_url
+from valine.core.phases import PhaseConfig
+from valine.core.ports import Feedback
 from valine.metrics import NAMESPACE
-from valine.names import dashboard_url
 from valine.ops.adoption import Adoption
 from valine.ops.criteria import NOT_INCIDENTS, AlarmHistory, MetricsReader, Result, Verdict, evaluate, go
-from valine.ports import Feedback
-from valine.rollout import PhaseConfig
 
 TOTALS = ("Requests", "Previews", "Confirmations", "Cancellations", "ConversationsExpired", "PullRequestsCreated",
           "PullRequestsFailed", "PullRequestsMerged", "PullRequestsRejected")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from valine.agents.base import AgentSpec, Options
+from valine.core.agent import AgentSpec, Options
 
 STRING = 3
 
@@ -50,5 +50,4 @@ SPEC = AgentSpec(
     ask='`/copy-update request: page:about find:"small team" replace:"growing team"` or '
         '`on the faq page, change "Not yet." to "Yes, since 2.0."`.',
     branch_prefix="copy-update", compose=compose_request, work="valine.agents.copy.work",
-    sections=("about", "faq"),  # pages.json's (a unit test keeps them equal)
 )

@@ -13,9 +13,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from valine.agents.base import Ask
-from valine.ux.catalog import inside_repository
-from valine.ux.validate import check_text
+from valine.core.agent import Ask
+from valine.site.safety import check_text, inside_repository
 
 REPO_CONTENT_PATH = ".valine/content.json"
 _NAME = re.compile(r"^[a-z][a-z0-9-]{0,31}$")

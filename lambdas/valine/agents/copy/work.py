@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from valine.agents.base import AgentSpec, Ask, Change
 from valine.agents.copy import SPEC
 from valine.agents.copy.pages import (
     REPO_CONTENT_PATH,
@@ -15,9 +14,10 @@ from valine.agents.copy.pages import (
     default_pages,
     parse,
 )
+from valine.core.agent import AgentSpec, Ask, Change
+from valine.core.task import Task
 from valine.markup import code_span
 from valine.repo_config import RepoConfig
-from valine.tasks.model import Task
 
 
 class CopyWork:

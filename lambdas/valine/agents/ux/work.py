@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from valine.agents.base import AgentSpec, Ask, Change
 from valine.agents.ux import SPEC
+from valine.agents.ux.catalog import Catalog
+from valine.agents.ux.edits import apply_intent
+from valine.agents.ux.intent import Clarify, Intent, ParseResult
+from valine.agents.ux.jsx import EditError
+from valine.core.agent import AgentSpec, Ask, Change
+from valine.core.task import Task
 from valine.markup import code_span
-from valine.tasks.model import Task
-from valine.ux.catalog import Catalog
-from valine.ux.edits import apply_intent
-from valine.ux.intent import Clarify, Intent, ParseResult
-from valine.ux.jsx import EditError
 
 
 class UxWork:
@@ -52,7 +52,7 @@ class UxWork:
 
 
 def build(deps: Any) -> UxWork:
-    from valine.parsing import CatalogSource, RequestParser
+    from valine.agents.ux.parsing import CatalogSource, RequestParser
 
     return UxWork(catalog=CatalogSource(deps.github, deps.base_branch),
                   parse=RequestParser(phase=deps.settings.phase, flags=deps.flags, llm=deps.llm))

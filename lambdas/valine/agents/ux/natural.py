@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import re
 
-from valine.ux import colors
-from valine.ux.catalog import Catalog, RuleKind, Section
-from valine.ux.intent import Clarify, Intent, ParseError, ParseResult
-from valine.ux.phrases import clauses, clean, find_link, placeholder, restore, take_quotes
+from valine.agents.ux import colors
+from valine.agents.ux.catalog import Catalog, RuleKind, Section
+from valine.agents.ux.intent import Clarify, Intent, ParseError, ParseResult
+from valine.agents.ux.phrases import clauses, clean, find_link, placeholder, restore, take_quotes
 
 _SECTION_WORDS: list[tuple[str, str]] = [
     ("navbar", r"nav ?bar|navigation(?: bar| menu)?|nav|top menu|menu"),

@@ -13,15 +13,15 @@ from dataclasses import replace
 from typing import Any
 
 from valine import feedback
-from valine.agents.base import AgentSpec
+from valine.core.agent import AgentSpec
+from valine.core.ports import Clock, FlagSource, Job, JobQueue, Metrics, Quota, TaskStore, TransitionError
+from valine.core.task import Task, TaskState
 from valine.discord import messages as msg
 from valine.discord.caller import Caller, HttpResponse, options_of
 from valine.markup import discord_code_block, discord_text
 from valine.metrics import parser_family
-from valine.ports import Clock, FlagSource, Job, JobQueue, Metrics, Quota, TaskStore, TransitionError
 from valine.settings import Settings
-from valine.tasks import refusals
-from valine.tasks.model import Task, TaskState
+from valine.workflow import refusals
 
 log = logging.getLogger("valine.lifecycle")
 MAX_REQUEST_CHARS = 1000

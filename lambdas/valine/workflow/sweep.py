@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import logging
 
-from valine.ports import Clock, Metrics, TaskStore
-from valine.tasks.model import TaskState
+from valine.core.ports import Clock, Metrics, TaskStore
+from valine.core.task import TaskState
 
 log = logging.getLogger("valine.sweep")
 BATCH = 500

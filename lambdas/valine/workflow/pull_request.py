@@ -9,13 +9,13 @@ from collections.abc import Callable
 from typing import Any
 
 from valine import feedback
-from valine.agents.base import AgentWork, UserFacingError
-from valine.deadlines import OutOfTime
+from valine.core.agent import AgentWork, UserFacingError
+from valine.core.budgets import OutOfTime
+from valine.core.ports import BaseFileChanged, Clock, GitHub, Job, Metrics, ProposedChange, PullRequest, TaskStore
+from valine.core.task import Task, TaskState
 from valine.discord import messages as msg
 from valine.markup import code_span, fence
 from valine.metrics import parser_family
-from valine.ports import BaseFileChanged, Clock, GitHub, Job, Metrics, ProposedChange, PullRequest, TaskStore
-from valine.tasks.model import Task, TaskState
 
 log = logging.getLogger("valine.pull_request")
 

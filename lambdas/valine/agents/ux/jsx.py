@@ -16,7 +16,7 @@ from functools import cache
 import tree_sitter_javascript as tsjs
 from tree_sitter import Language, Node, Parser, Tree
 
-from valine.ux.catalog import Catalog, CatalogError, Selector
+from valine.agents.ux.catalog import Catalog, CatalogError, Selector
 
 _PLAIN_TEXT = re.compile(r"^[^{}<>&\"'`\\\r\n\t]*$")
 _LINK_TAGS = ("a", "Link", "NavLink")

@@ -1,5 +1,5 @@
 """How the worker understands a request: the rule-based parser, with the LLM in front of
-it only when the phase, the kill switch and the user allow (see valine.llm)."""
+it only when the phase, the kill switch and the user allow (see valine.agents.ux.llm)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,14 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from valine.llm import LlmParser, llm_allowed
-from valine.ports import FlagSource
+from valine.agents.ux.catalog import REPO_CATALOG_PATH, Catalog, CatalogError, default_catalog
+from valine.agents.ux.intent import ParseResult
+from valine.agents.ux.llm import LlmParser, llm_allowed
+from valine.agents.ux.parser import parse_request
+from valine.core.phases import PhaseConfig
+from valine.core.ports import FlagSource
+from valine.core.task import Task
 from valine.repo_config import RepoConfig
-from valine.rollout import PhaseConfig
-from valine.tasks.model import Task
-from valine.ux.catalog import REPO_CATALOG_PATH, Catalog, CatalogError, default_catalog
-from valine.ux.intent import ParseResult
-from valine.ux.parser import parse_request
 
 log = logging.getLogger("valine.parsing")
 

@@ -14,15 +14,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from valine import feedback
-from valine.agents.base import AgentWork, Ask, Change, UserFacingError
+from valine.core.agent import AgentWork, Ask, Change, UserFacingError
+from valine.core.phases import PhaseConfig
+from valine.core.ports import Clock, DiscordWebhooks, GitHub, Job, MessageGone, Metrics, RepoFileMissing, TaskStore
+from valine.core.task import Task, TaskState
 from valine.discord import messages as msg
 from valine.markup import discord_text
 from valine.metrics import parser_family
-from valine.ports import Clock, DiscordWebhooks, GitHub, Job, MessageGone, Metrics, RepoFileMissing, TaskStore
-from valine.rollout import PhaseConfig
-from valine.tasks.model import Task, TaskState
-from valine.tasks.pull_request import PullRequestPath
-from valine.ux.edits import preview_message, unified_diff
+from valine.site.diff import unified_diff
+from valine.workflow.pull_request import PullRequestPath
 
 log = logging.getLogger("valine.work")
 
@@ -168,7 +168,7 @@ class TaskWorker:
                 if self.config.phase.dry_run else "Confirm opens a draft pull request with exactly this diff.")
         header = (f"**{self.work(task).spec.title}** `{task.short_id}` for <@{task.requester_id}> — "
                   f"{discord_text(task.summary or '')} (parsed by {discord_text(task.parser or 'rules')})")
-        return preview_message(header, task.preview_diff or "",
+        return msg.preview_message(header, task.preview_diff or "",
                                f"{mode} Expires in {minutes} min. Only the requester or an admin can confirm.")
 
     # ---- outcomes ------------------------------------------------------------------------

@@ -6,12 +6,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from valine.agents.base import AgentSpec
+from valine.core.agent import AgentSpec
+from valine.core.phases import PhaseConfig
+from valine.core.ports import Quota, TransitionError
+from valine.core.task import Task, TaskState
 from valine.discord.caller import Caller
-from valine.ports import Quota, TransitionError
-from valine.rollout import PhaseConfig
 from valine.settings import Settings
-from valine.tasks.model import Task, TaskState
 
 
 def not_in_phase_text(spec: AgentSpec, caller: Caller, phase: PhaseConfig) -> str:

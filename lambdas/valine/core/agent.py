@@ -17,10 +17,10 @@ branch, commit, draft PR, cleanup), rollout gating and metrics. The registry in
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-from valine.tasks.model import Task
+from valine.core.task import Task
 
 Options = Mapping[str, str]
 # A chat-input command used in servers only (Discord's contexts/integration_types; dm_permission is deprecated).
@@ -45,7 +45,6 @@ class AgentSpec:
     branch_prefix: str  # its pull requests' branches: <branch_prefix>/<part>-<stamp>-<id>
     compose: Callable[[Options], tuple[str, str | None]]  # (request text, problem) from the options
     work: str  # "package.module" whose build(deps) returns its AgentWork (worker only)
-    sections: tuple[str, ...] = field(default=())  # its default catalog's sections/pages (Section metric)
 
     def schema(self) -> dict[str, Any]:
         return {"name": self.command, **GUILD_COMMAND, "description": self.description,

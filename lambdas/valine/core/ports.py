@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
-from valine.tasks.model import Task, TaskState
+from valine.core.task import Task, TaskState
 
 
 class Clock(Protocol):

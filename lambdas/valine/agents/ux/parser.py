@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from valine.ux.catalog import Catalog
-from valine.ux.grammar import looks_structured, parse_structured
-from valine.ux.intent import Intent, ParseResult
-from valine.ux.natural import parse_natural
-from valine.ux.validate import validate
+from valine.agents.ux.catalog import Catalog
+from valine.agents.ux.grammar import looks_structured, parse_structured
+from valine.agents.ux.intent import Intent, ParseResult
+from valine.agents.ux.natural import parse_natural
+from valine.agents.ux.validate import validate
 
 
 def parse_request(text: str, catalog: Catalog) -> ParseResult:

@@ -2,19 +2,20 @@
 
 The catalog is data. The default (catalog.json beside this file) matches the example
 site; a team points the bot at its own site with ``.valine/catalog.json`` in the target
-repository. ``valine.ux.jsx.validate_against`` rejects a catalog whose files or elements do not exist.
+repository. ``valine.agents.ux.jsx.validate_against`` rejects a catalog whose files or elements do not exist.
 """
 
 from __future__ import annotations
 
 import json
-import posixpath
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from importlib import resources
 from typing import Any
+
+from valine.site.safety import inside_repository
 
 REPO_CATALOG_PATH = ".valine/catalog.json"
 _SELECTOR = re.compile(
@@ -119,7 +120,7 @@ class Catalog:
 
 
 def _palette(raw: Any) -> dict[str, str]:
-    from valine.ux import colors
+    from valine.agents.ux import colors
 
     if raw is None:
         return {}
@@ -135,12 +136,6 @@ def _palette(raw: Any) -> dict[str, str]:
     return out
 
 
-def inside_repository(path: str, suffixes: tuple[str, ...]) -> bool:
-    """A relative path inside the repository with one of ``suffixes``: no leading /, no \\, no ..,
-    already normalised. Every agent's catalog checks the files it names with this."""
-    norm = posixpath.normpath(path) if path else ""
-    return bool(path) and not (path.startswith("/") or "\\" in path or norm.startswith("..")
-                               or "/../" in f"/{path}/" or norm != path) and path.endswith(suffixes)
 
 
 def _check_path(section: str, path: str) -> None:
@@ -150,5 +145,5 @@ def _check_path(section: str, path: str) -> None:
 
 
 def default_catalog() -> Catalog:
-    text = resources.files("valine.ux").joinpath("catalog.json").read_text(encoding="utf-8")
+    text = resources.files("valine.agents.ux").joinpath("catalog.json").read_text(encoding="utf-8")
     return Catalog.from_json(json.loads(text))

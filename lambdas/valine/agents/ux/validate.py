@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from urllib.parse import urlsplit
 
-from valine.ux import colors
-from valine.ux.catalog import Catalog, RuleKind
-from valine.ux.intent import Intent, ParseError
+from valine.agents.ux import colors
+from valine.agents.ux.catalog import Catalog, RuleKind
+from valine.agents.ux.intent import Intent, ParseError
+from valine.site.safety import check_text, invisible_character
 
 _LABEL = re.compile(r"^[^\x00-\x1f<>{}\"`\\]{1,40}$")
 _PATH = re.compile(r"^/[A-Za-z0-9\-._~/%#?=&+]*$")
@@ -41,37 +41,9 @@ def check_link(value: str) -> tuple[str, str] | str:
     return label, href
 
 
-_BIDI_CONTROLS = {"LRE", "RLE", "LRO", "RLO", "PDF", "LRI", "RLI", "FSI", "PDI"}
 
 
-def invisible_character(value: str) -> str | None:
-    """Name the first control, invisible-format (Unicode Cf) or private character, and where it is.
 
-    Format characters (bidi overrides and isolates, zero-width space and joiner, BOM, soft
-    hyphen) make text display differently from what a reviewer reads in the diff.
-    """
-    for position, ch in enumerate(value, 1):
-        category = unicodedata.category(ch)
-        if category not in ("Cc", "Cf", "Cs", "Co") and ch not in "\u2028\u2029":
-            continue
-        name = unicodedata.name(ch, "") or {"\n": "LINE FEED", "\t": "TAB", "\r": "CARRIAGE RETURN"}.get(ch, "")
-        if unicodedata.bidirectional(ch) in _BIDI_CONTROLS or ch in "\u200e\u200f\u061c":
-            kind = "a bidirectional control, which changes the order text is displayed in"
-        elif category == "Cf":
-            kind = "an invisible formatting character"
-        else:
-            kind = "a control character (line break, tab or similar)"
-        return (f"character {position} is U+{ord(ch):04X} {name or 'without a name'}, {kind}; remove it "
-                "(typing the text again instead of pasting it usually does)")
-    return None
-
-
-def check_text(value: str, max_length: int) -> str | None:
-    if not value.strip():
-        return "the text is empty"
-    if len(value) > max_length:
-        return f"the text is {len(value)} characters; the limit here is {max_length}"
-    return invisible_character(value)
 
 
 def validate(intent: Intent, catalog: Catalog) -> Intent | ParseError:

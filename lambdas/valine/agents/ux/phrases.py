@@ -1,6 +1,6 @@
 """How people actually type requests: politeness, quotes of every style, several changes in
 one sentence, and links written a dozen ways. These helpers turn that into the plain
-clauses ``valine.ux.natural`` reads; they never guess a value the request does not contain.
+clauses ``valine.agents.ux.natural`` reads; they never guess a value the request does not contain.
 """
 
 from __future__ import annotations

@@ -19,11 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from valine.rollout import LlmMode, PhaseConfig, Role
-from valine.tasks.model import Task
-from valine.ux.catalog import Catalog
-from valine.ux.intent import Clarify, Intent, ParseError, ParseResult
-from valine.ux.validate import validate
+from valine.agents.ux.catalog import Catalog
+from valine.agents.ux.intent import Clarify, Intent, ParseError, ParseResult
+from valine.agents.ux.validate import validate
+from valine.core.phases import LlmMode, PhaseConfig, Role
+from valine.core.task import Task
 
 log = logging.getLogger("valine.llm")
 MIN_CONFIDENCE = 0.6

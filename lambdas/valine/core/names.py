@@ -2,7 +2,7 @@
 
 A resource is named here once; the CDK constructs create it under this name, the
 functions find it by it, ``make local`` provisions the same names in moto, and the
-operator commands look it up. The time budgets live in ``valine.deadlines``.
+operator commands look it up. The time budgets live in ``valine.core.budgets``.
 """
 
 from __future__ import annotations

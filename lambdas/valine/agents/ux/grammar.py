@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from valine.ux.catalog import Catalog
-from valine.ux.intent import Intent, ParseError, ParseResult
+from valine.agents.ux.catalog import Catalog
+from valine.agents.ux.intent import Intent, ParseError, ParseResult
 
 _KEY = re.compile(r"([a-z][a-z0-9-]*):", re.IGNORECASE)
 

@@ -1,1 +1,0 @@
-"""The UX agent: catalog, request parsing, safe JSX edits and previews."""
