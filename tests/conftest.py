@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 
 from tests.integration.conftest import start_stack
-from valine_cli.discord_client import DiscordClient
-from valine_cli.local.stack import LocalStack
+from valine_local.discord_client import DiscordClient
+from valine_local.stack import LocalStack
 
 
 @pytest.fixture(scope="session")

@@ -102,8 +102,8 @@ def _warm(count: int) -> dict[str, Any]:
     from valine.core.ports import Job
     from valine.core.task import Task, TaskState
     from valine.handlers.interactions import handler
-    from valine_cli.discord_client import DiscordClient
-    from valine_cli.local.stack import LocalConfig, LocalStack
+    from valine_local.discord_client import DiscordClient
+    from valine_local.stack import LocalConfig, LocalStack
 
     with tempfile.TemporaryDirectory() as tmp:
         cfg = dataclasses.replace(LocalConfig.from_env({}), port=0, state_dir=Path(tmp), worker_threads=0,

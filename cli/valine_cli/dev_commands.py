@@ -42,7 +42,7 @@ def cmd_parse(args: argparse.Namespace) -> int:
 def cmd_local(args: argparse.Namespace) -> int:
     import logging
 
-    from valine_cli.local.stack import LocalConfig, LocalStack
+    from valine_local.stack import LocalConfig, LocalStack
 
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(name)s %(levelname)s %(message)s")
     try:

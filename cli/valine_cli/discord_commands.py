@@ -14,7 +14,7 @@ from valine_cli.aws_stage import CliError, bot_token, local_health, stage_settin
 def _client(args: argparse.Namespace) -> Any:
     import requests
 
-    from valine_cli.discord_client import DiscordClient
+    from valine_local.discord_client import DiscordClient
 
     try:
         return DiscordClient(args.url)
@@ -34,7 +34,7 @@ def _latest_with(client: Any, action: str) -> str:
                    "first")
 
 def _show(client: Any, out: dict[str, Any], timeout: float, edits_before: int = 0) -> int:
-    from valine_cli.discord_client import render
+    from valine_local.discord_client import render
 
     response = out.get("response", {})
     if out["status"] != 200:
@@ -60,7 +60,7 @@ def _show(client: Any, out: dict[str, Any], timeout: float, edits_before: int = 
     return 0
 
 def cmd_discord(args: argparse.Namespace) -> int:
-    from valine_cli.discord_client import render
+    from valine_local.discord_client import render
 
     client = _client(args)
     if args.action == "messages":

@@ -44,7 +44,7 @@ def cmd_eval_llm(args: argparse.Namespace) -> int:
     emulator = None
     base_url, api_key = args.base_url, os.environ.get("OPENAI_API_KEY", "")
     if args.emulator:
-        from valine_cli.local.openai_emulator import OpenAiEmulator
+        from valine_local.openai_emulator import OpenAiEmulator
 
         emulator = OpenAiEmulator(api_key="sk-eval").start()
         base_url, api_key = f"{emulator.url}/v1", "sk-eval"

@@ -14,9 +14,9 @@ def cmd_rollout(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from infra import approvals
+    from valine.adapters.cloudwatch import CloudWatchReader
     from valine.adapters.feedback import DynamoFeedback
     from valine.core.phases import PHASES, UnknownPhase, phase_from_text
-    from valine.ops.cloudwatch import CloudWatchReader
     from valine.ops.criteria import Verdict, evaluate, go
 
     endpoint, table = stage_endpoint(args)
@@ -95,7 +95,8 @@ def stage_view(stage: str) -> tuple[Any, dict[str, Any]]:
 def measure_adoption(stage: str, endpoint: str | None, table: str, phase: Any, now: float, window_hours: float) -> Any:
     """Distinct requesters from the tasks table; eligible users from Discord, else cdk.json."""
     from valine.adapters.dynamodb import DynamoTaskStore
-    from valine.ops.adoption import eligible_users, measure
+    from valine.ops.adoption import measure
+    from valine.wiring import eligible_users
     from valine_cli.aws_stage import bot_token, local_health
 
     settings, cfg = stage_view(stage)
@@ -114,9 +115,9 @@ def overall_metrics(args: argparse.Namespace, endpoint: str | None, table: str) 
     """The plan's overall success metrics over the last N days, each PASS or FAIL."""
     import datetime as dt
 
+    from valine.adapters.cloudwatch import CloudWatchReader
     from valine.core.phases import PHASES, phase_from_text
     from valine.metrics import NAMESPACE
-    from valine.ops.cloudwatch import CloudWatchReader
 
     stage = "local" if args.stage == "local" else args.stage
     if args.phase:
@@ -166,9 +167,9 @@ def phase_report(args: argparse.Namespace, endpoint: str | None, table: str, rec
     from pathlib import Path
 
     from infra import approvals
+    from valine.adapters.cloudwatch import CloudWatchReader
     from valine.adapters.feedback import DynamoFeedback
     from valine.core.phases import PHASES, UnknownPhase, phase_from_text
-    from valine.ops.cloudwatch import CloudWatchReader
     from valine.ops.report import gather, phase_markdown
 
     try:

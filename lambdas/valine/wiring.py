@@ -1,4 +1,5 @@
-"""The composition root: the one place that turns settings into adapters.
+"""The composition root: the one place that turns settings into adapters, for every function
+(interactions, worker, GitHub webhook, status, incident relay, sweep, probe).
 
 Lambda calls these once per container (module-level cache); ``make local`` and the tests
 call the ``build_*`` functions with their own settings and stand-ins.
@@ -26,13 +27,49 @@ from valine.metrics import EmfMetrics
 from valine.settings import Settings
 
 if TYPE_CHECKING:
-    from valine.agents.ux.llm import LlmClient, LlmParser
+    from valine.agents.ux.llm import LlmParser
+    from valine.core.llm import LlmClient
     from valine.github_webhook import GitHubWebhooks
     from valine.interactions import Interactions
+    from valine.ops.adoption import Eligible
+    from valine.ops.status import StatusReports
     from valine.workflow.work import TaskWorker
 
 logging.getLogger().setLevel(logging.INFO)
 install_correlation_ids()
+
+
+def _secrets(settings: Settings) -> SecretsCache:
+    return SecretsCache(client("secretsmanager", settings.aws_endpoint_url, fast=False))
+
+
+def bot_token(settings: Settings, secrets: SecretsCache | None = None) -> str:
+    """The Discord bot token (status, relay and webhook post to channels as the bot; nothing else may)."""
+    value = (secrets or _secrets(settings)).json(settings.bot_token_secret_arn, required="bot_token",
+                                                  example='{"bot_token":"..."}')
+    return str(value["bot_token"])
+
+
+def channel_poster(settings: Settings, secrets: SecretsCache | None = None) -> Callable[..., str]:
+    """``post(channel, text, mention=())`` as the bot: "" when posted, else why not."""
+    from valine.adapters.discord_channel import DiscordChannelHttp
+
+    return DiscordChannelHttp(api_url=settings.discord_api_url, bot_token=bot_token(settings, secrets)).post
+
+
+def eligible_users(settings: Settings, phase: Any, *, configured: Any,
+                   bot_token: str | None) -> tuple[Eligible | None, str]:
+    """Who may use the bot in ``phase``: Discord's member list (with the bot token), else the configured counts."""
+    from valine.adapters.discord_members import fetch_members
+    from valine.ops.adoption import eligible_population
+
+    token = bot_token
+
+    def members_of(guild: str) -> Any:
+        assert token is not None
+        return fetch_members(settings.discord_api_url, token, guild)
+
+    return eligible_population(settings, phase, configured=configured, members_of=members_of if token else None)
 
 
 def default_flags(settings: Settings) -> Flags:
@@ -87,7 +124,7 @@ def build_worker(settings: Settings, *, github: GitHub | None = None,
     from valine.adapters.http import Retrying, RetryPolicy
     from valine.workflow.work import TaskWorker, WorkConfig
 
-    secrets = SecretsCache(client("secretsmanager", settings.aws_endpoint_url, fast=False))
+    secrets = _secrets(settings)
     db = client("dynamodb", settings.aws_endpoint_url, fast=False)
     providers: dict[str, Any] = {}
 
@@ -149,7 +186,7 @@ def build_github_webhook(settings: Settings, *,
     from valine.adapters.deliveries import DynamoDeliveries
     from valine.github_webhook import GitHubWebhooks
 
-    secrets = SecretsCache(client("secretsmanager", settings.aws_endpoint_url, fast=False))
+    secrets = _secrets(settings)
     db = client("dynamodb", settings.aws_endpoint_url, fast=False)
 
     def secret() -> str:
@@ -157,17 +194,68 @@ def build_github_webhook(settings: Settings, *,
                                 example='{"secret":"<the webhook secret GitHub signs with>"}')["secret"])
 
     def post(channel: str, text: str, mention: tuple[str, ...]) -> str:
-        from valine.adapters.discord_channel import DiscordChannelHttp
-
-        token = secrets.json(settings.bot_token_secret_arn, required="bot_token", example='{"bot_token":"..."}')
-        return DiscordChannelHttp(api_url=settings.discord_api_url, bot_token=str(token["bot_token"])).post(
-            channel, text, mention)
+        return channel_poster(settings, secrets)(channel, text, mention)
 
     return GitHubWebhooks(
         repository=settings.github_repository,
         store=DynamoTaskStore(db, settings.table_name, retention_days=settings.audit_retention_days),
         deliveries=DynamoDeliveries(db, settings.table_name), metrics=EmfMetrics(stage=settings.stage),
         clock=SystemClock(), secret=secret, notify=notify or post, titles={a.name: a.title for a in AGENTS})
+
+
+def build_status(settings: Settings, *, post: Callable[[str, str], str] | None = None) -> StatusReports:
+    """The daily status and weekly report: CloudWatch, the tasks and feedback in the table, the channel."""
+    import json as _json
+
+    from valine.adapters.cloudwatch import CloudWatchReader
+    from valine.adapters.feedback import DynamoFeedback
+    from valine.ops.status import StatusReports
+
+    s = settings
+    db = client("dynamodb", s.aws_endpoint_url, fast=False)
+    reader = CloudWatchReader(client("cloudwatch", s.aws_endpoint_url, fast=False))
+    secrets = _secrets(s)
+
+    def eligible() -> tuple[Eligible | None, str]:
+        token = bot_token(s, secrets) if s.bot_token_secret_arn else None
+        return eligible_users(s, s.phase, configured=_json.loads(s.eligible_users or "{}"), bot_token=token)
+
+    if post is None and s.status_channel_id:
+        post = channel_poster(s, secrets)
+    return StatusReports(
+        phase=s.phase, stage=s.stage, region=s.region, channel=s.status_channel_id, reader=reader, alarms=reader,
+        tasks=DynamoTaskStore(db, s.table_name, retention_days=s.audit_retention_days),
+        feedback=DynamoFeedback(db, s.table_name, retention_days=s.audit_retention_days).between,
+        eligible=eligible, table_items=lambda: int(db.describe_table(TableName=s.table_name)["Table"]
+                                                    .get("ItemCount", 0)),
+        metrics=EmfMetrics(stage=s.stage), post=post)
+
+
+def run_relay(settings: Settings, event: dict[str, Any], *,
+              post: Callable[[str, str], str] | None = None) -> dict[str, Any]:
+    """The incident relay: each alarm notification to the team channel, as the bot."""
+    from valine.ops.incidents import relay
+
+    return relay(event, channel=settings.status_channel_id, metrics=EmfMetrics(stage=settings.stage),
+                 post=(lambda: post) if post is not None else (lambda: channel_poster(settings)))
+
+
+def run_sweep(settings: Settings, *, lookback_seconds: int) -> int:
+    """The expiry sweep over the tasks table."""
+    from valine.workflow.sweep import sweep_expired
+
+    store = DynamoTaskStore(client("dynamodb", settings.aws_endpoint_url, fast=False), settings.table_name,
+                            retention_days=settings.audit_retention_days)
+    return sweep_expired(store=store, clock=SystemClock(), metrics=EmfMetrics(stage=settings.stage),
+                         lookback_seconds=lookback_seconds + settings.conversation_ttl_seconds)
+
+
+def run_probe(settings: Settings) -> dict[str, Any]:
+    """The P0 probe of the public endpoint."""
+    from valine.adapters.endpoint import post_unsigned
+    from valine.ops.probe import probe
+
+    return probe(settings.probe_url, metrics=EmfMetrics(stage=settings.stage), send=post_unsigned)
 
 
 @cache

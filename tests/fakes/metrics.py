@@ -15,6 +15,9 @@ class RecordingMetrics:
     def timing(self, name: str, milliseconds: float, **dimensions: str) -> None:
         self.points.append((name, milliseconds, dimensions))
 
+    def percent(self, name: str, value: float, **dimensions: str) -> None:
+        self.points.append((name, value, dimensions))
+
     def money(self, name: str, usd: float, **dimensions: str) -> None:
         self.points.append((name, usd, dimensions))
 

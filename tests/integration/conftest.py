@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from valine_cli.discord_client import DiscordClient
-from valine_cli.local.stack import LocalConfig, LocalStack
+from valine_local.discord_client import DiscordClient
+from valine_local.stack import LocalConfig, LocalStack
 
 FAST = {"FLAGS_MAX_AGE_SECONDS": "0", "GITHUB_RETRY_TOTAL_SECONDS": "3", "GITHUB_READ_TIMEOUT_SECONDS": "1.5"}
 

@@ -170,7 +170,7 @@ def test_the_daily_status_publishes_adoption_for_the_dashboard(stack, client, gu
 
 def test_a_member_list_without_any_eligible_member_falls_back_to_the_configured_count(stack, client, monkeypatch,
                                                                                      capsys):
-    from valine.ops.adoption import eligible_users
+    from valine.wiring import eligible_users
     from valine_cli.rollout_commands import stage_view
 
     monkeypatch.setenv("PORT", str(stack.config.port))

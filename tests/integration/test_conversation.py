@@ -207,7 +207,7 @@ def test_duplicate_worker_deliveries_neither_post_twice_nor_open_two_prs(client,
 
 
 def test_a_job_that_keeps_failing_tells_the_user_and_lands_in_the_dlq(client, stack):
-    stack.github.faults.set(__import__("valine_cli.local.faults", fromlist=["parse_faults"])
+    stack.github.faults.set(__import__("valine_local.faults", fromlist=["parse_faults"])
                             .parse_faults("POST /graphql -> 500"))
     message = preview(client, "make the footer orange", user="max", timeout=60)
     assert "could not finish this request" in message["content"]
@@ -223,7 +223,7 @@ def dry_run_stack(tmp_path_factory):
 
 
 def test_phase_1_is_a_dry_run(dry_run_stack):
-    from valine_cli.discord_client import DiscordClient
+    from valine_local.discord_client import DiscordClient
 
     client = DiscordClient(dry_run_stack.url, health=dry_run_stack.health(), signing_key=dry_run_stack.signing_key)
     developer = client.command("ux-update", "nia", ["developer"], {"request": "make the navbar blue"})

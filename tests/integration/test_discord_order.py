@@ -10,7 +10,7 @@ import requests
 
 from tests.integration.conftest import wait_for
 from valine.discord.types import DISCORD_EPOCH_MS, InteractionType
-from valine_cli.local.faults import parse_faults
+from valine_local.faults import parse_faults
 
 THINKING = "Valine is thinking…"
 

@@ -9,7 +9,7 @@ import pytest
 
 from valine.adapters.github import GitHubError, GitHubRest
 from valine.adapters.http import Retrying, RetryPolicy
-from valine_cli.local.faults import parse_faults
+from valine_local.faults import parse_faults
 
 from .conftest import preview, wait_for
 from .test_conversation import changed_lines, task_id_of, task_item

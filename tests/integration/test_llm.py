@@ -23,7 +23,7 @@ from valine.agents.ux.parsing import RequestParser
 from valine.core.phases import PHASES
 from valine.core.ports import Flags
 from valine.core.task import Task, TaskState
-from valine_cli.local.openai_emulator import OpenAiEmulator
+from valine_local.openai_emulator import OpenAiEmulator
 
 CATALOG = default_catalog()
 PRICES = Prices(0.15, 0.60)
@@ -175,7 +175,7 @@ def test_the_prompt_stays_small(llm_server, budget):
 
 @pytest.mark.parametrize("fault", ["DDB TransactWriteItems -> 500", "DDB TransactWriteItems -> throttle"])
 def test_a_dynamodb_error_in_the_budget_falls_back_to_the_rules_and_spends_nothing(stack, llm_server, budget, fault):
-    from valine_cli.local.faults import parse_faults
+    from valine_local.faults import parse_faults
 
     # GIVEN the budget's table refuses every transaction
     stack.moto.faults.set(parse_faults(fault))

@@ -45,7 +45,7 @@ def test_a_conversation_emits_valid_emf_for_the_dashboards_metrics(client, capfd
 
 
 def test_tokens_never_reach_the_logs_even_when_discord_fails(client, stack, capfd, caplog):
-    from valine_cli.local.faults import parse_faults
+    from valine_local.faults import parse_faults
 
     stack.discord.faults.set(parse_faults("PATCH @original -> drop x2"))
     out = client.command("ux-update", "leaky", ["admin"], {"request": "make the footer khaki"})
@@ -62,7 +62,7 @@ def test_log_records_carry_the_interaction_id_as_correlation_id(client, stack, c
     import logging
 
     caplog.set_level(logging.INFO)
-    stack.github.faults.set(__import__("valine_cli.local.faults", fromlist=["x"]).parse_faults(
+    stack.github.faults.set(__import__("valine_local.faults", fromlist=["x"]).parse_faults(
         "GET /contents/ -> 404 x1"))
     out = client.command("ux-update", "corr", ["admin"], {"request": "make the footer azure"})
     client.wait_settled(out["message_id"], 0)

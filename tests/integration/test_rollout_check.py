@@ -11,10 +11,10 @@ import time
 import boto3
 import pytest
 
+from valine.adapters.cloudwatch import CloudWatchReader
 from valine.core.phases import PHASES
 from valine.core.ports import Feedback
 from valine.metrics import NAMESPACE
-from valine.ops.cloudwatch import CloudWatchReader
 from valine.ops.criteria import Verdict, alias_dimensions, evaluate, function_names, go
 from valine_cli.main import main as valine
 
@@ -172,7 +172,7 @@ def test_the_daily_status_posts_the_last_24_hours_to_the_team_channel(stack, cw,
 
 def test_a_dynamodb_outage_is_counted_as_errors_and_makes_the_check_no_go(stack, client, cw, capfd):
     from tests.integration.emf import emf_lines, publish
-    from valine_cli.local.faults import parse_faults
+    from valine_local.faults import parse_faults
 
     # GIVEN the task store refuses every write: each /ux-update is answered with an apology (200)
     capfd.readouterr()

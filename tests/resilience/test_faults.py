@@ -18,7 +18,7 @@ from valine.core.task import TaskState
 from valine.handlers.interactions import handler
 from valine.settings import Settings
 from valine.wiring import build_interactions
-from valine_cli.local.faults import parse_faults
+from valine_local.faults import parse_faults
 
 
 def test_discord_429_and_5xx_on_the_edit_are_retried_once_each(client, stack):

@@ -12,7 +12,7 @@ from tests.integration.conftest import preview, wait_for
 from tests.integration.test_conversation import task_id_of, task_item
 from tests.integration.test_github_flow import confirm_and_wait, pr_for
 from valine.core.ports import Job
-from valine_cli.local.faults import parse_faults
+from valine_local.faults import parse_faults
 
 
 def test_a_failure_message_lost_to_discord_502s_is_sent_again_by_the_redelivery(client, stack):

@@ -13,7 +13,7 @@ import boto3
 
 from valine.handlers.interactions import handler
 from valine.wiring import build_interactions
-from valine_cli.discord_client import user_id
+from valine_local.discord_client import user_id
 
 
 def test_a_burst_from_one_person_gets_exactly_the_limit_through(client, stack):

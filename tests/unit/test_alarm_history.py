@@ -12,8 +12,8 @@ import boto3
 from botocore.exceptions import ClientError
 
 from tests.integration.test_rollout_check import by_name
+from valine.adapters.cloudwatch import CloudWatchReader
 from valine.core.phases import PHASES
-from valine.ops.cloudwatch import CloudWatchReader
 from valine.ops.criteria import Verdict, evaluate, go
 
 NOW = dt.datetime(2026, 11, 29, 12, 0, tzinfo=dt.UTC)

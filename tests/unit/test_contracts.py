@@ -10,7 +10,7 @@ from graphql import parse, validate
 from valine.adapters.github_graphql import PREVIEW, STATE, mutation
 from valine.discord import messages as msg
 from valine.discord.commands import command_schema
-from valine_cli.local import contracts
+from valine_local import contracts
 
 REPO = "/repos/example-org/valine-site"
 

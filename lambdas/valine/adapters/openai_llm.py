@@ -6,8 +6,8 @@ from typing import Any
 
 import openai
 
-from valine.agents.ux.llm import LlmReply, LlmUnavailable
 from valine.core import budgets
+from valine.core.llm import LlmReply, LlmUnavailable
 
 
 class OpenAiChat:

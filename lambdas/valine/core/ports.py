@@ -159,9 +159,15 @@ class FlagSource(Protocol):
 
 
 class Metrics(Protocol):
+    """Custom metrics (valine.metrics.METRICS names them): counts, timings, percentages, money."""
+
     def count(self, name: str, value: float = 1, **dimensions: str) -> None: ...
 
     def timing(self, name: str, milliseconds: float, **dimensions: str) -> None: ...
+
+    def percent(self, name: str, value: float, **dimensions: str) -> None: ...
+
+    def money(self, name: str, usd: float, **dimensions: str) -> None: ...
 
 
 class MessageGone(Exception):

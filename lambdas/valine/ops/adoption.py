@@ -8,7 +8,7 @@ people by their highest role, e.g. ``{"admin": 3, "pm": 5, "developer": 20, "mem
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -66,31 +66,6 @@ def eligible_from_members(members: Iterable[Mapping[str, Any]], settings: Settin
                            f"{', '.join(sorted(r.value for r in allowed))})")
 
 
-def fetch_members(api_url: str, bot_token: str, guild_id: str) -> list[dict[str, Any]] | str:
-    """Every member of the guild (paged by 1,000), or why not. Discord refuses without the
-    Server Members intent (enabled in the Developer Portal → Bot → Privileged Gateway Intents)."""
-    import requests
-
-    from valine.discord.types import user_agent
-
-    members: list[dict[str, Any]] = []
-    after = "0"
-    while True:
-        answer = requests.get(f"{api_url.rstrip('/')}/guilds/{guild_id}/members", timeout=15,
-                              params={"limit": "1000", "after": after},
-                              headers={"Authorization": f"Bot {bot_token}", "User-Agent": user_agent()})
-        if answer.status_code in (401, 403):
-            return (f"Discord answered {answer.status_code} for guild {guild_id}'s members: the bot needs the "
-                    "Server Members intent")
-        if not answer.ok:
-            return f"Discord answered {answer.status_code} for guild {guild_id}'s members"
-        page = answer.json()
-        members += page
-        if len(page) < 1000:
-            return members
-        after = str(page[-1]["user"]["id"])
-
-
 def measure(tasks: Iterable[Task], *, now: float, window_hours: float, eligible: Eligible | None,
             why_no_eligible: str = "") -> Adoption:
     tasks = list(tasks)
@@ -102,14 +77,18 @@ def measure(tasks: Iterable[Task], *, now: float, window_hours: float, eligible:
                     eligible=eligible, why_no_eligible=why_no_eligible)
 
 
-def eligible_users(settings: Settings, phase: PhaseConfig, *, configured: Mapping[str, Any] | None,
-                   bot_token: str | None) -> tuple[Eligible | None, str]:
+# Every member of a guild, or why Discord would not list them: (guild id) -> members | why not.
+MemberLister = Callable[[str], "list[dict[str, Any]] | str"]
+
+
+def eligible_population(settings: Settings, phase: PhaseConfig, *, configured: Mapping[str, Any] | None,
+                   members_of: MemberLister | None) -> tuple[Eligible | None, str]:
     """Discord's member list when it can be read, else the configured counts; and why neither."""
     problems = []
-    if bot_token:
+    if members_of is not None:
         members: list[dict[str, Any]] = []
         for guild in sorted(settings.guild_ids):
-            got = fetch_members(settings.discord_api_url, bot_token, guild)
+            got = members_of(guild)
             if isinstance(got, str):
                 problems.append(got)
                 break

@@ -4,12 +4,16 @@ as a message in the team channel, with its severity and the runbook section to f
 from __future__ import annotations
 
 import json
+import logging
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
+from valine.core.ports import Metrics
 from valine.discord.types import PROJECT_URL
 from valine.markup import discord_text
+
+log = logging.getLogger("valine.relay")
 
 _DESCRIPTION = re.compile(r"^\[(?P<severity>P\d)\]\s*(?P<what>.*?)\.?\s*Runbook:\s*(?P<runbook>\S+)\s*$")
 
@@ -52,3 +56,27 @@ def notifications(event: Mapping[str, Any]) -> list[dict[str, Any]]:
         if isinstance(body, dict):
             out.append(body)
     return out
+
+
+def relay(event: Mapping[str, Any], *, channel: str, post: Callable[[], Callable[[str, str], str]],
+          metrics: Metrics) -> dict[str, Any]:
+    """Post each alarm notification of an SNS event to the team channel. ``post`` builds the
+    channel poster (it reads the bot token) only when there is something to post."""
+    texts = [t for t in (incident_text(n) for n in notifications(event)) if t]
+    if not texts:
+        return {"posted": 0}
+    if not channel:
+        log.info(json.dumps({"event": "incident_relay", "posted": 0, "why": "no team channel", "texts": texts}))
+        return {"posted": 0}
+    send = post()
+    posted = 0
+    for text in texts:
+        problem = send(channel, text)
+        if problem:
+            # SNS retries a failed Lambda delivery; a handled failure is counted and logged instead,
+            # because on-call already has the page: the channel message is the courtesy copy.
+            metrics.count("HandledFailures", Function="relay")
+            log.warning(json.dumps({"event": "incident_relay", "problem": problem}))
+        else:
+            posted += 1
+    return {"posted": posted}

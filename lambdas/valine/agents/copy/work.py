@@ -17,7 +17,7 @@ from valine.agents.copy.pages import (
 from valine.core.agent import AgentSpec, Ask, Change
 from valine.core.task import Task
 from valine.markup import code_span
-from valine.repo_config import RepoConfig
+from valine.site.repo_config import RepoConfig
 
 
 class CopyWork:

@@ -17,11 +17,12 @@ import math
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from valine.agents.ux.catalog import Catalog
 from valine.agents.ux.intent import Clarify, Intent, ParseError, ParseResult
 from valine.agents.ux.validate import validate
+from valine.core.llm import Budget, LlmClient, LlmReply, LlmUnavailable
 from valine.core.phases import LlmMode, PhaseConfig, Role
 from valine.core.task import Task
 
@@ -30,32 +31,8 @@ MIN_CONFIDENCE = 0.6
 MAX_OUTPUT_TOKENS = 200
 
 
-@dataclass(frozen=True)
-class LlmReply:
-    content: str | None
-    refusal: str | None
-    input_tokens: int
-    output_tokens: int
 
 
-class LlmUnavailable(Exception):
-    """Timeout, rate limit, server error or connection failure, after the allowed retries."""
-
-
-class LlmClient(Protocol):
-    def complete(self, *, system: str, user: str, schema: dict[str, Any], max_output_tokens: int) -> LlmReply: ...
-
-
-class Budget(Protocol):
-    """A daily spending cap shared by every Lambda instance of a stage."""
-
-    def reserve(self, *, day: str, amount_usd: float, cap_usd: float, reservation: str) -> bool:
-        """Atomically add ``amount_usd`` to the day's committed spend unless that would pass the cap."""
-
-    def settle(self, *, day: str, reservation: str, reserved_usd: float, actual_usd: float) -> None:
-        """Replace the reservation by the actual cost, exactly once per reservation."""
-
-    def today(self, *, day: str) -> dict[str, float]: ...
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from valine.agents.ux.parser import parse_request
 from valine.core.phases import PhaseConfig
 from valine.core.ports import FlagSource
 from valine.core.task import Task
-from valine.repo_config import RepoConfig
+from valine.site.repo_config import RepoConfig
 
 log = logging.getLogger("valine.parsing")
 

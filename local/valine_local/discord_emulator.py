@@ -19,7 +19,7 @@ from typing import Any
 
 import requests
 
-from valine_cli.local.httpbase import JsonServer, Request
+from valine_local.httpbase import JsonServer, Request
 
 API = r"^/api/v10"
 
@@ -63,7 +63,7 @@ class DiscordEmulator(JsonServer):
     def contract_problems(self, method: str, path: str, body: Any) -> list[str]:
         if not self.contracts:
             return []
-        from valine_cli.local import contracts
+        from valine_local import contracts
 
         problems = contracts.discord().check_request(method, path, {}, body)
         self.violations.extend(problems)

@@ -16,9 +16,9 @@ import threading
 import time
 from typing import Any
 
-from valine_cli.local.git_repo import GitRepo
-from valine_cli.local.github_hooks import WebhookRoutes
-from valine_cli.local.httpbase import JsonServer, Request
+from valine_local.git_repo import GitRepo
+from valine_local.github_hooks import WebhookRoutes
+from valine_local.httpbase import JsonServer, Request
 
 __all__ = ["GitHubEmulator", "GitRepo"]
 
@@ -150,7 +150,7 @@ class GitHubEmulator(WebhookRoutes, JsonServer):
                      "commit": {"sha": sha, "commit": {"tree": {"sha": tree}, "message": ""}}}
 
     def _graphql(self, req: Request) -> tuple[int, Any]:
-        from valine_cli.local.github_graphql import serve
+        from valine_local.github_graphql import serve
 
         if not self.graphql_enabled:
             return 404, {"message": "Not Found"}
@@ -159,7 +159,7 @@ class GitHubEmulator(WebhookRoutes, JsonServer):
     # ---- GitHub's published contracts --------------------------------------------------
     def fault_key(self, req: Request) -> str:
         if req.path == "/graphql":  # e.g. "POST /graphql:Propose -> lost x1"
-            from valine_cli.local.github_graphql import operation_name
+            from valine_local.github_graphql import operation_name
 
             try:
                 return f"/graphql:{operation_name((req.json() or {}).get('query', ''))}"
@@ -170,7 +170,7 @@ class GitHubEmulator(WebhookRoutes, JsonServer):
     def check_request(self, req: Request) -> tuple[int, Any] | None:
         if not self.contracts or req.path == "/graphql":  # GraphQL is validated as it is executed
             return None
-        from valine_cli.local import contracts
+        from valine_local import contracts
 
         try:
             body = req.json()
@@ -186,7 +186,7 @@ class GitHubEmulator(WebhookRoutes, JsonServer):
     def check_response(self, req: Request, status: int, out: Any) -> Any:
         if not self.contracts or req.path == "/graphql" or not isinstance(out, dict | list):
             return out
-        from valine_cli.local import contracts
+        from valine_local import contracts
 
         api = contracts.github_rest()
         pointer = api.response_pointer(req.method, req.path, status)

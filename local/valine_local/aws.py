@@ -19,7 +19,7 @@ from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
 from werkzeug.serving import make_server
 
-from valine_cli.local.faults import FaultBook
+from valine_local.faults import FaultBook
 
 _DDB_ERRORS = {
     "throttle": ("400 Bad Request", "ProvisionedThroughputExceededException",

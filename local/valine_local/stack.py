@@ -26,12 +26,12 @@ from valine.core.names import Env
 from valine.handlers.worker import process as worker_process
 from valine.settings import Settings
 from valine.wiring import build_github_webhook, build_interactions, build_worker
-from valine_cli.local.discord_emulator import DiscordEmulator
-from valine_cli.local.endpoint import serve_endpoint
-from valine_cli.local.faults import parse_faults
-from valine_cli.local.github_emulator import GitHubEmulator, GitRepo
+from valine_local.discord_emulator import DiscordEmulator
+from valine_local.endpoint import serve_endpoint
+from valine_local.faults import parse_faults
+from valine_local.github_emulator import GitHubEmulator, GitRepo
 
-REPO_ROOT = Path(__file__).resolve().parents[3]
+REPO_ROOT = Path(__file__).resolve().parents[2]
 log = logging.getLogger("valine.local")
 
 
@@ -119,7 +119,7 @@ class LocalStack:
 
     # ---- lifecycle ---------------------------------------------------------------------
     def start(self) -> LocalStack:
-        from valine_cli.local.aws import MotoServer
+        from valine_local.aws import MotoServer
 
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # moto's request log drowns everything
         cfg = self.config
@@ -231,7 +231,7 @@ class LocalStack:
         self.llm: Any = None
         api_key = os.environ.get("OPENAI_API_KEY", "") if self.config.llm_base_url else ""
         if self.config.llm_base_url is None and int(self.config.phase) >= 5:
-            from valine_cli.local.openai_emulator import OpenAiEmulator
+            from valine_local.openai_emulator import OpenAiEmulator
 
             self.llm = OpenAiEmulator(api_key="sk-local-" + os.urandom(6).hex()).start()
             api_key = self.llm.api_key

@@ -18,7 +18,7 @@ from typing import Any
 from valine.agents.ux.catalog import default_catalog
 from valine.agents.ux.intent import Clarify, Intent
 from valine.agents.ux.parser import parse_request
-from valine_cli.local.httpbase import JsonServer, Request
+from valine_local.httpbase import JsonServer, Request
 
 
 class OpenAiEmulator(JsonServer):

@@ -11,7 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 from urllib.parse import parse_qs, urlsplit
 
-from valine_cli.local.faults import FaultBook, parse_faults
+from valine_local.faults import FaultBook, parse_faults
 
 Route = tuple[str, re.Pattern[str], Callable[..., tuple[int, Any]]]
 

@@ -9,10 +9,17 @@ does model are validated as they are, never replaced.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from valine_cli.local.contracts import OpenApi
+
+class OpenApi(Protocol):
+    """What filling needs of an OpenAPI document (valine_local.contracts.OpenApi is one)."""
+
+    def resolve(self, node: Any) -> Any: ...
+
+    def at(self, pointer: str) -> Any: ...
+
+    def schema(self, pointer: str) -> Any: ...
 
 
 def fill_to_schema(api: OpenApi, pointer: str, known: Any) -> Any:

@@ -8,12 +8,30 @@ from __future__ import annotations
 
 import base64
 import re
-from typing import TYPE_CHECKING, Any
+import threading
+from typing import Any, Protocol
 
-from valine_cli.local import contracts
+from valine_local import contracts
 
-if TYPE_CHECKING:
-    from valine_cli.local.github_emulator import GitHubEmulator
+
+class GitHubEmulator(Protocol):
+    """What the resolvers read and change of the GitHub emulator (valine_local.github_emulator)."""
+
+    full_name: str
+    repo: Any  # the bare git repository (valine_local.git_repo.GitRepo)
+    lock: threading.Lock
+    verified: set[str]
+    pulls: list[dict[str, Any]]
+    graphql_missing: set[str]
+    violations: list[str]
+
+    @property
+    def url(self) -> str: ...
+
+    def write_tree(self, base_tree: str, entries: list[tuple[str, str, str]]) -> str: ...
+
+    def open_pull(self, *, head: str, base: str, title: str, body: str,
+                  draft: bool) -> tuple[dict[str, Any] | None, str | None]: ...
 
 
 class GitHubGraphQLError(Exception):

@@ -8,7 +8,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from valine_cli.local.httpbase import Request
+from valine_local.httpbase import Request
 
 
 class WebhookRoutes:
@@ -83,7 +83,7 @@ class WebhookRoutes:
 
         import requests
 
-        from valine_cli.local import contracts
+        from valine_local import contracts
 
         if self.contracts:  # the payload in the shape GitHub's webhook description documents
             api = contracts.github_webhooks()

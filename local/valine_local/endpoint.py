@@ -12,7 +12,7 @@ from typing import Any
 
 from valine.handlers.github_webhook import handler as github_handler
 from valine.handlers.interactions import handler as interactions_handler
-from valine_cli.local.httpbase import Server
+from valine_local.httpbase import Server
 
 
 def serve_endpoint(port: int, *, health: Callable[[], dict[str, Any]], app: Callable[[], Any],

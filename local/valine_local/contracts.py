@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "node_modules"
 GITHUB_REST = NODE_MODULES / "@octokit/openapi/generated/api.github.com.json"
 GITHUB_GRAPHQL = NODE_MODULES / "@octokit/graphql-schema/schema.json"
@@ -223,6 +223,6 @@ def github_graphql() -> Any:
 
 def complete(api: OpenApi, pointer: str, known: Any) -> Any:
     """``known`` filled to the documented shape (see ``contract_shapes``)."""
-    from valine_cli.local.contract_shapes import fill_to_schema
+    from valine_local.contract_shapes import fill_to_schema
 
     return fill_to_schema(api, pointer, known)
