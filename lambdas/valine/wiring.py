@@ -21,7 +21,8 @@ from valine.adapters.secrets import SecretsCache
 from valine.adapters.sqs import SqsJobQueue
 from valine.agents import AGENTS, KILL_SWITCHES
 from valine.core.clock import SystemClock
-from valine.core.ports import DiscordWebhooks, Flags, FlagSource, GitHub
+from valine.core.github import GitHub
+from valine.core.ports import DiscordWebhooks, Flags, FlagSource
 from valine.logs import install as install_correlation_ids
 from valine.metrics import EmfMetrics
 from valine.settings import Settings

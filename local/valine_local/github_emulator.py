@@ -57,6 +57,8 @@ class GitHubEmulator(WebhookRoutes, JsonServer):
         self.route("GET", base + r"/git/ref/heads/(.+)$", self._get_ref)
         self.route("GET", base + r"/git/commits/([0-9a-f]{40})$", self._get_commit)
         self.route("POST", base + r"/git/blobs$", self._blob)
+        self.route("GET", base + r"/git/blobs/([0-9a-f]{40})$", self._get_blob)
+        self.route("GET", base + r"/git/trees/([0-9a-f]{40})$", self._get_tree)
         self.route("POST", base + r"/git/trees$", self._tree)
         self.route("POST", base + r"/git/commits$", self._commit)
         self.route("POST", base + r"/git/refs$", self._create_ref)
@@ -204,6 +206,32 @@ class GitHubEmulator(WebhookRoutes, JsonServer):
         return 200, {"sha": sha, "tree": {"sha": tree}, "parents": [{"sha": p} for p in parents],
                      "verification": {"verified": verified, "reason": "valid" if verified else "unsigned",
                                       "signature": None, "payload": None, "verified_at": None}}
+
+    def _get_blob(self, req: Request, sha: str) -> tuple[int, Any]:
+        if self.repo.git("cat-file", "-t", sha, check=False) != "blob":
+            return 404, {"message": "Not Found"}
+        data = self.repo.blob(sha)
+        return 200, {"sha": sha, "size": len(data), "encoding": "base64", "content": base64.b64encode(data).decode(),
+                     "url": f"{self.url}/repos/{self.full_name}/git/blobs/{sha}", "node_id": f"B_{sha[:12]}"}
+
+    def _get_tree(self, req: Request, sha: str) -> tuple[int, Any]:
+        """``git ls-tree``: one level, or every blob and tree below with ``recursive``."""
+        if self.repo.git("cat-file", "-t", sha, check=False) not in ("tree", "commit"):
+            return 404, {"message": "Not Found"}
+        recursive = req.param("recursive") not in ("", "0", "false")
+        listing = self.repo.git("ls-tree", "-l", *(["-r", "-t"] if recursive else []), sha)
+        entries = []
+        for line in listing.splitlines():
+            meta, path = line.split("\t", 1)
+            mode, kind, oid, size = meta.split()
+            entry: dict[str, Any] = {"path": path, "mode": mode, "type": kind, "sha": oid,
+                                     "url": f"{self.url}/repos/{self.full_name}/git/{kind}s/{oid}"}
+            if kind == "blob":
+                entry["size"] = int(size)
+            entries.append(entry)
+        tree = self.repo.git("rev-parse", f"{sha}^{{tree}}")
+        return 200, {"sha": tree, "url": f"{self.url}/repos/{self.full_name}/git/trees/{tree}", "truncated": False,
+                     "tree": entries}
 
     def _blob(self, req: Request) -> tuple[int, Any]:
         body = req.json()

@@ -102,9 +102,19 @@ class Resolvers:
                      and (not states or p["state"].upper() in states)]
             return {"nodes": found[: first or 100], "totalCount": len(found)}
 
+        def git_object(_info: Any, oid: str | None = None, expression: str | None = None) -> dict[str, Any] | None:
+            name = oid or expression or ""
+            found = self.e.repo.git("rev-parse", "--verify", "--quiet", name, check=False)
+            kind = self.e.repo.git("cat-file", "-t", found, check=False) if found else ""
+            if kind == "blob":
+                return self.blob(found)
+            if kind == "commit":
+                return self.commit(found)
+            return None
+
         return {"id": self.repository_id, "nameWithOwner": self.e.full_name,
                 "ref": lambda _info, qualifiedName: self.ref(qualifiedName),  # noqa: N803
-                "pullRequests": pull_requests}
+                "object": git_object, "pullRequests": pull_requests}
 
     # ---- Mutation ----------------------------------------------------------------------
     def _repo(self, repository_id: str) -> None:

@@ -10,23 +10,27 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from valine.core.ports import (
+from valine.core.github import (
     BaseFileChanged,
+    GitHub,
+    Head,
+    ProposedChange,
+    PullRequest,
+    RepoFile,
+    RepoFileMissing,
+    TreeEntry,
+)
+from valine.core.ports import (
     Clock,
     DiscordWebhooks,
     Feedback,
     FeedbackStore,
     Flags,
     FlagSource,
-    GitHub,
     Job,
     JobQueue,
     MessageGone,
-    ProposedChange,
-    PullRequest,
     Quota,
-    RepoFile,
-    RepoFileMissing,
     TaskStore,
     TransitionError,
     TransitionResult,
@@ -171,18 +175,31 @@ class FakeGitHub:
         self.proposals: list[tuple[ProposedChange, bool]] = []
         self.reads = 0
 
-    def head(self, branch: str) -> str:
+    def commit_of(self, branch: str) -> str:
         return _sha(repr(sorted(self.branches[branch].items())))
+
+    def head(self, ref: str) -> Head:
+        self.reads += 1
+        return Head(self.commit_of(ref), "tree-" + self.commit_of(ref))
+
+    def tree(self, tree_sha: str) -> list[TreeEntry]:
+        branch = next(b for b in self.branches if "tree-" + self.commit_of(b) == tree_sha)
+        return [TreeEntry(path, _sha(text), len(text.encode())) for path, text in self.branches[branch].items()]
+
+    def blobs(self, shas: list[str]) -> dict[str, str | None]:
+        every = {_sha(t): t for files in self.branches.values() for t in files.values()}
+        return {sha: every[sha] for sha in shas}
 
     def read_file(self, path: str, ref: str) -> RepoFile:
         self.reads += 1
         files = self.branches[ref]
         if path not in files:
             raise RepoFileMissing(f"{path} does not exist on {ref}")
-        return RepoFile(path=path, content=files[path], sha=_sha(files[path]), commit_sha=self.head(ref))
+        return RepoFile(path=path, content=files[path], sha=_sha(files[path]), commit_sha=self.commit_of(ref),
+                        tree_sha="tree-" + self.commit_of(ref))
 
     def branch_head(self, branch: str) -> str | None:
-        return self.head(branch) if branch in self.branches else None
+        return self.commit_of(branch) if branch in self.branches else None
 
     def propose(self, change: ProposedChange, *, resume: bool) -> PullRequest:
         self.proposals.append((change, resume))
@@ -191,9 +208,10 @@ class FakeGitHub:
             return found
         if change.branch not in self.branches:
             base = self.branches[change.base]
-            if base.get(change.path) is None or _sha(base[change.path]) != change.original_sha:
-                raise BaseFileChanged(f"{change.path} changed on {change.base} after the preview")
-            self.branches[change.branch] = {**base, change.path: change.content}
+            for file in change.files:
+                if base.get(file.path) is None or _sha(base[file.path]) != file.original_sha:
+                    raise BaseFileChanged(f"{file.path} changed on {change.base} after the preview")
+            self.branches[change.branch] = {**base, **{f.path: f.content for f in change.files}}
         pr = PullRequest(number=len(self.pulls) + 1, url=f"https://github.test/pull/{len(self.pulls) + 1}",
                          draft=True, branch=change.branch)
         self.pulls.append(dataclasses.replace(pr))

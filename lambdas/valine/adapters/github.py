@@ -11,14 +11,24 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import logging
 from typing import Any
 from urllib.parse import quote
 
 import requests
 
 from valine.adapters.http import Retrying, RetryPolicy
-from valine.core.ports import BaseFileChanged, ProposedChange, PullRequest, RepoFile, RepoFileMissing
+from valine.core.github import (
+    BaseFileChanged,
+    Head,
+    ProposedChange,
+    PullRequest,
+    RepoFile,
+    RepoFileMissing,
+    TreeEntry,
+)
 
+log = logging.getLogger("valine.github")
 API_VERSION = "2022-11-28"
 USER_AGENT = "valine-ux-agent"
 
@@ -94,6 +104,34 @@ class GitHubRest:
         content, sha = self.read_at(path, commit, ref)
         return RepoFile(path=path, content=content, sha=sha, commit_sha=commit,
                         tree_sha=str(branch["commit"]["commit"]["tree"]["sha"]))
+
+    def head(self, ref: str) -> Head:
+        try:
+            branch = self._call("GET", f"/branches/{quote(ref, safe='/')}").json()
+        except GitHubError as exc:
+            if exc.status == 404:
+                raise GitHubError(f"branch {ref} does not exist in {self.repository}", 404) from exc
+            raise
+        return Head(str(branch["commit"]["sha"]), str(branch["commit"]["commit"]["tree"]["sha"]))
+
+    def tree(self, tree_sha: str) -> list[TreeEntry]:
+        data = self._call("GET", f"/git/trees/{tree_sha}", params={"recursive": "1"}).json()
+        if data.get("truncated"):  # over 100,000 entries or 7 MB: what GitHub did list is still the site's
+            log.warning("GitHub truncated the tree listing", extra={"tree": tree_sha})
+        return [TreeEntry(str(e["path"]), str(e["sha"]), int(e.get("size") or 0))
+                for e in data.get("tree") or [] if e.get("type") == "blob"]
+
+    def blobs(self, shas: list[str]) -> dict[str, str | None]:
+        out: dict[str, str | None] = {}
+        for sha in shas:
+            data = self._call("GET", f"/git/blobs/{sha}").json()
+            raw = base64.b64decode(data.get("content") or "") if data.get("encoding") == "base64" else \
+                str(data.get("content") or "").encode()
+            try:
+                out[sha] = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                out[sha] = None
+        return out
 
     def read_at(self, path: str, commit: str, ref_name: str | None = None) -> tuple[str, str]:
         """(content, blob sha) of ``path`` at ``commit``."""

@@ -14,7 +14,7 @@ import requests
 from valine.adapters.github import GitHubRest
 from valine.adapters.github_graphql import GitHubGraphQL, GraphQLUnavailable
 from valine.adapters.http import Retrying, RetryPolicy
-from valine.core.ports import ProposedChange, PullRequest, RepoFile
+from valine.core.github import Head, ProposedChange, PullRequest, RepoFile, TreeEntry
 
 log = logging.getLogger("valine.github")
 REMEMBER_SECONDS = 600
@@ -52,6 +52,25 @@ class GitHubClient:
             except GraphQLUnavailable as exc:
                 self._unavailable(exc)
         return self.rest.read_file(path, ref)
+
+    def head(self, ref: str) -> Head:
+        if self._use_graphql and self.graphql is not None:
+            try:
+                return self.graphql.head(ref)
+            except GraphQLUnavailable as exc:
+                self._unavailable(exc)
+        return self.rest.head(ref)
+
+    def tree(self, tree_sha: str) -> list[TreeEntry]:
+        return self.rest.tree(tree_sha)  # GraphQL has no recursive tree listing
+
+    def blobs(self, shas: list[str]) -> dict[str, str | None]:
+        if self._use_graphql and self.graphql is not None:
+            try:
+                return self.graphql.blobs(shas)
+            except GraphQLUnavailable as exc:
+                self._unavailable(exc)
+        return self.rest.blobs(shas)
 
     def propose(self, change: ProposedChange, *, resume: bool) -> PullRequest:
         if self._use_graphql and self.graphql is not None:

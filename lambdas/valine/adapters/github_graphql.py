@@ -29,7 +29,7 @@ from valine.adapters.github import (
     describe,
 )
 from valine.adapters.http import Retrying, RetryPolicy, retry_delay
-from valine.core.ports import ProposedChange, PullRequest, RepoFile
+from valine.core.github import Head, ProposedChange, PullRequest, RepoFile
 
 PREVIEW = """query Preview($owner: String!, $name: String!, $ref: String!, $path: String!) {
   repository(owner: $owner, name: $name) {
@@ -41,6 +41,20 @@ PREVIEW = """query Preview($owner: String!, $name: String!, $ref: String!, $path
     }
   }
 }"""
+
+HEAD = """query Head($owner: String!, $name: String!, $ref: String!) {
+  repository(owner: $owner, name: $name) { ref(qualifiedName: $ref) { target { oid ... on Commit { tree { oid } } } } }
+}"""
+BLOBS_PER_QUERY = 100
+
+
+def blobs_query(count: int) -> str:
+    variables = ", ".join(f"$o{i}: GitObjectID!" for i in range(count))
+    fields = "\n    ".join(f"b{i}: object(oid: $o{i}) {{ ... on Blob {{ oid text isBinary isTruncated }} }}"
+                          for i in range(count))
+    return (f"query Blobs($owner: String!, $name: String!, {variables}) {{\n"
+            f"  repository(owner: $owner, name: $name) {{\n    {fields}\n  }}\n}}")
+
 
 STATE = """query State($owner: String!, $name: String!, $base: String!, $branch: String!, $head: String!,
                        $path: String!) {
@@ -158,6 +172,36 @@ class GitHubGraphQL:
         else:
             content, sha = blob["text"], file["oid"]
         return RepoFile(path=path, content=content, sha=sha, commit_sha=target["oid"], tree_sha=target["tree"]["oid"])
+
+    def head(self, ref: str) -> Head:
+        out = self._post(HEAD, {"owner": self._owner, "name": self._name, "ref": f"refs/heads/{ref}"})
+        repo = out["data"].get("repository")
+        if repo is None:
+            raise error_of(out["errors"][0] if out["errors"] else {"message": f"{self.repository} not found"})
+        if repo.get("ref") is None or not isinstance(repo["ref"].get("target"), dict):
+            raise GitHubError(f"branch {ref} does not exist in {self.repository}", 404)
+        target = repo["ref"]["target"]
+        return Head(str(target["oid"]), str((target.get("tree") or {}).get("oid") or ""))
+
+    def blobs(self, shas: list[str]) -> dict[str, str | None]:
+        """Blob texts, a hundred per query; one GitHub truncates is read by REST."""
+        out: dict[str, str | None] = {}
+        for at in range(0, len(shas), BLOBS_PER_QUERY):
+            batch = shas[at:at + BLOBS_PER_QUERY]
+            answer = self._post(blobs_query(len(batch)), {"owner": self._owner, "name": self._name,
+                                                          **{f"o{i}": sha for i, sha in enumerate(batch)}})
+            repo = answer["data"].get("repository") or {}
+            for i, sha in enumerate(batch):
+                blob = repo.get(f"b{i}")
+                if not isinstance(blob, dict):
+                    raise GitHubError(f"GitHub has no blob {sha} in {self.repository}", 404)
+                if blob.get("isBinary"):
+                    out[sha] = None
+                elif blob.get("isTruncated") or blob.get("text") is None:
+                    out.update(self._rest.blobs([sha]))
+                else:
+                    out[sha] = str(blob["text"])
+        return out
 
     def find_pull(self, branch: str) -> PullRequest | None:
         return self._rest.find_pull(branch)

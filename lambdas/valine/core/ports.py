@@ -185,65 +185,6 @@ class DiscordWebhooks(Protocol):
 
 
 @dataclass(frozen=True)
-class RepoFile:
-    path: str
-    content: str
-    sha: str  # blob sha
-    commit_sha: str  # the base branch commit it was read at
-    tree_sha: str | None = None  # that commit's tree
-
-
-@dataclass(frozen=True)
-class PullRequest:
-    number: int
-    url: str
-    draft: bool
-    branch: str
-
-
-class RepoFileMissing(Exception):
-    """The file a catalog names is not in the repository (the message says which)."""
-
-
-@dataclass(frozen=True)
-class ProposedChange:
-    """Exactly the previewed change, as a draft pull request from a new branch."""
-
-    branch: str
-    base: str  # the base branch's name
-    base_sha: str  # the commit the preview was computed at
-    path: str
-    original_sha: str  # the file's blob sha in the preview
-    base_tree: str | None  # base_sha's tree, when the preview read it
-    content: str  # the file's new content, exactly as previewed
-    message: str  # commit message: headline, blank line, body
-    title: str
-    body: str
-
-
-class BaseFileChanged(Exception):
-    """The file changed on the base branch after the preview: a new preview is needed."""
-
-
-class GitHub(Protocol):
-    """What the agents need from GitHub: read a file, propose a change, find or clean up a branch."""
-
-    def read_file(self, path: str, ref: str) -> RepoFile: ...
-
-    def propose(self, change: ProposedChange, *, resume: bool) -> PullRequest:
-        """Branch, one commit with exactly ``change.content``, and a draft pull request.
-
-        The branch starts at the base branch's current head when the file there is still the
-        previewed one (so the commit's diff is exactly the preview), else ``BaseFileChanged``.
-        ``resume``: an earlier attempt may have made the branch or the pull request; find and
-        finish them instead of making a second commit or pull request."""
-
-    def find_pull(self, branch: str) -> PullRequest | None: ...
-
-    def delete_branch(self, branch: str) -> None: ...
-
-
-@dataclass(frozen=True)
 class Feedback:
     """One person's word on a task (a vote, and an optional comment), or free text (/feedback)."""
 

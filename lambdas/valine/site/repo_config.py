@@ -8,7 +8,7 @@ from typing import Any, Generic, TypeVar
 
 from valine.cache import TtlCache
 from valine.core.agent import UserFacingError
-from valine.core.ports import GitHub, RepoFileMissing
+from valine.core.github import GitHub, RepoFileMissing
 
 T = TypeVar("T")
 

@@ -11,7 +11,8 @@ from typing import Any
 from valine import feedback
 from valine.core.agent import AgentWork, UserFacingError
 from valine.core.budgets import OutOfTime
-from valine.core.ports import BaseFileChanged, Clock, GitHub, Job, Metrics, ProposedChange, PullRequest, TaskStore
+from valine.core.github import BaseFileChanged, GitHub, ProposedChange, PullRequest
+from valine.core.ports import Clock, Job, Metrics, TaskStore
 from valine.core.task import Task, TaskState
 from valine.discord import messages as msg
 from valine.markup import code_span, fence

@@ -15,8 +15,9 @@ from typing import Any
 
 from valine import feedback
 from valine.core.agent import AgentWork, Ask, Change, UserFacingError
+from valine.core.github import GitHub, RepoFileMissing
 from valine.core.phases import PhaseConfig
-from valine.core.ports import Clock, DiscordWebhooks, GitHub, Job, MessageGone, Metrics, RepoFileMissing, TaskStore
+from valine.core.ports import Clock, DiscordWebhooks, Job, MessageGone, Metrics, TaskStore
 from valine.core.task import Task, TaskState
 from valine.discord import messages as msg
 from valine.markup import discord_text

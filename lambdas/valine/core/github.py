@@ -1,0 +1,106 @@
+"""The GitHub port: read the team's repository at the base branch, and propose a change to it
+as a draft pull request (one commit, one or several files)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class RepoFile:
+    path: str
+    content: str
+    sha: str  # blob sha
+    commit_sha: str  # the base branch commit it was read at
+    tree_sha: str | None = None  # that commit's tree
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    number: int
+    url: str
+    draft: bool
+    branch: str
+
+
+class RepoFileMissing(Exception):
+    """The file a catalog names is not in the repository (the message says which)."""
+
+
+@dataclass(frozen=True)
+class FileChange:
+    """One more file of a change: its path, its blob sha in the preview, its new content."""
+
+    path: str
+    original_sha: str
+    content: str
+
+
+@dataclass(frozen=True)
+class ProposedChange:
+    """Exactly the previewed change, as a draft pull request from a new branch."""
+
+    branch: str
+    base: str  # the base branch's name
+    base_sha: str  # the commit the preview was computed at
+    path: str
+    original_sha: str  # the file's blob sha in the preview
+    base_tree: str | None  # base_sha's tree, when the preview read it
+    content: str  # the file's new content, exactly as previewed
+    message: str  # commit message: headline, blank line, body
+    title: str
+    body: str
+    more: tuple[FileChange, ...] = field(default=())  # the other files of the same commit
+
+    @property
+    def files(self) -> tuple[FileChange, ...]:
+        """Every file of the commit, the first one included."""
+        return (FileChange(self.path, self.original_sha, self.content), *self.more)
+
+
+@dataclass(frozen=True)
+class Head:
+    """The base branch now: its commit and that commit's tree (the site model is cached by the tree)."""
+
+    commit_sha: str
+    tree_sha: str
+
+
+@dataclass(frozen=True)
+class TreeEntry:
+    path: str
+    sha: str  # blob sha
+    size: int
+
+
+class BaseFileChanged(Exception):
+    """The file changed on the base branch after the preview: a new preview is needed."""
+
+
+class GitHub(Protocol):
+    """What the agents need from GitHub: read the repository, propose a change, find or clean up a branch."""
+
+    def read_file(self, path: str, ref: str) -> RepoFile: ...
+
+    def head(self, ref: str) -> Head:
+        """The branch's head commit and tree, in one round trip."""
+
+    def tree(self, tree_sha: str) -> list[TreeEntry]:
+        """Every file (blob) of a tree, recursively."""
+
+    def blobs(self, shas: list[str]) -> Mapping[str, str | None]:
+        """The text of each blob (None for a binary one), as few round trips as the API allows."""
+
+    def propose(self, change: ProposedChange, *, resume: bool) -> PullRequest:
+        """Branch, one commit with exactly the previewed files, and a draft pull request.
+
+        The branch starts at the base branch's current head when every file there is still the
+        previewed one (so the commit's diff is exactly the preview), else ``BaseFileChanged``.
+        ``resume``: an earlier attempt may have made the branch or the pull request; find and
+        finish them instead of making a second commit or pull request."""
+
+    def find_pull(self, branch: str) -> PullRequest | None: ...
+
+    def delete_branch(self, branch: str) -> None: ...

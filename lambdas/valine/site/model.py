@@ -1,0 +1,68 @@
+"""The site model: what the team's site shows and where each part is written, read from the code.
+
+Built once per base commit from the repository's files (``build``) and cached by the commit's
+tree id (``valine.site.source``), so a preview does not read the repository again. It holds:
+
+- every visible text and attribute a visitor meets, with the literal it comes from;
+- every HTML element, with the landmarks and components around it and its classes;
+- the arrays rendered with ``.map()``;
+- the stylesheets the site loads, its Tailwind theme and CSS variables (``styles``);
+- Markdown/MDX content pages and the HTML shell (``content``).
+
+Only what the site's entry points reach is in it: a component nothing renders is not part of
+the site, so nothing is ever proposed there.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from valine.site.modules import Modules
+from valine.site.render import Element, Item, Loop, Renderer
+from valine.site.routes import Entry, entries
+from valine.site.values import Evaluator, Fn, Props
+
+log = logging.getLogger("valine.site")
+
+
+@dataclass
+class SiteModel:
+    files: Mapping[str, str]
+    entries: list[Entry]
+    items: list[Item]
+    elements: list[Element]
+    loops: list[Loop]
+    reached: set[str]  # the script and data files the entry points reach
+    evaluator: Evaluator
+    problems: list[str] = field(default_factory=list)
+    extras: dict[str, object] = field(default_factory=dict)  # styles, content: filled by their readers
+
+    def items_in(self, path: str) -> list[Item]:
+        return [i for i in self.items if i.source.file == path]
+
+
+def build(files: Mapping[str, str]) -> SiteModel:
+    modules = Modules(files)
+    evaluator = Evaluator(modules)
+    renderer = Renderer(evaluator)
+    found = entries(files)
+    problems: list[str] = []
+    for entry in found:
+        module = modules.get(entry.file)
+        if module is None:
+            continue
+        target = evaluator.export(module, "default")
+        if not isinstance(target, Fn):
+            problems.append(f"{entry.file} has no default-exported component")
+            continue
+        try:
+            renderer.render_component(target, entry.route, Props({}))
+        except RecursionError:  # pragma: no cover - a pathological file; the rest of the site still counts
+            problems.append(f"{entry.file} nests too deeply to read")
+    if not found:
+        problems.append("no entry point found (no Next.js app/ or pages/, no src/App or src/main)")
+    reached = {m.path for m in modules.loaded()}
+    return SiteModel(files=files, entries=found, items=renderer.items, elements=renderer.elements,
+                     loops=renderer.loops, reached=reached, evaluator=evaluator, problems=problems)

@@ -1,0 +1,337 @@
+"""Render the site's components without running them: from each page (or the app's root),
+follow JSX into every component it uses, with the props each call site passes, into every
+``.map()`` over a known array, and record what a visitor would see: each visible text and
+attribute (with the literal it comes from, wherever that is written) and each HTML element
+(with the chain of components and landmarks around it, and the literals of its classes).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from tree_sitter import Node
+
+from valine.site.modules import Module
+from valine.site.values import (
+    Alt,
+    Children,
+    Evaluator,
+    External,
+    Fn,
+    Index,
+    Jsx,
+    Obj,
+    Parts,
+    Props,
+    Scope,
+    Str,
+    Unknown,
+    Value,
+    strings_in,
+)
+
+MAX_DEPTH = 60
+ATTRIBUTES = ("alt", "aria-label", "title", "placeholder", "href", "to", "value", "label", "content", "src",
+              "target")
+LANDMARKS = ("header", "nav", "main", "footer", "section", "aside", "form", "article")
+# Components from packages that render as a known element.
+HOST_LIKE = {"Link": "a", "NavLink": "a", "Image": "img", "Img": "img", "Button": "button", "Input": "input",
+             "Head": "head", "Title": "title"}
+_WS = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class Frame:
+    """A host element or a component instance on the way from the page to a text."""
+
+    kind: str  # "host" | "component"
+    name: str  # the tag (h1, section) or the component's name (Hero, SectionTitle)
+    file: str  # where the element (or, for a component, its call site) is written
+    start: int
+    end: int
+    id: str = ""
+    classes: tuple[str, ...] = ()
+    defined_in: str = ""  # a component's own file
+
+
+@dataclass(eq=False)
+class Element:
+    frame: Frame
+    path: tuple[Frame, ...]
+    module: Module
+    node: Node
+    attrs: dict[str, Value]
+    class_strs: tuple[Str, ...]
+    page: str
+    conditional: bool
+    instance: tuple[tuple[tuple[str, int], int], ...]
+    texts: list[Item] = field(default_factory=list)
+
+    @property
+    def tag(self) -> str:
+        return self.frame.name
+
+    def text(self) -> str:
+        return " ".join(i.text for i in self.texts if i.attr is None).strip()
+
+
+@dataclass(eq=False)
+class Item:
+    text: str  # what a visitor reads (entities decoded, whitespace collapsed)
+    source: Str  # the literal it is written as
+    attr: str | None  # None: visible text; else the attribute it is the value of
+    element: Element
+    page: str
+    conditional: bool
+    instance: tuple[tuple[tuple[str, int], int], ...]  # ((array, index), ...) of the .map()s around it
+
+    @property
+    def path(self) -> tuple[Frame, ...]:
+        return (*self.element.path, self.element.frame)
+
+
+@dataclass(eq=False)
+class Loop:
+    """A ``.map()`` over an array literal: the array, the callback, and the element that holds it."""
+
+    array: Obj
+    callback: Fn
+    container: Element | None
+    node: Node
+    module: Module
+    page: str
+
+
+@dataclass
+class Ctx:
+    path: tuple[Frame, ...]
+    element: Element | None
+    page: str
+    conditional: bool = False
+    instance: tuple[tuple[tuple[str, int], int], ...] = ()
+    depth: int = 0
+    active: frozenset[tuple[str, int]] = frozenset()
+
+
+def visible(text: str) -> str:
+    return _WS.sub(" ", html.unescape(text)).strip()
+
+
+class Renderer:
+    def __init__(self, evaluator: Evaluator) -> None:
+        self.ev = evaluator
+        self.items: list[Item] = []
+        self.elements: list[Element] = []
+        self.loops: list[Loop] = []
+        self.components: dict[tuple[str, int], Fn] = {}  # rendered components by (file, node start)
+        self.calls: dict[tuple[str, int], list[Frame]] = {}  # component -> its call sites
+
+    # ---- entry points --------------------------------------------------------------------
+    def render_component(self, fn: Fn, page: str, props: Props | None = None) -> None:
+        self._call(fn, props or Props({}), Ctx((), None, page), None)
+
+    # ---- values --------------------------------------------------------------------------
+    def value(self, value: Value, ctx: Ctx) -> None:
+        if ctx.depth > MAX_DEPTH:
+            return
+        if isinstance(value, Str):
+            self._text(value, ctx)
+        elif isinstance(value, Jsx):
+            self.jsx(value.node, value.module, value.scope, ctx)
+        elif isinstance(value, Children):
+            self.children(value.nodes, value.module, value.scope, ctx)
+        elif isinstance(value, Alt):
+            for option in value.options:
+                self.value(option, _with(ctx, conditional=True))
+        elif isinstance(value, Parts):
+            for part in value.parts:
+                self.value(part, ctx)
+        elif isinstance(value, Obj) and value.is_array:
+            for item in self.ev.elements(value):
+                self.value(item, ctx)
+
+    def _text(self, value: Str, ctx: Ctx, attr: str | None = None) -> None:
+        text = visible(value.value) if value.kind == "text" else " ".join(value.value.split())
+        if not text or ctx.element is None:
+            return
+        item = Item(text, value, attr, ctx.element, ctx.page, ctx.conditional, ctx.instance)
+        self.items.append(item)
+        ctx.element.texts.append(item)
+
+    # ---- JSX -----------------------------------------------------------------------------
+    def children(self, nodes: tuple[Node, ...], module: Module, scope: Scope, ctx: Ctx) -> None:
+        """Render JSX children; a run of text and character references (``&copy; 2023``) is one text."""
+        run: list[Node] = []
+        for node in (*nodes, None):
+            if node is not None and node.type in ("jsx_text", "html_character_reference"):
+                run.append(node)
+                continue
+            if run:
+                src = module.source
+                start, end = src.start(run[0]), src.end(run[-1])
+                self._text(Str(module.path, start, end, src.data[start:end].decode("utf-8", "replace"), "text",
+                               run[0]), ctx)
+                run = []
+            if node is not None:
+                self.child(node, module, scope, ctx)
+
+    def child(self, node: Node, module: Module, scope: Scope, ctx: Ctx) -> None:
+        if node.type in ("jsx_text", "html_character_reference"):
+            self.children((node,), module, scope, ctx)
+        elif node.type == "jsx_expression":
+            inner = [c for c in node.named_children if c.type != "comment"]
+            if inner:
+                self.expression(inner[0], module, scope, ctx)
+        elif node.type in ("jsx_element", "jsx_self_closing_element", "jsx_fragment"):
+            self.jsx(node, module, scope, ctx)
+
+    def expression(self, node: Node, module: Module, scope: Scope, ctx: Ctx) -> None:
+        call = node
+        while call.type == "parenthesized_expression" and call.named_children:
+            call = call.named_children[0]
+        if call.type == "call_expression":
+            callee = call.child_by_field_name("function")
+            if callee is not None and callee.type == "member_expression" and \
+                    module.source.text(callee.child_by_field_name("property")) in ("map", "flatMap"):
+                self._map(call, callee, module, scope, ctx)
+                return
+        if call.type == "binary_expression" and module.source.text(call.child_by_field_name("operator")) == "&&":
+            right = call.child_by_field_name("right")
+            if right is not None:
+                self.expression(right, module, scope, _with(ctx, conditional=True))
+            return
+        if call.type == "ternary_expression":
+            for part in ("consequence", "alternative"):
+                branch = call.child_by_field_name(part)
+                if branch is not None:
+                    self.expression(branch, module, scope, _with(ctx, conditional=True))
+            return
+        self.value(self.ev.eval(node, scope), ctx)
+
+    def _map(self, call: Node, callee: Node, module: Module, scope: Scope, ctx: Ctx) -> None:
+        array = self.ev.eval(callee.child_by_field_name("object"), scope)
+        args = [a for a in (call.child_by_field_name("arguments") or call).named_children if a.type != "comment"]
+        fn = self.ev.eval(args[0], scope) if args else None
+        if not isinstance(fn, Fn):
+            return
+        arrays = list(_arrays(array))
+        if arrays:
+            for known in arrays:
+                self.loops.append(Loop(known, fn, ctx.element, call, module, ctx.page))
+                each = _with(ctx, conditional=ctx.conditional or len(arrays) > 1)
+                for i, item in enumerate(self.ev.elements(known)):
+                    inner = self.ev.call_scope(fn, [item, Index(i)])
+                    for result in self.ev.returns(fn, inner):
+                        self.value(result, _with(each, instance=(*ctx.instance, (known.key, i)),
+                                                 depth=ctx.depth + 1))
+            return
+        inner = self.ev.call_scope(fn, [Unknown("items of an array not known here"), Index(0)])
+        for result in self.ev.returns(fn, inner):
+            self.value(result, _with(ctx, instance=(*ctx.instance, (("?", call.start_byte), 0)), depth=ctx.depth + 1))
+
+    def jsx(self, node: Node, module: Module, scope: Scope, ctx: Ctx) -> None:
+        if node.type == "jsx_fragment":
+            self.children(tuple(node.named_children), module, scope, ctx)
+            return
+        opening = node.child_by_field_name("open_tag") if node.type == "jsx_element" else node
+        if opening is None:
+            return
+        name_node = opening.child_by_field_name("name")
+        name = module.source.text(name_node)
+        children = tuple(c for c in node.named_children if c.type not in ("jsx_opening_element",
+                                                                          "jsx_closing_element"))
+        if name[:1].islower() and "." not in name:
+            self._host(name, node, opening, children, module, scope, ctx)
+            return
+        target = self.ev.eval(name_node, scope) if name_node is not None else None
+        if isinstance(target, Fn):
+            props = Props(self._attrs(opening, module, scope), Children(module, children, scope))
+            site = Frame("component", _component_name(name, target), module.path, module.source.start(node),
+                         module.source.end(node), defined_in=target.module.path)
+            self._call(target, props, ctx, site)
+            return
+        # A component from a package (Link, Image) or one that cannot be followed: its props and children
+        # are still what the page shows.
+        tag = HOST_LIKE.get(name.rsplit(".", 1)[-1], name) if isinstance(target, External | Unknown) else name
+        self._host(tag, node, opening, children, module, scope, ctx, component=name)
+
+    def _attrs(self, opening: Node, module: Module, scope: Scope) -> dict[str, Value]:
+        attrs: dict[str, Value] = {}
+        src = module.source
+        for attr in opening.named_children:
+            if attr.type != "jsx_attribute" or not attr.named_children:
+                continue
+            key = src.text(attr.named_children[0])
+            value_node = attr.named_children[1] if len(attr.named_children) > 1 else None
+            if value_node is None:
+                attrs[key] = Str(module.path, src.start(attr), src.end(attr), "true", "flag", attr)
+            elif value_node.type == "jsx_expression":
+                inner = [c for c in value_node.named_children if c.type != "comment"]
+                attrs[key] = self.ev.eval(inner[0], scope) if inner else Unknown()
+            else:
+                attrs[key] = self.ev.eval(value_node, scope)
+        return attrs
+
+    def _host(self, tag: str, node: Node, opening: Node, children: tuple[Node, ...], module: Module,
+              scope: Scope, ctx: Ctx, component: str = "") -> None:
+        attrs = self._attrs(opening, module, scope)
+        classes = tuple(s for key in ("className", "class") if key in attrs for s in strings_in(attrs[key], self.ev))
+        ident = attrs.get("id")
+        frame = Frame("host", tag, module.path, module.source.start(node), module.source.end(node),
+                      id=ident.value if isinstance(ident, Str) else "",
+                      classes=tuple(t for s in classes for t in s.value.split()), defined_in=component)
+        element = Element(frame, ctx.path, module, node, attrs, classes, ctx.page, ctx.conditional, ctx.instance)
+        self.elements.append(element)
+        inner = _with(ctx, path=(*ctx.path, frame), element=element, depth=ctx.depth + 1)
+        for key in ATTRIBUTES:
+            value = attrs.get(key)
+            for literal in _literals(value):
+                self._text(literal, inner, attr=key)
+        for value in attrs.values():  # JSX passed as a prop to a package component (<Route element={...}>)
+            if isinstance(value, Jsx):
+                self.value(value, inner)
+        self.children(children, module, scope, inner)
+        if ctx.element is not None:
+            ctx.element.texts.extend(i for i in element.texts if i.attr is None)
+
+    def _call(self, fn: Fn, props: Props, ctx: Ctx, site: Frame | None) -> None:
+        key = (fn.module.path, fn.node.start_byte)
+        if key in ctx.active or ctx.depth > MAX_DEPTH:
+            return
+        self.components[key] = fn
+        if site is not None:
+            self.calls.setdefault(key, []).append(site)
+        scope = self.ev.call_scope(fn, [props])
+        inner = _with(ctx, path=(*ctx.path, site) if site else ctx.path, active=ctx.active | {key},
+                      depth=ctx.depth + 1)
+        for result in self.ev.returns(fn, scope):
+            self.value(result, inner)
+
+
+def _arrays(value: Value) -> Iterator[Obj]:
+    """The array literals a value may be (``links = custom || config.mainNav`` may be either)."""
+    if isinstance(value, Obj) and value.is_array:
+        yield value
+    elif isinstance(value, Alt):
+        for option in value.options:
+            yield from _arrays(option)
+
+
+def _literals(value: Value | None) -> Iterator[Str]:
+    if isinstance(value, Str):
+        yield value
+    elif isinstance(value, Alt):
+        for option in value.options:
+            yield from _literals(option)
+
+
+def _component_name(tag: str, fn: Fn) -> str:
+    return fn.name or tag.rsplit(".", 1)[-1]
+
+
+def _with(ctx: Ctx, **changes: object) -> Ctx:
+    values = {**ctx.__dict__, **changes}
+    return Ctx(**values)
