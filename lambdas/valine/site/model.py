@@ -19,6 +19,7 @@ import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from valine.site.content import content_pages, html_items, markdown_items, metadata_items, route_items
 from valine.site.modules import Modules
 from valine.site.render import Element, Item, Loop, Renderer
 from valine.site.routes import Entry, entries
@@ -63,6 +64,16 @@ def build(files: Mapping[str, str]) -> SiteModel:
             problems.append(f"{entry.file} nests too deeply to read")
     if not found:
         problems.append("no entry point found (no Next.js app/ or pages/, no src/App or src/main)")
+    items = list(renderer.items)
+    elements = list(renderer.elements)
+    extra = list(metadata_items(modules, found)) + list(route_items(modules, files))
+    for shell in ("index.html", "public/index.html", "src/index.html"):
+        if shell in files:
+            extra += list(html_items(shell, files[shell]))
+    for page in content_pages(files):
+        extra += list(markdown_items(page, files[page]))
+    items += extra
+    elements += list({id(i.element): i.element for i in extra}.values())
     reached = {m.path for m in modules.loaded()}
-    return SiteModel(files=files, entries=found, items=renderer.items, elements=renderer.elements,
-                     loops=renderer.loops, reached=reached, evaluator=evaluator, problems=problems)
+    return SiteModel(files=files, entries=found, items=items, elements=elements, loops=renderer.loops,
+                     reached=reached, evaluator=evaluator, problems=problems)

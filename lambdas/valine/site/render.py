@@ -41,6 +41,7 @@ LANDMARKS = ("header", "nav", "main", "footer", "section", "aside", "form", "art
 HOST_LIKE = {"Link": "a", "NavLink": "a", "Image": "img", "Img": "img", "Button": "button", "Input": "input",
              "Head": "head", "Title": "title"}
 _WS = re.compile(r"\s+")
+LABEL_PROPS = ("packageName", "title", "name", "label", "heading", "plan", "tier")
 
 
 @dataclass(frozen=True)
@@ -55,19 +56,21 @@ class Frame:
     id: str = ""
     classes: tuple[str, ...] = ()
     defined_in: str = ""  # a component's own file
+    label: str = ""  # a component's short string props (packageName="Lite", title="Pricing"): what it is of
 
 
 @dataclass(eq=False)
 class Element:
     frame: Frame
     path: tuple[Frame, ...]
-    module: Module
-    node: Node
+    module: Module | None  # None: not a component's element (a page's metadata, a Markdown heading)
+    node: Node | None
     attrs: dict[str, Value]
     class_strs: tuple[Str, ...]
     page: str
     conditional: bool
     instance: tuple[tuple[tuple[str, int], int], ...]
+    rank: int = 0
     texts: list[Item] = field(default_factory=list)
 
     @property
@@ -87,6 +90,7 @@ class Item:
     page: str
     conditional: bool
     instance: tuple[tuple[tuple[str, int], int], ...]  # ((array, index), ...) of the .map()s around it
+    rank: int = 0  # 0 always shown; 1 the likely branch of a condition; 2 the less likely one
 
     @property
     def path(self) -> tuple[Frame, ...]:
@@ -114,6 +118,7 @@ class Ctx:
     instance: tuple[tuple[tuple[str, int], int], ...] = ()
     depth: int = 0
     active: frozenset[tuple[str, int]] = frozenset()
+    rank: int = 0
 
 
 def visible(text: str) -> str:
@@ -144,8 +149,8 @@ class Renderer:
         elif isinstance(value, Children):
             self.children(value.nodes, value.module, value.scope, ctx)
         elif isinstance(value, Alt):
-            for option in value.options:
-                self.value(option, _with(ctx, conditional=True))
+            for i, option in enumerate(value.options):
+                self.value(option, _with(ctx, conditional=True, rank=max(ctx.rank, value.rank(i))))
         elif isinstance(value, Parts):
             for part in value.parts:
                 self.value(part, ctx)
@@ -155,9 +160,9 @@ class Renderer:
 
     def _text(self, value: Str, ctx: Ctx, attr: str | None = None) -> None:
         text = visible(value.value) if value.kind == "text" else " ".join(value.value.split())
-        if not text or ctx.element is None:
+        if (not text and attr is None) or ctx.element is None:
             return
-        item = Item(text, value, attr, ctx.element, ctx.page, ctx.conditional, ctx.instance)
+        item = Item(text, value, attr, ctx.element, ctx.page, ctx.conditional, ctx.instance, ctx.rank)
         self.items.append(item)
         ctx.element.texts.append(item)
 
@@ -201,13 +206,13 @@ class Renderer:
         if call.type == "binary_expression" and module.source.text(call.child_by_field_name("operator")) == "&&":
             right = call.child_by_field_name("right")
             if right is not None:
-                self.expression(right, module, scope, _with(ctx, conditional=True))
+                self.expression(right, module, scope, _with(ctx, conditional=True, rank=max(ctx.rank, 2)))
             return
         if call.type == "ternary_expression":
-            for part in ("consequence", "alternative"):
+            for part, rank in (("consequence", 1), ("alternative", 2)):
                 branch = call.child_by_field_name(part)
                 if branch is not None:
-                    self.expression(branch, module, scope, _with(ctx, conditional=True))
+                    self.expression(branch, module, scope, _with(ctx, conditional=True, rank=max(ctx.rank, rank)))
             return
         self.value(self.ev.eval(node, scope), ctx)
 
@@ -219,9 +224,9 @@ class Renderer:
             return
         arrays = list(_arrays(array))
         if arrays:
-            for known in arrays:
+            for known, rank in arrays:
                 self.loops.append(Loop(known, fn, ctx.element, call, module, ctx.page))
-                each = _with(ctx, conditional=ctx.conditional or len(arrays) > 1)
+                each = _with(ctx, conditional=ctx.conditional or rank > 0, rank=max(ctx.rank, rank))
                 for i, item in enumerate(self.ev.elements(known)):
                     inner = self.ev.call_scope(fn, [item, Index(i)])
                     for result in self.ev.returns(fn, inner):
@@ -241,27 +246,44 @@ class Renderer:
             return
         name_node = opening.child_by_field_name("name")
         name = module.source.text(name_node)
-        children = tuple(c for c in node.named_children if c.type not in ("jsx_opening_element",
-                                                                          "jsx_closing_element"))
+        children = () if node.type == "jsx_self_closing_element" else tuple(
+            c for c in node.named_children if c.type not in ("jsx_opening_element", "jsx_closing_element"))
         if name[:1].islower() and "." not in name:
             self._host(name, node, opening, children, module, scope, ctx)
             return
         target = self.ev.eval(name_node, scope) if name_node is not None else None
         if isinstance(target, Fn):
-            props = Props(self._attrs(opening, module, scope), Children(module, children, scope))
+            attrs = self._attrs(opening, module, scope)
+            passed = attrs.pop("children", None)
+            given = Children(module, children, scope) if children or not isinstance(passed, Children) else passed
+            props = Props(attrs, given)
+            label = " ".join(v.value for k, v in props.attrs.items() if isinstance(v, Str) and k in LABEL_PROPS
+                             and len(v.value) <= 40)
             site = Frame("component", _component_name(name, target), module.path, module.source.start(node),
-                         module.source.end(node), defined_in=target.module.path)
+                         module.source.end(node), defined_in=target.module.path, label=label)
             self._call(target, props, ctx, site)
             return
         # A component from a package (Link, Image) or one that cannot be followed: its props and children
         # are still what the page shows.
         tag = HOST_LIKE.get(name.rsplit(".", 1)[-1], name) if isinstance(target, External | Unknown) else name
+        if isinstance(target, Alt):  # const Comp = asChild ? Slot : "button"
+            tag = next((o.value for o in target.options if isinstance(o, Str)), tag)
         self._host(tag, node, opening, children, module, scope, ctx, component=name)
 
     def _attrs(self, opening: Node, module: Module, scope: Scope) -> dict[str, Value]:
+        """The element's props; a spread (``{...props}``) brings the caller's props, children included."""
         attrs: dict[str, Value] = {}
         src = module.source
         for attr in opening.named_children:
+            if attr.type == "jsx_expression":
+                spread = next((c for c in attr.named_children if c.type == "spread_element"), None)
+                inner = spread.named_children[0] if spread is not None and spread.named_children else None
+                value = self.ev.eval(inner, scope) if inner is not None else None
+                if isinstance(value, Props):
+                    attrs.update(value.attrs)
+                    if value.children is not None:
+                        attrs.setdefault("children", value.children)
+                continue
             if attr.type != "jsx_attribute" or not attr.named_children:
                 continue
             key = src.text(attr.named_children[0])
@@ -269,8 +291,8 @@ class Renderer:
             if value_node is None:
                 attrs[key] = Str(module.path, src.start(attr), src.end(attr), "true", "flag", attr)
             elif value_node.type == "jsx_expression":
-                inner = [c for c in value_node.named_children if c.type != "comment"]
-                attrs[key] = self.ev.eval(inner[0], scope) if inner else Unknown()
+                expressions = [c for c in value_node.named_children if c.type != "comment"]
+                attrs[key] = self.ev.eval(expressions[0], scope) if expressions else Unknown()
             else:
                 attrs[key] = self.ev.eval(value_node, scope)
         return attrs
@@ -283,16 +305,20 @@ class Renderer:
         frame = Frame("host", tag, module.path, module.source.start(node), module.source.end(node),
                       id=ident.value if isinstance(ident, Str) else "",
                       classes=tuple(t for s in classes for t in s.value.split()), defined_in=component)
-        element = Element(frame, ctx.path, module, node, attrs, classes, ctx.page, ctx.conditional, ctx.instance)
+        element = Element(frame, ctx.path, module, node, attrs, classes, ctx.page, ctx.conditional, ctx.instance,
+                          ctx.rank)
         self.elements.append(element)
         inner = _with(ctx, path=(*ctx.path, frame), element=element, depth=ctx.depth + 1)
         for key in ATTRIBUTES:
             value = attrs.get(key)
             for literal in _literals(value):
                 self._text(literal, inner, attr=key)
-        for value in attrs.values():  # JSX passed as a prop to a package component (<Route element={...}>)
-            if isinstance(value, Jsx):
+        for key, value in attrs.items():  # JSX passed as a prop to a package component (<Route element={...}>)
+            if isinstance(value, Jsx) and key != "children":
                 self.value(value, inner)
+        passed = attrs.get("children")
+        if not children and isinstance(passed, Children):  # <Comp {...props} /> shows the caller's children
+            self.value(passed, inner)
         self.children(children, module, scope, inner)
         if ctx.element is not None:
             ctx.element.texts.extend(i for i in element.texts if i.attr is None)
@@ -311,13 +337,14 @@ class Renderer:
             self.value(result, inner)
 
 
-def _arrays(value: Value) -> Iterator[Obj]:
-    """The array literals a value may be (``links = custom || config.mainNav`` may be either)."""
+def _arrays(value: Value, rank: int = 0) -> Iterator[tuple[Obj, int]]:
+    """The array literals a value may be (``links = custom || config.mainNav`` may be either), each with
+    how likely it is the one shown."""
     if isinstance(value, Obj) and value.is_array:
-        yield value
+        yield value, rank
     elif isinstance(value, Alt):
-        for option in value.options:
-            yield from _arrays(option)
+        for i, option in enumerate(value.options):
+            yield from _arrays(option, max(rank, value.rank(i)))
 
 
 def _literals(value: Value | None) -> Iterator[Str]:

@@ -111,9 +111,14 @@ class Props(Value):
 
 @dataclass(frozen=True, eq=False)
 class Alt(Value):
-    """One of several values (a ternary, ``a || b``, ``cond && x``)."""
+    """One of several values (a ternary, ``a || b``, ``cond && x``). ``ranks``: how likely each is what a
+    visitor sees, 1 the likely one (a ternary's first branch, ``a || b``'s default), 2 the less likely."""
 
     options: tuple[Value, ...]
+    ranks: tuple[int, ...] = ()
+
+    def rank(self, i: int) -> int:
+        return self.ranks[i] if i < len(self.ranks) else 1
 
 
 @dataclass(frozen=True, eq=False)
@@ -252,7 +257,8 @@ class Evaluator:
             key = string_value(src, index) if index is not None and index.type == "string" else \
                 (src.text(index) if index is not None and index.type == "number" else None)
             if key is None and isinstance(obj, Obj) and not obj.is_array:  # config[segment]: any of its values
-                return Alt(tuple(v for _, _, v in self.pairs(obj)))
+                values = tuple(v for _, _, v in self.pairs(obj))
+                return Alt(values, (2,) * len(values))
             return self.get(obj, key, depth) if key is not None else UNKNOWN
         if kind in ("object", "array"):
             return Obj(scope.module, node, scope)
@@ -262,14 +268,17 @@ class Evaluator:
             return Jsx(scope.module, node, scope)
         if kind == "ternary_expression":
             return Alt((self.eval(node.child_by_field_name("consequence"), scope, depth + 1),
-                        self.eval(node.child_by_field_name("alternative"), scope, depth + 1)))
+                        self.eval(node.child_by_field_name("alternative"), scope, depth + 1)), (1, 2))
         if kind == "binary_expression":
             op = src.text(node.child_by_field_name("operator"))
             left, right = node.child_by_field_name("left"), node.child_by_field_name("right")
             if op == "&&":
-                return Alt((self.eval(right, scope, depth + 1),))
+                return Alt((self.eval(right, scope, depth + 1),), (2,))
             if op in ("||", "??"):
-                return Alt((self.eval(left, scope, depth + 1), self.eval(right, scope, depth + 1)))
+                first = self.eval(left, scope, depth + 1)
+                # ``(segment && custom) || default``: the default is what most pages show.
+                weak = isinstance(first, Alt) and all(first.rank(i) > 1 for i in range(len(first.options)))
+                return Alt((first, self.eval(right, scope, depth + 1)), (2, 1) if weak else (1, 2))
             if op == "+":
                 return Parts((self.eval(left, scope, depth + 1), self.eval(right, scope, depth + 1)))
             return UNKNOWN
@@ -306,6 +315,12 @@ class Evaluator:
         if callee is not None and callee.type == "member_expression" and short in ("filter", "slice", "concat",
                                                                                    "reverse", "sort"):
             return self.eval(callee.child_by_field_name("object"), scope, depth + 1)
+        if callee is not None and callee.type == "member_expression" and short in ("find", "findLast", "at"):
+            # One of the array's entries, not known which: each of them, as a less likely option.
+            array = self.eval(callee.child_by_field_name("object"), scope, depth + 1)
+            if isinstance(array, Obj) and array.is_array:
+                entries = tuple(self.elements(array))
+                return Alt(entries, (2,) * len(entries))
         return UNKNOWN
 
     def get(self, obj: Value, name: str | None, depth: int = 0) -> Value:
@@ -316,9 +331,11 @@ class Evaluator:
                 return obj.children or UNKNOWN
             return obj.attrs.get(name, UNKNOWN)
         if isinstance(obj, Alt):
-            found = [self.get(o, name, depth + 1) for o in obj.options]
-            known = [v for v in found if not isinstance(v, Unknown)]
-            return Alt(tuple(known)) if len(known) > 1 else (known[0] if known else UNKNOWN)
+            found = [(self.get(o, name, depth + 1), obj.rank(i)) for i, o in enumerate(obj.options)]
+            known = [(v, r) for v, r in found if not isinstance(v, Unknown)]
+            if len(known) > 1:
+                return Alt(tuple(v for v, _ in known), tuple(r for _, r in known))
+            return known[0][0] if known else UNKNOWN
         if isinstance(obj, Namespace):
             return self.export(obj.module, name)
         if isinstance(obj, Obj):

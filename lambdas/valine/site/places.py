@@ -1,0 +1,208 @@
+"""Where something is on the site, in the words a person would use.
+
+Each rendered text gets the words of the places around it: the components it is inside
+(``PricingFaq`` → pricing, faq), the landmarks (header, nav, footer), ids and meaningful class
+names (``#features``, ``navbar``), the files (``config/marketing.ts``), the keys of the data it
+comes from (``footerLinks`` → footer, links) and the titles of the entries around it (the plan
+called "Pro", the footer column called "Docs"), and the section's own heading. The hero is the
+first block of the home page that holds an ``h1``. A request's words are matched against these.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from tree_sitter import Node
+
+from valine.site.modules import Module
+from valine.site.render import Element, Frame, Item
+from valine.site.syntax import property_name
+
+if TYPE_CHECKING:
+    from valine.site.model import SiteModel
+
+LANDMARK_WORDS = {"header": ("header",), "nav": ("nav", "navbar", "menu", "navigation"), "footer": ("footer",),
+                  "main": (), "aside": ("sidebar",), "form": ("form",), "section": (), "article": ()}
+SYNONYMS: dict[str, tuple[str, ...]] = {
+    "navbar": ("nav", "menu", "navigation", "header", "topbar"), "menu": ("nav", "navbar", "navigation"),
+    "nav": ("navbar", "menu", "navigation"), "navigation": ("nav", "navbar", "menu"),
+    "hero": ("intro", "banner", "jumbotron", "landing", "masthead", "splash"),
+    "footer": ("bottom",), "testimonials": ("testimonial", "reviews", "review", "clients", "quotes"),
+    "pricing": ("price", "prices", "plans", "plan", "tiers", "subscriptions", "subscription"),
+    "faq": ("faqs", "questions", "question", "accordion"), "features": ("feature",),
+    "contact": ("get-in-touch", "touch"), "team": ("members", "member", "people", "staff"),
+    "gallery": ("portfolio", "projects", "work", "showcase"), "portfolio": ("gallery", "projects", "work"),
+    "services": ("service",), "newsletter": ("subscribe", "signup", "mailing"), "blog": ("posts", "articles"),
+    "header": ("top",), "cards": ("card",), "card": ("cards",),
+}
+_MEANINGFUL_CLASS = re.compile(r"(nav|menu|header|footer|hero|intro|banner|pricing|faq|testimonial|feature|"
+                               r"contact|about|team|gallery|portfolio|service|newsletter|blog|logo|brand|sidebar|"
+                               r"card|cta|title|subtitle|heading|footer)", re.I)
+
+
+def split_words(name: str) -> list[str]:
+    """``PricingFaq`` → pricing, faq; ``hero-landing.tsx`` → hero, landing; ``footerLinks`` → footer, links."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name)
+    return [w.lower() for w in re.split(r"[^A-Za-z0-9]+", spaced) if w and not w.isdigit() and len(w) > 1]
+
+
+def stem(word: str) -> str:
+    word = word.lower()
+    for suffix in ("ies", "es", "s"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    return word
+
+
+def expand(words: Iterable[str]) -> set[str]:
+    out: set[str] = set()
+    for word in words:
+        w = word.lower()
+        out |= {w, stem(w)}
+        for syn in SYNONYMS.get(w, ()) + SYNONYMS.get(stem(w), ()):
+            out |= {syn, stem(syn)}
+    return out
+
+
+_IGNORED_FILE_PARTS = {"src", "components", "component", "app", "index", "page", "tsx", "jsx", "ts", "js", "json",
+                       "lib", "ui", "shared", "common", "layout", "sections", "section", "config", "data",
+                       "marketing", "pages", "styles"}
+
+
+@dataclass
+class Place:
+    """What a person could call where an item is: words, with a weight for how near they are."""
+
+    words: dict[str, float]
+    section: str  # a short name for it (the nearest named component or landmark): metrics and summaries
+
+    def score(self, wanted: Iterable[str]) -> float:
+        total = 0.0
+        for word in wanted:
+            variants = expand([word])
+            total += max((self.words.get(v, 0.0) for v in variants), default=0.0)
+        return total
+
+
+class Places:
+    """Places of every item of a site model, computed on first use."""
+
+    def __init__(self, model: SiteModel) -> None:
+        self.model = model
+        self.modules = model.evaluator.modules
+        self._cache: dict[int, Place] = {}
+
+    @cached_property
+    def hero(self) -> Element | None:
+        """The first landmark (or section component) of the home page that holds an h1."""
+        elements = [e for e in self.model.elements if e.page == "/"]
+        for element in elements:
+            if element.tag == "h1":
+                for frame in reversed(element.path):
+                    if frame.kind == "host" and frame.name in ("section", "header", "div", "main") and \
+                            (frame.name != "div" or frame.id):
+                        found = next((e for e in elements if e.frame == frame), None)
+                        if found is not None and not any(f.name == "nav" for f in found.path):
+                            return found
+                return element
+        return None
+
+    def in_hero(self, item: Item) -> bool:
+        hero = self.hero
+        return hero is not None and (hero.frame in item.path) and item.page == "/"
+
+    def of(self, item: Item) -> Place:
+        key = id(item)
+        if key not in self._cache:
+            self._cache[key] = self._place(item)
+        return self._cache[key]
+
+    def _place(self, item: Item) -> Place:
+        words: dict[str, float] = {}
+
+        def add(names: Iterable[str], weight: float) -> None:
+            for name in names:
+                for w in (name, stem(name)):
+                    words[w] = max(words.get(w, 0.0), weight)
+
+        path = item.path
+        section = ""
+        for depth, frame in enumerate(reversed(path)):
+            near = 1.0 if depth < 12 else 0.7
+            if frame.kind == "component":
+                add(split_words(frame.name), near)
+                add(split_words(frame.label), near)
+                add([w for w in split_words(frame.defined_in.rsplit("/", 1)[-1]) if w not in _IGNORED_FILE_PARTS],
+                    near * 0.6)
+                if not section and not frame.name.startswith(("Single", "Icon")) and frame.name not in (
+                        "MaxWidthWrapper", "Link", "Button", "Image"):
+                    section = frame.name
+            else:
+                add(LANDMARK_WORDS.get(frame.name, ()), near)
+                if frame.id:
+                    add(split_words(frame.id), near)
+                    if not section:
+                        section = frame.id
+                add([w for c in frame.classes if _MEANINGFUL_CLASS.search(c) for w in split_words(c)], near * 0.8)
+                if frame.name in ("header", "nav", "footer") and not section:
+                    section = frame.name
+        add([w for w in split_words(item.source.file) if w not in _IGNORED_FILE_PARTS], 0.6)
+        add(split_words(item.page), 0.4)
+        module = self.modules.get(item.source.file)
+        for key in data_keys(item, module):
+            add(split_words(key), 0.9)
+        for title in entry_titles(item, module):
+            add(split_words(title), 1.0)
+        if self.in_hero(item):
+            add(["hero"], 1.0)
+            section = section or "hero"
+        return Place(words, (section or "page").lower())
+
+
+def data_keys(item: Item, module: Module | None) -> list[str]:
+    """The property names on the way from a data module's top to the literal: Header, title."""
+    node: Node | None = item.source.node
+    if node is None or module is None:
+        return []
+    keys: list[str] = []
+    while node is not None:
+        parent = node.parent
+        if parent is not None and parent.type == "pair":
+            name = property_name(module.source, parent.child_by_field_name("key"))
+            if name:
+                keys.append(name)
+        if parent is not None and parent.type == "variable_declarator":
+            name_node = parent.child_by_field_name("name")
+            if name_node is not None:
+                keys.append(module.source.text(name_node))
+            break
+        node = parent
+    return list(reversed(keys))
+
+
+def entry_titles(item: Item, module: Module | None) -> list[str]:
+    """The title (or name or label) of each data entry the literal is inside: "Pro", "Docs"."""
+    node: Node | None = item.source.node
+    if node is None or module is None or item.source.kind != "string":
+        return []
+    out = []
+    while node is not None:
+        node = node.parent
+        if node is not None and node.type == "object":
+            for member in node.named_children:
+                if member.type != "pair":
+                    continue
+                key = property_name(module.source, member.child_by_field_name("key"))
+                value = member.child_by_field_name("value")
+                if key in ("title", "name", "label", "packageName", "plan", "heading") and value is not None and \
+                        value.type == "string" and value != item.source.node:
+                    out.append(module.source.text(value)[1:-1])
+    return out
+
+
+def frames_named(path: tuple[Frame, ...], kind: str) -> list[Frame]:
+    return [f for f in path if f.kind == kind]
