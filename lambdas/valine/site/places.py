@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -51,10 +51,16 @@ def split_words(name: str) -> list[str]:
 
 
 def stem(word: str) -> str:
+    """A plural's singular, simply: entries → entry, boxes → box, features → feature, plans → plan."""
     word = word.lower()
-    for suffix in ("ies", "es", "s"):
-        if word.endswith(suffix) and len(word) > len(suffix) + 2:
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
+    if len(word) <= 3 or word.endswith(("ss", "us", "is")):
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("ches", "shes", "xes", "zes", "sses")):
+        return word[:-2]
+    if word.endswith("s"):
+        return word[:-1]
     return word
 
 
@@ -80,11 +86,16 @@ class Place:
     words: dict[str, float]
     section: str  # a short name for it (the nearest named component or landmark): metrics and summaries
 
+    labels: set[str] = field(default_factory=set)  # short texts shown in the same section ("Pricing" above a title)
+
     def score(self, wanted: Iterable[str]) -> float:
         total = 0.0
+        wanted = list(wanted)
         for word in wanted:
             variants = expand([word])
             total += max((self.words.get(v, 0.0) for v in variants), default=0.0)
+        if wanted and " ".join(wanted).lower() in self.labels:
+            total += 0.5  # the section says so itself: its label or heading is the request's words
         return total
 
 
@@ -160,7 +171,21 @@ class Places:
         if self.in_hero(item):
             add(["hero"], 1.0)
             section = section or "hero"
-        return Place(words, (section or "page").lower())
+        return Place(words, (section or "page").lower(), self._labels(item))
+
+    def _labels(self, item: Item) -> set[str]:
+        """Short texts (up to three words) shown in the same component instance as ``item``."""
+        frame = next((f for f in reversed(item.path) if f.kind == "component"), None)
+        if frame is None:
+            return set()
+        if not hasattr(self, "_by_frame"):
+            by_frame: dict[Frame, set[str]] = {}
+            for other in self.model.items:
+                nearest = next((f for f in reversed(other.path) if f.kind == "component"), None)
+                if nearest is not None and other.attr is None and 0 < len(other.text.split()) <= 3:
+                    by_frame.setdefault(nearest, set()).add(other.text.lower().strip(" .:!?"))
+            self._by_frame = by_frame
+        return self._by_frame.get(frame, set())
 
 
 def data_keys(item: Item, module: Module | None) -> list[str]:
@@ -187,7 +212,7 @@ def data_keys(item: Item, module: Module | None) -> list[str]:
 def entry_titles(item: Item, module: Module | None) -> list[str]:
     """The title (or name or label) of each data entry the literal is inside: "Pro", "Docs"."""
     node: Node | None = item.source.node
-    if node is None or module is None or item.source.kind != "string":
+    if node is None or module is None or item.source.kind not in ("string", "number"):
         return []
     out = []
     while node is not None:

@@ -65,7 +65,7 @@ def written(literal: Str, text: str) -> str:
         trail = raw[len(raw.rstrip()):] if raw.strip() else ""
         return lead + jsx_text(text) + trail
     if literal.kind == "string":
-        quote = literal.value and literal_quote(literal)
+        quote = literal_quote(literal)
         if in_jsx_attribute(literal):
             # JSX attribute strings have no backslash escapes: a quote of the same kind needs an expression.
             if '"' not in text and "\n" not in text:

@@ -5,6 +5,7 @@ person gets the candidates to pick from, each with its file, line and context.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,8 +26,8 @@ ROLE_TAGS: dict[str, tuple[str, ...]] = {
     "tab-title": ("title",), "placeholder": ("input", "textarea"), "description": ("meta",),
 }
 MAX_CHOICES = 5
-TEXT_ATTRS = ("alt", "aria-label", "title", "placeholder", "value", "label")
-RANK_PENALTY = {0: 0.0, 1: 0.1, 2: 0.8}  # a likely branch costs little; a fallback ("Loading") much more
+TEXT_ATTRS = ("alt", "aria-label", "title", "placeholder", "value", "label", "content")
+RANK_PENALTY = {0: 0.0, 1: 0.1, 2: 0.9}  # a likely branch costs little; a fallback ("Loading") much more
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,32 @@ def role_fit(item: Item, role: str | None) -> float:
     return 1.0 if tag in tags else 0.0
 
 
+TOP_MENU = re.compile(r"\b(?:top|main|header|primary|site)\s+(?:menu|nav(?:igation|bar)?|links)\b|\bnav ?bar\b|"
+                      r"\bthe (?:menu|navigation)\b", re.I)
+FOOTER = re.compile(r"\bfooter\b|\bbottom of the page\b", re.I)
+SIDEBAR = re.compile(r"\bside ?bar\b|\bside (?:menu|nav)\b", re.I)
+
+
+def landmark_fit(item: Item, request: str) -> float:
+    """The request names the part of the page (the top menu, the footer, the sidebar): in it counts,
+    in another one counts against."""
+    hosts = {f.name for f in item.path if f.kind == "host"}
+    components = " ".join(f.name.lower() for f in item.path if f.kind == "component")
+    in_footer = "footer" in hosts or "footer" in components
+    in_side = "aside" in hosts or "sidebar" in components
+    if FOOTER.search(request):
+        return 1.0 if in_footer else -1.0
+    if SIDEBAR.search(request):
+        return 1.0 if in_side else -1.0
+    if TOP_MENU.search(request):
+        if in_footer or in_side:
+            return -1.0
+        if "header" in hosts or "navbar" in components:
+            return 1.0
+        return 0.3 if "nav" in hosts else -1.0
+    return 0.0
+
+
 @dataclass
 class Candidate:
     source: Str
@@ -137,7 +164,8 @@ def rank(items: Iterable[Item], wish: Wish, places: Places, *,
         best = 0.0
         for item in members:
             place = places.of(item)
-            score = 2.0 * place.score(wish.scope) + role_fit(item, wish.role) + (fit(item) if fit else 0.0)
+            score = 2.0 * place.score(wish.scope) + role_fit(item, wish.role) + (fit(item) if fit else 0.0) + \
+                landmark_fit(item, wish.request)
             score -= RANK_PENALTY.get(item.rank, 0.8) + (0.3 if item.element.tag in ("title", "meta") and
                                                           wish.role != "tab-title" else 0.0)
             if item.attr is None and not re.search(r"[^\W\d_]", item.text):  # "$", "/", "–": not words
@@ -180,6 +208,10 @@ def picked(candidates: Sequence[Candidate], pick: str | None) -> Candidate | Non
 
 def ask_which(model: Any, candidates: Sequence[Candidate], places: Places, what: str) -> Question:
     listed = choices(model, candidates, places)
+    if os.environ.get("VALINE_DEBUG_SCORES"):
+        for c in candidates[:6]:
+            print(f"  score {c.score:.2f} {c.source.file}:{c.source.start} {c.first.text[:40]!r} "
+                  f"{sorted(places.of(c.first).words.items(), key=lambda kv: -kv[1])[:8]}")
     lines = "\n".join(f"{i + 1}. “{c.label}” — {c.detail}" for i, c in enumerate(listed))
     more = f"\n(and {len(candidates) - len(listed)} more)" if len(candidates) > len(listed) else ""
     return Question(f"{what} fits more than one place on the site:\n{lines}{more}\nPick one below, or press Edit "

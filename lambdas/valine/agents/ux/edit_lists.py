@@ -9,12 +9,14 @@ import re
 from tree_sitter import Node
 
 from valine.agents.ux.choose import (
+    RANK_PENALTY,
     Candidate,
     Proposal,
     Question,
     Result,
     ask_which,
     decide,
+    landmark_fit,
     picked,
     rank,
     same,
@@ -37,9 +39,9 @@ from valine.agents.ux.entries import (
 )
 from valine.agents.ux.wish import Wish
 from valine.site.model import SiteModel
-from valine.site.places import Places, split_words
+from valine.site.places import Places, split_words, stem
 from valine.site.render import Item, Loop
-from valine.site.syntax import string_value
+from valine.site.syntax import string_value, walk
 from valine.site.values import Obj, Str
 from valine.site.writing import Splice, written
 
@@ -99,9 +101,12 @@ def loops_for(model: SiteModel, wish: Wish, places: Places) -> list[tuple[float,
         items = [i for i in model.items if any(key == loop.array.key for key, _ in i.instance)]
         if not items:
             continue
-        name_words = split_words(_array_name(model, loop.array))
-        score = max(places.of(i).score(wish.scope) for i in items) + \
-            0.5 * sum(1 for w in wish.scope if w in name_words or w.rstrip("s") in name_words)
+        name_words = {stem(w) for w in split_words(_array_name(model, loop.array))}
+        values = {w.lower() for v in (*wish.new, *_link_label(wish)) for w in split_words(v)}
+        scope = [w for w in wish.scope if w not in values]
+        score = max(places.of(i).score(scope) + landmark_fit(i, wish.request) for i in items) + \
+            0.5 * sum(1 for w in scope if stem(w) in name_words) - \
+            RANK_PENALTY.get(min(i.rank for i in items), 0.9)
         out.append((score, loop, items))
     out.sort(key=lambda t: -t[0])
     return out
@@ -118,6 +123,87 @@ def _array_name(model: SiteModel, array: Obj) -> str:
             return array.module.source.text(key).strip("\"'") if key is not None else ""
         node = node.parent
     return ""
+
+
+FIELD_WORDS = {"title": ("title", "heading", "name", "label"), "job": ("job", "role", "position", "occupation"),
+               "description": ("description", "text", "paragraph", "summary", "subtitle", "desc"),
+               "name": ("name", "author"), "price": ("price", "amount"), "quote": ("quote", "review", "text"),
+               "answer": ("answer",), "question": ("question", "title")}
+
+
+def named_entry(wish: Wish, model: SiteModel, places: Places) -> Result | None:
+    """"Feature 3's title ...", "David Johnson's testimonial: his job ...": the data entry that has a field
+    with that name, and its field the request names. Says so when the site does not show that field."""
+    m = re.search(r"\b([A-Z][\w&.-]*(?:\s+[\w&.-]+){0,3}?)'s\b", wish.request)
+    if not m or not wish.new:
+        return None
+    name = m.group(1)
+    rest = wish.request[m.end():].lower()
+    wanted = next((keys for word, keys in FIELD_WORDS.items() if re.search(rf"\b{word}\b", rest)), None)
+    if wanted is None:
+        return None
+    shown = {i.source.key for i in model.items}
+    for path in sorted(model.reached):
+        module = model.evaluator.modules.get(path)
+        if module is None:
+            continue
+        src = module.source
+        for node in walk(src.root):
+            if node.type != "string" or not same(string_value(src, node) or "", name, loose=True):
+                continue
+            entry = entry_of(module, node)
+            if entry is None or entry.node.type != "object":
+                continue
+            fields = dict(object_fields(module, entry.node))
+            key = next((k for k in fields if k.lower() in wanted), None)
+            if key is None or fields[key].type != "string":
+                continue
+            literal = Str(path, src.start(fields[key]), src.end(fields[key]),
+                          string_value(src, fields[key]) or "", "string", fields[key])
+            if literal.key not in shown:
+                return Question(f"“{name}” is in {path}, but the site never shows its {key} (no component "
+                                f"renders it), so changing it would change nothing a visitor sees. Should its "
+                                f"{key} also be shown, or did you mean another text?")
+            item = next(i for i in model.items if i.source.key == literal.key)
+            part = places.of(item).section
+            return Proposal([Splice(path, literal.start, literal.end, written(literal, wish.new[0]))],
+                            f"{part}: {name}'s {key} → “{wish.new[0]}”", part,
+                            {"op": "entry", "entry": name, "field": key, "new": wish.new[0]})
+    return None
+
+
+def nth_entry(wish: Wish, model: SiteModel, places: Places, values: list[str]) -> Result | None:
+    """"change the first feature to "Title": "Text"": the entry at that position of the list the request
+    names gets the values, in its text fields' order (title first). None when no list fits."""
+    loops = loops_for(model, wish, places)
+    if not loops or loops[0][0] <= 0.5 or (len(loops) > 1 and loops[1][0] >= loops[0][0] - 0.25):
+        return None
+    _, loop, items = loops[0]
+    entries = members(loop.array.node)
+    index = wish.ordinal - 1 if wish.ordinal and wish.ordinal > 0 else len(entries) - 1
+    if index >= len(entries):
+        return Question(f"That list has {len(entries)} entries, not {wish.ordinal}.")
+    node = entries[index]
+    module = loop.array.module
+    src = module.source
+    if node.type == "string":
+        if len(values) != 1:
+            return Question("Those entries hold one text each; give one new text.")
+        targets = [Str(module.path, src.start(node), src.end(node), string_value(src, node) or "", "string", node)]
+    else:
+        fields = [(k, v) for k, v in object_fields(module, node) if v.type == "string" and k.lower() not in PATHLIKE
+                  and k.lower() not in ID_KEYS and not looks_like_path(string_value(src, v) or "")]
+        ordered = sorted(fields, key=lambda kv: (0 if kv[0] in PRIMARY else 1 if kv[0] in SECONDARY else 2,
+                                                 fields.index(kv)))
+        if len(values) > len(ordered):
+            return Question(f"Entry {index + 1} has {len(ordered)} text field(s) ({', '.join(k for k, _ in ordered)})"
+                            f"; the request gives {len(values)} values.")
+        targets = [Str(module.path, src.start(v), src.end(v), string_value(src, v) or "", "string", v)
+                   for _, v in ordered[:len(values)]]
+    part = places.of(items[0]).section
+    splices = [Splice(t.file, t.start, t.end, written(t, value)) for t, value in zip(targets, values, strict=True)]
+    return Proposal(splices, f"{part}: entry {index + 1} → {' / '.join(values)}", part,
+                    {"op": "entry", "index": index + 1, "new": values})
 
 
 def _remove_nth(wish: Wish, model: SiteModel, places: Places, pick: str | None) -> Result:
@@ -148,7 +234,7 @@ def entry_add(wish: Wish, model: SiteModel, places: Places, pick: str | None) ->
         return Question("That needs a new section (new markup, styles and content), which I cannot write yet: I "
                         "change the words, links, lists, colours and images of sections the site already has. "
                         "Ask for one of those, or have a developer add the section first.", outcome="unsupported")
-    values = list(wish.new) or _unquoted_values(wish)
+    values = list(wish.new) or (_link_label(wish) if wish.op == "link_add" else _unquoted_values(wish))
     loops = loops_for(model, wish, places)
     if wish.after:
         after_items = [i for i in visible(model) if same(i.text, wish.after, loose=True)]
@@ -169,6 +255,21 @@ def entry_add(wish: Wish, model: SiteModel, places: Places, pick: str | None) ->
         return Question("That list is empty, so there is no entry to copy the shape of.")
     last = Entry(loop.array.module, entries[-1], loop.array.node, len(entries) - 1)
     return _add_after(wish, model, places, last, values, items[0])
+
+
+def _link_label(wish: Wish) -> list[str]:
+    """The new link's words when they are not quoted: "add Changelog to the top menu", "add a Pricing link"."""
+    from valine.agents.ux.phrases import find_link
+
+    m = re.match(r"^\s*(?:add|insert|put|include)\s+(?:a |an |the )?(?:new )?(?P<label>[A-Z][\w&.'-]*"
+                 r"(?:\s+[A-Z][\w&.'-]*){0,3})(?:\s+(?:link|item|menu item|tab|entry))?\s+(?:to|in|into|on)\b",
+                 wish.request)
+    if m:
+        return [m.group("label")]
+    found = find_link(wish.request)
+    if found is not None and found.label and len(found.label.split()) <= 4:
+        return [found.label]
+    return []
 
 
 def _names_existing_list(wish: Wish, model: SiteModel, places: Places) -> bool:

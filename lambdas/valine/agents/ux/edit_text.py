@@ -77,11 +77,10 @@ def text(wish: Wish, model: SiteModel, places: Places, pick: str | None) -> Resu
     pool = [i for i in visible(model, attrs=()) if not wish.role or _role_ok(i, wish.role)]
     anchors = wish.extra.get("anchors", "").split("\x1f") if wish.extra.get("anchors") else []
     order = {id(i): n for n, i in enumerate(model.items)}
+    under = _under_anchors(model, pool, anchors, order)
 
     def fit(item: Item) -> float:
-        bonus = 0.0
-        for anchor in anchors:
-            bonus = max(bonus, _after_anchor(model, item, anchor, order))
+        bonus = under.get(id(item), 0.0)
         if wish.role in ("heading", "subtitle") and places.in_hero(item):
             if wish.role == "heading" and item.element.tag == "h1":
                 bonus += 0.8
@@ -91,6 +90,19 @@ def text(wish: Wish, model: SiteModel, places: Places, pick: str | None) -> Resu
             bonus += 0.5
         return bonus
 
+    if wish.role == "tab-title":
+        return _tab_title(wish, model, places, pick, new)
+    from valine.agents.ux.edit_lists import named_entry
+
+    named = named_entry(wish, model, places)
+    if named is not None:
+        return named
+    if wish.ordinal is not None and len(wish.new) >= 1:
+        from valine.agents.ux.edit_lists import nth_entry
+
+        found = nth_entry(wish, model, places, list(wish.new))
+        if found is not None:
+            return found
     if not wish.scope and not anchors:
         return Question(f"Which text should say “{new}”? Name the section (the hero, the pricing section, the "
                         "footer) or quote the words there now.")
@@ -110,24 +122,40 @@ def text(wish: Wish, model: SiteModel, places: Places, pick: str | None) -> Resu
                     {"op": "text", "target": _where(model, chosen), "new": new}, _notes(chosen, places))
 
 
+def _tab_title(wish: Wish, model: SiteModel, places: Places, pick: str | None, new: str) -> Result:
+    """The browser tab's title: the HTML shell's <title>, or the page's metadata title."""
+    titles = [i for i in model.items if i.element.tag == "title" and i.attr is None]
+    shell = [i for i in titles if i.source.kind == "html"]
+    candidates = rank(shell or titles, wish, places,
+                      fit=lambda i: 0.5 if i.page == "/" and not wish.scope else 0.0)
+    chosen = picked(candidates, pick) or decide(candidates)
+    if chosen is None:
+        if not candidates:
+            return Question("I found no page title on this site (no <title> in index.html, no metadata title).")
+        return ask_which(model, candidates, places, "The tab title")
+    part = places.of(chosen.first).section
+    return Proposal([set_literal(chosen.source, new)], f"{part}: tab title → “{new}”", part,
+                    {"op": "text", "target": _where(model, chosen), "new": new}, _notes(chosen, places))
+
+
 def _role_ok(item: Item, role: str) -> bool:
     from valine.agents.ux.choose import role_fit
 
     return role_fit(item, role) > 0
 
 
-def _after_anchor(model: SiteModel, item: Item, anchor: str, order: dict[int, int]) -> float:
-    """How surely ``item`` is the thing under the heading that says ``anchor``."""
-    heads = [i for i in model.items if i.attr is None and same(i.text, anchor, loose=True)]
-    best = 0.0
-    for head in heads:
-        if order.get(id(item), 0) <= order.get(id(head), 0):
-            continue
-        shared = _shared_depth(head.path, item.path)
-        if shared >= len(head.path) - 2:
-            gap = order[id(item)] - order[id(head)]
-            best = max(best, 2.5 - min(gap, 20) * 0.1)
-    return best
+def _under_anchors(model: SiteModel, pool: list[Item], anchors: list[str], order: dict[int, int]) -> dict[int, float]:
+    """Items right under a heading the request quotes ("under "Our Services" ..."): the first one of the
+    kind asked for gets the most, the next a little, the rest nothing."""
+    out: dict[int, float] = {}
+    for anchor in anchors:
+        for head in (i for i in model.items if i.attr is None and same(i.text, anchor, loose=True)):
+            section = _section_frame(head)
+            after = sorted((i for i in pool if order.get(id(i), -1) > order.get(id(head), 0) and section in i.path
+                            and i.page == head.page), key=lambda i: order[id(i)])
+            for n, item in enumerate(after[:2]):
+                out[id(item)] = max(out.get(id(item), 0.0), 2.5 if n == 0 else 1.0)
+    return out
 
 
 def _shared_depth(a: tuple, b: tuple) -> int:
@@ -189,13 +217,15 @@ def phrase(wish: Wish, model: SiteModel, places: Places, pick: str | None) -> Re
     found = whole + part
     if wish.attr:
         found = [i for i in found if i.attr == wish.attr] or found
-    candidates = rank(found, wish, places, fit=lambda i: 0.6 if i.source.key in whole_keys else 0.0)
+    # The quoted words as a whole text beat the same words inside a longer one, unless the place says otherwise.
+    candidates = rank(found, wish, places, fit=lambda i: 1.5 if i.source.key in whole_keys else 0.0)
     if len(wish.new) > 1:
         return _several(wish, model, places, candidates, whole_keys, pick)
     new = wish.new[0]
     chosen = picked(candidates, pick) or decide(candidates)
-    if chosen is None and _same_everywhere(candidates, wish):
-        return _all(candidates, old, new, whole=bool(whole_keys), places=places, model=model)
+    group = _plural_group(candidates, wish) if chosen is None else []
+    if group:
+        return _all(group, old, new, whole=bool(whole_keys), places=places, model=model)
     if chosen is None:
         return ask_which(model, candidates, places, f"“{old}”")
     edit = _replace_in(chosen, old, new, whole=chosen.source.key in whole_keys)
@@ -259,11 +289,21 @@ def _several(wish: Wish, model: SiteModel, places: Places, candidates: list[Cand
                     {"op": "entry", "old": old, "new": values}, _notes(chosen, places))
 
 
-def _same_everywhere(candidates: list[Candidate], wish: Wish) -> bool:
-    plural = re.search(r"\b(?:all|every|each|both|everywhere)\b|s\b", " ".join(wish.words[-3:])) and \
-        re.search(r"\b(?:all|every|each|both|everywhere|images|photos|logos|buttons|links|cards|items)\b",
-                  " ".join(wish.words))
-    return bool(plural) and len(candidates) > 1 and candidates[0].score - candidates[-1].score < 0.75
+def _plural_group(candidates: list[Candidate], wish: Wish) -> list[Candidate]:
+    """The request says all of them ("all", "each", "both", or the thing in the plural: "the logo images"):
+    the candidates that fit best, when they fit clearly better than the rest. Empty otherwise."""
+    words = set(wish.words)
+    plural = bool(words & {"all", "every", "each", "both", "everywhere"}) or bool(
+        words & {"images", "photos", "logos", "buttons", "links", "cards", "items", "icons", "pictures", "labels",
+                 "titles", "headings", "entries", "pages"})
+    if not plural or len(candidates) < 2:
+        return []
+    top = candidates[0].score
+    group = [c for c in candidates if c.score >= top - 0.1]
+    rest = [c for c in candidates if c.score < top - 0.1]
+    if len(group) < 2 or (rest and rest[0].score > top - 0.75):
+        return []
+    return group
 
 
 def _all(candidates: list[Candidate], old: str, new: str, *, whole: bool, places: Places,
@@ -314,16 +354,20 @@ def attribute(wish: Wish, model: SiteModel, places: Places, pick: str | None) ->
                            r"title)", wish.request, re.I)
     pool = [i for i in model.items if i.attr == attr]
     if wish.old:
-        pool = [i for i in pool if same(i.text, wish.old[0], loose=True)] or pool
+        matching = [i for i in pool if same(i.text, wish.old[0], loose=True)]
+        if not matching and wish.new and any(same(i.text, wish.old[0], loose=True) for i in visible(model)):
+            return phrase(wish, model, places, pick)  # a screen-reader label written as text (sr-only)
+        pool = matching or pool
     if not pool:
         return Question(f"I found no {attr} attribute matching that; quote the element's text so I can find it.")
     candidates = rank(pool, wish, places, fit=lambda i: 1.0 if "empty" in wish.words and not i.text else 0.0)
     chosen = picked(candidates, pick) or decide(candidates)
-    if chosen is None and _same_everywhere(candidates, wish) and field_from is None and wish.new:
-        return Proposal([set_literal(c.source, wish.new[0]) for c in candidates],
-                        f"{places.of(candidates[0].first).section}: {attr} → “{wish.new[0]}”",
-                        places.of(candidates[0].first).section,
-                        {"op": "attr", "attr": attr, "new": wish.new[0], "places": len(candidates)})
+    group = _plural_group(candidates, wish) if chosen is None else []
+    if group and field_from is None and wish.new:
+        return Proposal([set_literal(c.source, wish.new[0]) for c in group],
+                        f"{places.of(group[0].first).section}: {attr} → “{wish.new[0]}”",
+                        places.of(group[0].first).section,
+                        {"op": "attr", "attr": attr, "new": wish.new[0], "places": len(group)})
     if chosen is None:
         return ask_which(model, candidates, places, f"That {attr}")
     if field_from is not None:
@@ -406,7 +450,16 @@ def retarget(wish: Wish, model: SiteModel, places: Places, pick: str | None) -> 
 
 
 def _links_named(model: SiteModel, label: str) -> list[Item]:
-    """The href (or to) of every link whose text, label, icon class or data key is ``label``."""
+    """The href (or to) of every link whose text, label, icon class or data key is ``label``; failing that,
+    of the links whose text contains it (a pill with an emoji and a "Introducing" prefix)."""
+    exact = _links_exactly(model, label)
+    if exact:
+        return exact
+    return [i for i in model.items if i.attr in LINK_ATTRS and contains(i.element.text(), label, loose=True)
+            and len(label) >= 8]
+
+
+def _links_exactly(model: SiteModel, label: str) -> list[Item]:
     out = []
     key = label.lower().replace(" ", "")
     for item in model.items:

@@ -55,7 +55,8 @@ SCOPE_STOP = {"the", "a", "an", "our", "my", "your", "its", "it", "this", "that"
               "keep", "stays", "stay", "yearly", "monthly", "month", "year", "plain", "solid", "mode",
               "light", "dark", "colour", "color", "background", "want", "need", "would", "could",
               "can", "let's", "do", "does", "did", "was", "were", "been", "being", "after", "before",
-              "between", "next", "home", "we've", "they're", "own", "any"}
+              "between", "next", "home", "we've", "they're", "own", "any", "first", "second", "third", "fourth",
+              "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "last", "two", "three", "four", "five"}
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,8 @@ def _words(text: str) -> list[str]:
 
 def scope_words(text: str) -> tuple[str, ...]:
     """The words of ``text`` that can name a place on the site (not verbs, articles or roles)."""
-    roles = re.compile("|".join(p for _, p in ROLES), re.I)
+    # Role words are not places, except those that also name a section ("the FAQ").
+    roles = re.compile("|".join(rf"\b(?:{p})\b" for r, p in ROLES if r != "question"), re.I)
     plain = roles.sub(" ", text)
     out = []
     for word in _words(plain):
@@ -164,7 +166,7 @@ def read(request: str) -> Wish:
         after = m.group(1) if m else None
     rest = [i for i, r in enumerate(roles) if r == "value"]
     old, new = _old_and_new(bare, quotes, rest)
-    if not quotes or (not old and not new):
+    if not quotes or not new:
         old, new = _unquoted(plain, old, new)
     extra = {"anchors": "\x1f".join(anchors)} if anchors else {}
     keep = [quotes[i] for i, r in enumerate(roles) if r == "keep"]
@@ -277,9 +279,9 @@ def _operation(wish: Wish, bare: str, low: str) -> Wish:
             re.search(r"\b(?:list|bullets)\b.*\bto:", low):
         return wish.but(op="list_set")
     if wish.urls and re.search(r"\b(?:point|points|link|links|goes|go|lead|leads|send|sends|redirect|target|"
-                               r"href|url|scroll|jump)\b", low) and not re.search(r"\bsocial\b", low):
+                               r"href|url|scroll|jump|set)\b", low):
         return wish.but(op="retarget")
-    if wish.attr and wish.new:
+    if wish.attr and (wish.new or re.search(r"\buse (?:each|every|the)\b", low)):
         return wish.but(op="attr")
     if wish.old and wish.new:
         return wish.but(op="phrase")
