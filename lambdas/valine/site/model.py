@@ -23,6 +23,7 @@ from valine.site.content import content_pages, html_items, markdown_items, metad
 from valine.site.modules import Modules
 from valine.site.render import Element, Item, Loop, Renderer
 from valine.site.routes import Entry, entries
+from valine.site.styles import SiteStyles, read_styles
 from valine.site.values import Evaluator, Fn, Props
 
 log = logging.getLogger("valine.site")
@@ -38,7 +39,7 @@ class SiteModel:
     reached: set[str]  # the script and data files the entry points reach
     evaluator: Evaluator
     problems: list[str] = field(default_factory=list)
-    extras: dict[str, object] = field(default_factory=dict)  # styles, content: filled by their readers
+    styles: SiteStyles | None = None
 
     def items_in(self, path: str) -> list[Item]:
         return [i for i in self.items if i.source.file == path]
@@ -75,5 +76,8 @@ def build(files: Mapping[str, str]) -> SiteModel:
     items += extra
     elements += list({id(i.element): i.element for i in extra}.values())
     reached = {m.path for m in modules.loaded()}
+    sheets = [s for m in modules.loaded() for s in m.styles]
+    shells = [p for p in ("index.html", "public/index.html", "src/index.html") if p in files]
     return SiteModel(files=files, entries=found, items=items, elements=elements, loops=renderer.loops,
-                     reached=reached, evaluator=evaluator, problems=problems)
+                     reached=reached, evaluator=evaluator, problems=problems,
+                     styles=read_styles(files, sheets, shells))

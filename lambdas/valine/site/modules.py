@@ -34,6 +34,7 @@ class Module:
     exports: dict[str, str] = field(default_factory=dict)  # exported name -> local binding name
     default: Node | None = None  # ``export default <expression>`` when it is not a name
     reexports: list[tuple[str | None, str, str]] = field(default_factory=list)  # (path, exported, as) / "*"
+    styles: list[str] = field(default_factory=list)  # stylesheets it imports for their effect (import "./x.css")
 
     def __repr__(self) -> str:
         return f"Module({self.path})"
@@ -185,6 +186,8 @@ class Modules:
             return
         target = self.resolve(module.path, specifier)
         clause = next((c for c in node.named_children if c.type == "import_clause"), None)
+        if target is not None and target.endswith((".css", ".scss")):
+            module.styles.append(target)
         if clause is None:
             return
         for part in clause.named_children:

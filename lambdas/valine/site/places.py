@@ -92,8 +92,9 @@ class Place:
         total = 0.0
         wanted = list(wanted)
         for word in wanted:
-            variants = expand([word])
-            total += max((self.words.get(v, 0.0) for v in variants), default=0.0)
+            own = {word.lower(), stem(word)}
+            total += max((self.words.get(v, 0.0) * (1.0 if v in own else 0.8) for v in expand([word])),
+                         default=0.0)
         if wanted and " ".join(wanted).lower() in self.labels:
             total += 0.5  # the section says so itself: its label or heading is the request's words
         return total
@@ -105,7 +106,7 @@ class Places:
     def __init__(self, model: SiteModel) -> None:
         self.model = model
         self.modules = model.evaluator.modules
-        self._cache: dict[int, Place] = {}
+        self._cache: dict[Item, Place] = {}  # keyed by the item itself: an id() could be reused
 
     @cached_property
     def hero(self) -> Element | None:
@@ -127,10 +128,9 @@ class Places:
         return hero is not None and (hero.frame in item.path) and item.page == "/"
 
     def of(self, item: Item) -> Place:
-        key = id(item)
-        if key not in self._cache:
-            self._cache[key] = self._place(item)
-        return self._cache[key]
+        if item not in self._cache:
+            self._cache[item] = self._place(item)
+        return self._cache[item]
 
     def _place(self, item: Item) -> Place:
         words: dict[str, float] = {}

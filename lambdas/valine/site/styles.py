@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -168,3 +169,103 @@ def linked_stylesheets(html_path: str, html: str, files: set[str]) -> list[str]:
                 out.append(candidate)
                 break
     return out
+
+
+# ---- the site's stylesheets and theme -------------------------------------------------------
+@dataclass
+class SiteStyles:
+    sheets: list[str]  # stylesheets the site loads, in the order found
+    rules: list[Rule]
+    tailwind: bool  # the site styles with Tailwind utilities
+    tokens: dict[str, str]  # theme colour name -> where it is defined: "@theme", "config", "css-var"
+    config: str | None  # tailwind.config.* path
+
+    def token_rules(self, name: str) -> list[tuple[Rule, Declaration]]:
+        """Declarations that define a theme colour: ``--color-primary`` (v4 @theme), ``--primary`` (shadcn)."""
+        out = []
+        for rule in self.rules:
+            for decl in rule.declarations:
+                if decl.property in (f"--color-{name}", f"--{name}", f"--{name}-color", f"--color-{name}-500"):
+                    out.append((rule, decl))
+        return out
+
+
+def read_styles(files: Mapping[str, str], reached_styles: list[str], html_shells: list[str]) -> SiteStyles:
+    paths: list[str] = []
+    for path in reached_styles:
+        if path not in paths:
+            paths.append(path)
+    names = set(files)
+    for shell in html_shells:
+        for path in linked_stylesheets(shell, files[shell], names):
+            if path not in paths:
+                paths.append(path)
+    # @import of other stylesheets the site's own sheets pull in
+    i = 0
+    while i < len(paths):
+        text = files[paths[i]]
+        for m in re.finditer(r"@import\s+(?:url\()?[\"']([^\"')]+)[\"']", text):
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(paths[i]), m.group(1)))
+            if target in names and target not in paths:
+                paths.append(target)
+        i += 1
+    rules = [r for p in paths for r in read_css(p, files[p])]
+    config = next((p for p in sorted(names) if re.fullmatch(r"tailwind\.config\.(?:js|ts|cjs|mjs)", p)), None)
+    v4 = any(re.search(r"@import\s+[\"']tailwindcss|@tailwind\b|@theme\b", files[p]) for p in paths)
+    tokens: dict[str, str] = {}
+    for rule in rules:
+        for decl in rule.declarations:
+            if rule.selector.startswith("@theme") and decl.property.startswith("--color-"):
+                tokens[decl.property[len("--color-"):]] = "@theme"
+    if config is not None:
+        for key in re.findall(r"[\"']?([A-Za-z][\w-]*)[\"']?\s*:\s*(?:\{|[\"'](?:hsl|rgb|#|var))",
+                              files[config]):
+            if key not in ("colors", "extend", "theme", "DEFAULT", "fontFamily", "keyframes", "animation"):
+                tokens.setdefault(key, "config")
+    return SiteStyles(paths, rules, bool(config) or v4, tokens, config)
+
+
+@dataclass(frozen=True)
+class Compound:
+    tag: str
+    ids: tuple[str, ...]
+    classes: tuple[str, ...]
+    pseudo: bool  # :hover, ::after and the like: not the element's own look at rest
+
+
+def _compounds(selector: str) -> list[Compound]:
+    parts = re.split(r"\s*[>+~]\s*|\s+", selector.strip())
+    out = []
+    for part in parts:
+        if not part:
+            continue
+        pseudo = bool(re.search(r"::?[a-z-]+", part))
+        core = re.sub(r"::?[a-z-]+(?:\([^)]*\))?", "", part)
+        core = re.sub(r"\[[^\]]*\]", "", core)
+        tag = re.match(r"^[a-zA-Z][\w-]*|^\*", core)
+        out.append(Compound(tag.group(0).lower() if tag and tag.group(0) != "*" else "",
+                            tuple(re.findall(r"#([\w-]+)", core)), tuple(re.findall(r"\.([\w-]+)", core)), pseudo))
+    return out
+
+
+def matches(compound: Compound, tag: str, ident: str, classes: tuple[str, ...]) -> bool:
+    return (not compound.tag or compound.tag == tag) and all(i == ident for i in compound.ids) and \
+        all(c in classes for c in compound.classes) and bool(compound.tag or compound.ids or compound.classes)
+
+
+def selector_targets(selector: str, chain: list[tuple[str, str, tuple[str, ...]]]) -> bool:
+    """``selector`` selects the last element of ``chain`` ((tag, id, classes) from the page down), at rest
+    (no :hover); ancestors are matched as descendants."""
+    compounds = _compounds(selector)
+    if not compounds or compounds[-1].pseudo or not chain:
+        return False
+    if not matches(compounds[-1], *chain[-1]):
+        return False
+    at = len(chain) - 2
+    for compound in reversed(compounds[:-1]):
+        while at >= 0 and not matches(compound, *chain[at]):
+            at -= 1
+        if at < 0:
+            return False
+        at -= 1
+    return True

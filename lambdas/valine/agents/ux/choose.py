@@ -161,13 +161,15 @@ def rank(items: Iterable[Item], wish: Wish, places: Places, *,
     surely the text is shown (a loading fallback is not the text), and where on the site it is."""
     scored = []
     for source, members in group(items):
-        best = 0.0
+        best = float("-inf")
         for item in members:
             place = places.of(item)
             score = 2.0 * place.score(wish.scope) + role_fit(item, wish.role) + (fit(item) if fit else 0.0) + \
                 landmark_fit(item, wish.request)
             score -= RANK_PENALTY.get(item.rank, 0.8) + (0.3 if item.element.tag in ("title", "meta") and
-                                                          wish.role != "tab-title" else 0.0)
+                                                          wish.role != "tab-title" else 0.0) + \
+                (1.0 if item.element.tag == "og" and not re.search(r"\b(?:og|open graph|social|preview)\b",
+                                                                   wish.request, re.I) else 0.0)
             if item.attr is None and not re.search(r"[^\W\d_]", item.text):  # "$", "/", "–": not words
                 score -= 0.8
             best = max(best, score)
