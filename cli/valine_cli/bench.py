@@ -61,8 +61,8 @@ def pct(values: list[float], p: float) -> float:
 
 def run(runs: int = 7, warm: int = 500) -> dict[str, Any]:
     from infra.bundling import lambda_python, zipped_size
-    from valine.agents.ux.catalog import default_catalog
     from valine.agents.ux.llm import estimated_tokens
+    from valine_local.example_site import example_catalog
 
     OUT.mkdir(exist_ok=True)
     results: dict[str, Any] = {}
@@ -88,7 +88,7 @@ def run(runs: int = 7, warm: int = 500) -> dict[str, Any]:
     results["floor_cold_init_ms"] = round(statistics.median(floor), 1)
     results["cold_init_ratio"] = round(results["ack_cold_init_ms"] / results["floor_cold_init_ms"], 3)
     results.update(_warm(warm))
-    results["llm_prompt_tokens"] = estimated_tokens(default_catalog(), "make the navbar blue")
+    results["llm_prompt_tokens"] = estimated_tokens(example_catalog(), "make the navbar blue")
     results.update(_parse_accuracy())
     results["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")

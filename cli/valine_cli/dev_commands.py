@@ -22,11 +22,11 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return main()
 
 def cmd_parse(args: argparse.Namespace) -> int:
-    from valine.agents.ux.catalog import default_catalog
     from valine.agents.ux.intent import Clarify, Intent
     from valine.agents.ux.parser import parse_request
+    from valine_local.example_site import example_catalog
 
-    result = parse_request(args.request, default_catalog())
+    result = parse_request(args.request, example_catalog())
     if args.json:
         print(json.dumps(result.to_json(), ensure_ascii=False))
     elif isinstance(result, Intent):

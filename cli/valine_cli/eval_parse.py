@@ -20,11 +20,11 @@ GOAL_PCT = 95.0
 
 def evaluate(cases: list[dict[str, Any]]) -> tuple[dict[str, tuple[int, int]], list[tuple[str, str, Any, Any]]]:
     """(class -> (right, total), misses as (class, request, expected, got))."""
-    from valine.agents.ux.catalog import default_catalog
     from valine.agents.ux.intent import Intent
     from valine.agents.ux.parser import parse_request
+    from valine_local.example_site import example_catalog
 
-    catalog = default_catalog()
+    catalog = example_catalog()
     tally: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     misses = []
     for case in cases:

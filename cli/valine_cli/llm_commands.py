@@ -26,10 +26,10 @@ def cmd_costs(args: argparse.Namespace) -> int:
 
 def cmd_eval_llm(args: argparse.Namespace) -> int:
     from valine.adapters.openai_llm import OpenAiChat
-    from valine.agents.ux.catalog import default_catalog
     from valine.agents.ux.intent import Clarify, Intent
     from valine.agents.ux.llm import MAX_OUTPUT_TOKENS, LlmParser, Prices
     from valine.core.task import Task, TaskState
+    from valine_local.example_site import example_catalog
 
     llm = stage_settings("dev").get("llm", {})
     from valine.core.names import LLM_DEFAULTS
@@ -80,7 +80,7 @@ def cmd_eval_llm(args: argparse.Namespace) -> int:
     parser = LlmParser(client=client, budget=Unlimited(), prices=prices, daily_cap_usd=1e9, stage="eval",
                        model=model, metrics=tally, clock=time.time,
                        fallback=lambda text, catalog: Clarify("(no fallback in evaluation)", parser="none"))
-    catalog = default_catalog()
+    catalog = example_catalog()
     correct, rows = 0, []
     try:
         for i, case in enumerate(cases):

@@ -26,6 +26,7 @@ from valine.core.ports import DiscordWebhooks, Flags, FlagSource
 from valine.logs import install as install_correlation_ids
 from valine.metrics import EmfMetrics
 from valine.settings import Settings
+from valine.site.source import SiteSource
 
 if TYPE_CHECKING:
     from valine.agents.ux.llm import LlmParser
@@ -113,6 +114,7 @@ class WorkerDeps:
     flags: FlagSource
     metrics: EmfMetrics
     llm: Callable[[], LlmParser]  # the LLM parser, built on first use (phases 5 and 6)
+    site: SiteSource  # the base branch and its site model, cached by tree
 
 
 def build_worker(settings: Settings, *, github: GitHub | None = None,
@@ -145,9 +147,10 @@ def build_worker(settings: Settings, *, github: GitHub | None = None,
     github = github or GitHubClient(api_url=settings.github_api_url, repository=settings.github_repository,
                                     token_provider=github_token, retry=Retrying(policy))
     metrics = EmfMetrics(stage=settings.stage)
+    site = SiteSource(github, settings.github_base_branch)
     deps = WorkerDeps(settings=settings, github=github, base_branch=settings.github_base_branch,
                       flags=build_flags(settings), metrics=metrics,
-                      llm=lambda: build_llm(settings, secrets=secrets, metrics=metrics, db=db))
+                      llm=lambda: build_llm(settings, secrets=secrets, metrics=metrics, db=db), site=site)
     return TaskWorker(
         config=WorkConfig(phase=settings.phase, repository=settings.github_repository,
                           base_branch=settings.github_base_branch, ttl_seconds=settings.conversation_ttl_seconds),
@@ -157,6 +160,7 @@ def build_worker(settings: Settings, *, github: GitHub | None = None,
         discord=discord or DiscordWebhooksHttp(api_url=settings.discord_api_url),
         clock=SystemClock(),
         metrics=metrics,
+        site=site,
     )
 
 

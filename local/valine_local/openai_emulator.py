@@ -15,9 +15,9 @@ import threading
 import time
 from typing import Any
 
-from valine.agents.ux.catalog import default_catalog
 from valine.agents.ux.intent import Clarify, Intent
 from valine.agents.ux.parser import parse_request
+from valine_local.example_site import example_catalog
 from valine_local.httpbase import JsonServer, Request
 
 
@@ -71,7 +71,7 @@ class OpenAiEmulator(JsonServer):
 
     @staticmethod
     def _answer(text: str, confidence: float) -> dict[str, Any]:
-        result = parse_request(text, default_catalog())
+        result = parse_request(text, example_catalog())
         if isinstance(result, Intent):
             return {"kind": "intent", "section": result.section, "question": "", "confidence": confidence,
                     "changes": [{"property": k, "value": v} for k, v in result.changes.items()]}

@@ -15,7 +15,6 @@ import pytest
 from tests.fakes.metrics import RecordingMetrics
 from valine.adapters.budget import DynamoBudget
 from valine.adapters.openai_llm import OpenAiChat
-from valine.agents.ux.catalog import default_catalog
 from valine.agents.ux.intent import Clarify, Intent
 from valine.agents.ux.llm import LlmParser, Prices, estimated_tokens, llm_allowed, prompt_bytes
 from valine.agents.ux.parser import parse_request
@@ -23,9 +22,10 @@ from valine.agents.ux.parsing import RequestParser
 from valine.core.phases import PHASES
 from valine.core.ports import Flags
 from valine.core.task import Task, TaskState
+from valine_local.example_site import example_catalog
 from valine_local.openai_emulator import OpenAiEmulator
 
-CATALOG = default_catalog()
+CATALOG = example_catalog()
 PRICES = Prices(0.15, 0.60)
 _ids = iter(range(10**6))
 

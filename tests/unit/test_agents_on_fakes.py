@@ -184,6 +184,8 @@ def test_the_ux_agent_on_the_same_fakes_previews_and_opens_its_pr():
     site = Path(__file__).resolve().parents[2] / "example-site"
     w = World()
     w.github.branches["main"]["src/components/Footer.jsx"] = (site / "src/components/Footer.jsx").read_text()
+    # The example site's own catalog pins its sections (a repository without one gets no other site's).
+    w.github.branches["main"][".valine/catalog.json"] = (site / ".valine/catalog.json").read_text()
 
     def no_llm():
         raise AssertionError("phase 4 parses with rules")
@@ -255,7 +257,7 @@ def test_a_colour_preview_uses_the_teams_palette_and_shows_a_swatch():
     w = World()
     footer = (site / "example-site/src/components/Footer.jsx").read_text()
     w.github.branches["main"]["src/components/Footer.jsx"] = footer
-    catalog = json.loads((site / "lambdas/valine/agents/ux/catalog.json").read_text())
+    catalog = json.loads((site / "example-site/.valine/catalog.json").read_text())
     catalog["palette"] = {"blue": "#1d4ed8"}  # the team's blue
     w.github.branches["main"][REPO_CATALOG_PATH] = json.dumps(catalog)
     w.worker.agents["ux"] = UxWork(catalog=CatalogSource(w.github, "main"),

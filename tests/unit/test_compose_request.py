@@ -5,15 +5,15 @@ from __future__ import annotations
 import pytest
 
 from valine.agents.ux import compose_request
-from valine.agents.ux.catalog import default_catalog
 from valine.agents.ux.intent import Intent
 from valine.agents.ux.parser import parse_request
+from valine_local.example_site import example_catalog
 
 
 def test_typed_options_become_a_structured_request_that_round_trips():
     text, problem = compose_request({"section": "header", "property": "text", "value": 'Say "hi" \\ bye'})
     assert problem is None
-    result = parse_request(text, default_catalog())
+    result = parse_request(text, example_catalog())
     assert isinstance(result, Intent) and result.changes == {"text": 'Say "hi" \\ bye'}
 
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import sys
 import unicodedata
 
-from valine.agents.ux.catalog import default_catalog
 from valine.agents.ux.intent import Intent, ParseError
 from valine.agents.ux.validate import validate
 from valine.site.safety import invisible_character
+from valine_local.example_site import example_catalog
 
 FORMAT = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Cf"]
-CATALOG = default_catalog()
+CATALOG = example_catalog()
 
 
 def test_every_format_character_is_named_with_its_position():

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from valine.agents.ux.catalog import default_catalog
 from valine.agents.ux.intent import Clarify, Intent
 from valine.agents.ux.parser import parse_request
 from valine_cli.eval_parse import evaluate, load
+from valine_local.example_site import example_catalog
 
-CATALOG = default_catalog()
+CATALOG = example_catalog()
 CASES = Path(__file__).resolve().parents[2] / "evals" / "parse_cases.jsonl"
 
 

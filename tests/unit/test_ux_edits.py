@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from valine.agents.ux import jsx
-from valine.agents.ux.catalog import Catalog, CatalogError, Selector, default_catalog
+from valine.agents.ux.catalog import Catalog, CatalogError, Selector
 from valine.agents.ux.edits import apply_intent
 from valine.agents.ux.intent import Intent, ParseError
 from valine.agents.ux.jsx import validate_against
@@ -18,9 +18,10 @@ from valine.agents.ux.parser import parse_request
 from valine.agents.ux.validate import validate
 from valine.discord.messages import preview_message
 from valine.site.diff import trim_diff, unified_diff
+from valine_local.example_site import example_catalog
 
 ROOT = Path(__file__).resolve().parents[2] / "example-site"
-CATALOG = default_catalog()
+CATALOG = example_catalog()
 
 
 def site(path: str) -> str:

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from valine.agents.ux.catalog import default_catalog
 from valine.agents.ux.intent import Clarify, Intent, ParseError
 from valine.agents.ux.parser import parse_request
+from valine_local.example_site import example_catalog
 
-CATALOG = default_catalog()
+CATALOG = example_catalog()
 
 NATURAL = [
     ("make the navbar blue", "navbar", {"color": "#0000ff"}),

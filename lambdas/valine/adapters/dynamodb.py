@@ -55,6 +55,8 @@ def _task(data: dict[str, Any]) -> Task:
     data["state"] = TaskState(data["state"])
     data["requester_roles"] = tuple(data.get("requester_roles") or ())
     data["history"] = tuple(data.get("history") or ())
+    data["more_files"] = tuple(dict(f) for f in data.get("more_files") or ())
+    data["notes"] = tuple(data.get("notes") or ())
     fields = {f.name for f in dataclasses.fields(Task)}
     return Task(**{k: v for k, v in data.items() if k in fields})
 

@@ -53,7 +53,8 @@ def blob_sha(content: str) -> str:
 
 
 def base_changed(change: ProposedChange) -> BaseFileChanged:
-    return BaseFileChanged(f"{change.path} changed on {change.base} after the preview")
+    names = ", ".join(f.path for f in change.files)
+    return BaseFileChanged(f"{names} changed on {change.base} after the preview")
 
 
 class GitHubRest:
@@ -172,7 +173,7 @@ class GitHubRest:
                 return found
             head = self.branch_head(change.branch)
             if head is not None:
-                if self._blob_sha_at(change.path, head) == blob_sha(change.content):
+                if all(self._blob_sha_at(f.path, head) == blob_sha(f.content) for f in change.files):
                     return self.open_draft_pull(change)
                 self.delete_branch(change.branch)  # a branch without the change: start it again
         head = self.branch_head(change.base)
@@ -180,12 +181,13 @@ class GitHubRest:
             raise GitHubError(f"the base branch {change.base} is gone", 404)
         if head == change.base_sha:
             base_tree = change.base_tree or self._tree_of(head)
-        else:  # the base moved: the change still applies exactly if the file did not
-            if self._blob_sha_at(change.path, head) != change.original_sha:
+        else:  # the base moved: the change still applies exactly if its files did not
+            if any(self._blob_sha_at(f.path, head) != f.original_sha for f in change.files):
                 raise base_changed(change)
             base_tree = self._tree_of(head)
         tree = self._call("POST", "/git/trees", json={"base_tree": base_tree, "tree": [
-            {"path": change.path, "mode": "100644", "type": "blob", "content": change.content}]}).json()["sha"]
+            {"path": f.path, "mode": "100644", "type": "blob", "content": f.content} for f in change.files]}
+        ).json()["sha"]
         commit = self._call("POST", "/git/commits", json={
             "message": change.message, "tree": tree, "parents": [head]}).json()["sha"]
         try:

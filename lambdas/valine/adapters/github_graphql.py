@@ -56,15 +56,19 @@ def blobs_query(count: int) -> str:
             f"  repository(owner: $owner, name: $name) {{\n    {fields}\n  }}\n}}")
 
 
-STATE = """query State($owner: String!, $name: String!, $base: String!, $branch: String!, $head: String!,
-                       $path: String!) {
-  repository(owner: $owner, name: $name) {
-    id
-    base: ref(qualifiedName: $base) { target { oid ... on Commit { file(path: $path) { oid } } } }
-    branch: ref(qualifiedName: $branch) { target { oid ... on Commit { file(path: $path) { oid } } } }
-    pullRequests(headRefName: $head, first: 1, states: [OPEN, CLOSED, MERGED]) { nodes { number url isDraft } }
-  }
-}"""
+def state_query(files: int) -> str:
+    """The state of a change: the base head and its copy of each file, our branch's, our pull request."""
+    variables = ", ".join(f"$p{i}: String!" for i in range(files))
+    blobs = " ".join(f"f{i}: file(path: $p{i}) {{ oid }}" for i in range(files))
+    return (f"query State($owner: String!, $name: String!, $base: String!, $branch: String!, $head: String!, "
+            f"{variables}) {{\n  repository(owner: $owner, name: $name) {{\n    id\n"
+            f"    base: ref(qualifiedName: $base) {{ target {{ oid ... on Commit {{ {blobs} }} }} }}\n"
+            f"    branch: ref(qualifiedName: $branch) {{ target {{ oid ... on Commit {{ {blobs} }} }} }}\n"
+            "    pullRequests(headRefName: $head, first: 1, states: [OPEN, CLOSED, MERGED]) "
+            "{ nodes { number url isDraft } }\n  }\n}")
+
+
+STATE = state_query(1)
 
 _STEPS = {  # mutation field -> (variable type, selection)
     "createRef": ("CreateRefInput", "ref { name }"),
@@ -239,9 +243,11 @@ class GitHubGraphQL:
 
     # ---- steps ---------------------------------------------------------------------------
     def _state(self, change: ProposedChange) -> dict[str, Any]:
-        out = self._post(STATE, {"owner": self._owner, "name": self._name, "base": f"refs/heads/{change.base}",
-                                 "branch": f"refs/heads/{change.branch}", "head": change.branch,
-                                 "path": change.path})
+        files = change.files
+        out = self._post(state_query(len(files)), {
+            "owner": self._owner, "name": self._name, "base": f"refs/heads/{change.base}",
+            "branch": f"refs/heads/{change.branch}", "head": change.branch,
+            **{f"p{i}": f.path for i, f in enumerate(files)}})
         repo = out["data"].get("repository")
         if repo is None:
             raise error_of(out["errors"][0] if out["errors"] else {"message": f"{self.repository} not found"})
@@ -250,19 +256,24 @@ class GitHubGraphQL:
     def _plan(self, change: ProposedChange, state: dict[str, Any]) -> tuple[list[str], dict[str, Any]]:
         """The mutation steps still to do, and their inputs."""
         headline, _, body = change.message.partition("\n")
+        files = change.files
         commit = {"branch": {"repositoryNameWithOwner": self.repository, "branchName": change.branch},
                   "message": {"headline": headline, "body": body.strip()},
-                  "fileChanges": {"additions": [{"path": change.path, "contents": base64.b64encode(
-                      change.content.encode("utf-8")).decode()}]}}
+                  "fileChanges": {"additions": [{"path": f.path, "contents": base64.b64encode(
+                      f.content.encode("utf-8")).decode()} for f in files]}}
         pull = {"repositoryId": state["id"], "baseRefName": change.base, "headRefName": change.branch,
                 "title": change.title, "body": change.body, "draft": True}
+
+        def blobs(target: dict[str, Any]) -> list[str | None]:
+            return [(target.get(f"f{i}") or {}).get("oid") for i in range(len(files))]
+
         branch = state.get("branch")
         if branch is not None:  # an earlier attempt made the branch
             target = branch["target"]
-            on_branch = (target.get("file") or {}).get("oid")
-            if on_branch == blob_sha(change.content):
+            on_branch = blobs(target)
+            if on_branch == [blob_sha(f.content) for f in files]:
                 return ["createPullRequest"], {"createPullRequest": pull}
-            if on_branch != change.original_sha:
+            if on_branch != [f.original_sha for f in files]:
                 raise base_changed(change)
             return ["createCommitOnBranch", "createPullRequest"], {
                 "createCommitOnBranch": commit | {"expectedHeadOid": target["oid"]}, "createPullRequest": pull}
@@ -270,7 +281,7 @@ class GitHubGraphQL:
         if base is None:
             raise GitHubError(f"the base branch {change.base} is gone", 404)
         head = base["target"]["oid"]
-        if head != change.base_sha and (base["target"].get("file") or {}).get("oid") != change.original_sha:
+        if head != change.base_sha and blobs(base["target"]) != [f.original_sha for f in files]:
             raise base_changed(change)
         return ["createRef", "createCommitOnBranch", "createPullRequest"], {
             "createRef": {"repositoryId": state["id"], "name": f"refs/heads/{change.branch}", "oid": head},

@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from valine.core.github import RepoFile
 from valine.core.task import Task
 
 Options = Mapping[str, str]
@@ -61,12 +62,30 @@ class UserFacingError(Exception):
 
 
 @dataclass(frozen=True)
+class Choice:
+    """One answer the person can pick (a Discord select option): what it is, where, and its key."""
+
+    label: str
+    detail: str
+    key: str
+
+
+@dataclass(frozen=True)
 class Ask:
     """The agent cannot make a change yet: a question, or why the request cannot be done."""
 
     text: str
-    outcome: str = "clarify"  # "clarify" | "invalid" (the ParseOutcome metric)
+    outcome: str = "clarify"  # "clarify" | "invalid" | "unsupported" (the ParseOutcome metric)
     parser: str | None = None
+    choices: tuple[Choice, ...] = ()  # offered as a select menu; the pick comes back as task.pick
+
+
+@dataclass(frozen=True)
+class Edited:
+    """A file as the agent changed it, against the copy it read (the snapshot's)."""
+
+    before: RepoFile
+    after: str
 
 
 @dataclass(frozen=True)
@@ -79,6 +98,8 @@ class Change:
     intent: dict[str, Any]  # stored on the task (audit trail, PR body)
     parser: str
     edit: Callable[[str], str | Ask]  # the new file content from the current one, or a question
+    edited: tuple[Edited, ...] = ()  # the agent already changed these files (one or several): no edit() needed
+    notes: tuple[str, ...] = ()  # shown with the preview ("shown 3 times; all change")
 
 
 class AgentWork(Protocol):

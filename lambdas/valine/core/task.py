@@ -66,6 +66,9 @@ class Task:
     original_sha: str | None = None  # git blob sha of the file the preview was computed from
     base_tree: str | None = None  # the tree of base_sha (the REST path builds on it without reading it again)
     new_content: str | None = None
+    more_files: tuple[dict[str, str], ...] = field(default=())  # {path, original_sha, content} beyond the first
+    notes: tuple[str, ...] = field(default=())  # what the agent said about its preview
+    pick: str | None = None  # the candidate the requester picked from the agent's question
     previewed_at: float | None = None
     confirmed_by: str | None = None
     confirmed_at: float | None = None

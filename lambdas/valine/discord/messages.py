@@ -8,6 +8,7 @@ from valine.discord.types import (
     EPHEMERAL,
     MAX_CONTENT,
     MAX_CUSTOM_ID,
+    MAX_SELECT_OPTIONS,
     ButtonStyle,
     ComponentType,
     InteractionResponseType,
@@ -16,8 +17,8 @@ from valine.discord.types import (
 from valine.markup import discord_code_block
 from valine.site.diff import trim_diff
 
-CONFIRM, EDIT, CANCEL = "confirm", "edit", "cancel"
-ACTIONS = (CONFIRM, EDIT, CANCEL)
+CONFIRM, EDIT, CANCEL, PICK = "confirm", "edit", "cancel", "pick"
+ACTIONS = (CONFIRM, EDIT, CANCEL, PICK)
 
 
 def custom_id(prefix: str, action: str, task_id: str, version: int | None = None) -> str:
@@ -74,6 +75,15 @@ def revise_buttons(task_id: str, prefix: str) -> list[dict[str, Any]]:
         button("Edit request", ButtonStyle.PRIMARY, custom_id(prefix, EDIT, task_id)),
         button("Cancel", ButtonStyle.DANGER, custom_id(prefix, CANCEL, task_id)),
     )]
+
+
+def choice_menu(task_id: str, prefix: str, version: int, choices: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    """A select menu of the agent's candidates (label, where, value), above Edit request and Cancel."""
+    options = [{"label": label[:100] or "(empty)", "value": value[:100], "description": detail[:100]}
+               for label, detail, value in choices[:MAX_SELECT_OPTIONS]]
+    menu = {"type": ComponentType.STRING_SELECT, "custom_id": custom_id(prefix, PICK, task_id, version),
+            "placeholder": "Pick the one you mean", "options": options, "min_values": 1, "max_values": 1}
+    return [row(menu), *revise_buttons(task_id, prefix)]
 
 
 def body(content: str, components: list[dict[str, Any]] | None = None,

@@ -26,6 +26,7 @@ class InteractionResponseType(IntEnum):
 class ComponentType(IntEnum):
     ACTION_ROW = 1
     BUTTON = 2
+    STRING_SELECT = 3
     TEXT_INPUT = 4
     LABEL = 18  # a modal field's label around one input (replaces an Action Row in modals)
 
@@ -56,6 +57,7 @@ def snowflake_time(snowflake: object) -> float | None:
 
 MAX_CONTENT = 2000
 MAX_CUSTOM_ID = 100
+MAX_SELECT_OPTIONS = 25  # a string select's options; each label, value and description up to 100 characters
 API_BASE = "https://discord.com/api/v10"
 
 

@@ -91,10 +91,17 @@ class SiteSource:
         self._blob_bytes = 0
         self._lock = threading.Lock()
         self._clock = clock
+        self._job = threading.local()  # the head this job read (a job runs on one thread)
+
+    def new_job(self) -> None:
+        """A job starts: the next ``current()`` asks GitHub for the head again. Within one job the agent and
+        the preview share one answer, so a preview is one round trip."""
+        self._job.head = None
 
     def current(self) -> Snapshot:
         """The base branch now: one round trip while its tree is cached."""
-        head = self._github.head(self._base)
+        head = getattr(self._job, "head", None) or self._github.head(self._base)
+        self._job.head = head
         with self._lock:
             cached = self._snapshots.get(head.tree_sha)
             if cached is not None:

@@ -87,6 +87,8 @@ class Lifecycle:
                task_id: str, version: int | None = None) -> HttpResponse:
         if action == msg.CONFIRM and version is not None and not self.settings.phase.dry_run:
             return self._confirm_pinned(spec, interaction, caller, task_id, version)
+        if action == msg.PICK:
+            return self._pick(spec, interaction, caller, task_id, version)
         task = self.store.get(task_id)
         now = self.clock.now()
         if task is None or task.agent != spec.name:
@@ -277,6 +279,31 @@ class Lifecycle:
                             token=str(interaction["token"]), version=edited.version,
                             interaction_id=str(interaction["id"])))
         return HttpResponse(200, msg.update(f"Updating the preview for: {discord_text(text)}", []))
+
+    def _pick(self, spec: AgentSpec, interaction: Mapping[str, Any], caller: Caller, task_id: str,
+              version: int | None) -> HttpResponse:
+        """The requester picked one of the agent's candidates: the preview is made again for that one."""
+        values = (interaction.get("data") or {}).get("values") or []
+        value = values[0] if isinstance(values, list) and values and isinstance(values[0], str) else ""
+        if not value or len(value) > 100 or version is None:
+            return HttpResponse(200, msg.reply("Pick one of the options in the menu, or press Edit request."))
+        refusal = self.refusal(spec, caller)
+        if refusal:
+            return HttpResponse(200, msg.reply(refusal))
+        now = self.clock.now()
+        result = self.store.update(
+            task_id, changes={"pick": value, "state": TaskState.PROPOSED, "version": version + 1, "intent": None,
+                              "preview_diff": None, "new_content": None, "summary": None,
+                              "expires_at": now + self.settings.conversation_ttl_seconds},
+            event="picked", by=caller.user_id, expect=(TaskState.PROPOSED,), now=now, actor_id=caller.user_id,
+            actor_is_admin=caller.is_admin, expect_version=version,
+            quota=Quota.hourly(caller.user_id, "request", self.settings.requests_per_hour, now))
+        if not result.ok:
+            return self._pinned_refusal(spec, result.error, result.task, "pick", now)
+        self.queue.send(Job(kind="preview", task_id=task_id, application_id=self._app_id(interaction),
+                            token=str(interaction["token"]), version=version + 1,
+                            interaction_id=str(interaction["id"])))
+        return HttpResponse(200, msg.update("Making the preview for your pick…", []))
 
     def _edit_pinned(self, spec: AgentSpec, interaction: Mapping[str, Any], caller: Caller, task_id: str,
                      version: int, text: str) -> HttpResponse:

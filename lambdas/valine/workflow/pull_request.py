@@ -11,7 +11,7 @@ from typing import Any
 from valine import feedback
 from valine.core.agent import AgentWork, UserFacingError
 from valine.core.budgets import OutOfTime
-from valine.core.github import BaseFileChanged, GitHub, ProposedChange, PullRequest
+from valine.core.github import BaseFileChanged, FileChange, GitHub, ProposedChange, PullRequest
 from valine.core.ports import Clock, Job, Metrics, TaskStore
 from valine.core.task import Task, TaskState
 from valine.discord import messages as msg
@@ -120,6 +120,7 @@ class PullRequestPath:
         return ProposedChange(
             branch=branch, base=self.config.base_branch, base_sha=task.base_sha, path=task.target_path,
             original_sha=task.original_sha, base_tree=task.base_tree, content=task.new_content,
+            more=tuple(FileChange(f["path"], f["original_sha"], f["content"]) for f in task.more_files),
             message=f"{self._title(task)}\n\nRequested in Discord by {task.requester_name} (task {task.task_id}).",
             title=self._title(task), body=self._body(task, work))
 

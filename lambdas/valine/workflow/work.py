@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from valine import feedback
-from valine.core.agent import AgentWork, Ask, Change, UserFacingError
+from valine.core.agent import AgentWork, Ask, Change, Choice, Edited, UserFacingError
 from valine.core.github import GitHub, RepoFileMissing
 from valine.core.phases import PhaseConfig
 from valine.core.ports import Clock, DiscordWebhooks, Job, MessageGone, Metrics, TaskStore
@@ -23,6 +23,7 @@ from valine.discord import messages as msg
 from valine.markup import discord_text
 from valine.metrics import parser_family
 from valine.site.diff import unified_diff
+from valine.site.source import SiteSource
 from valine.workflow.pull_request import PullRequestPath
 
 log = logging.getLogger("valine.work")
@@ -38,8 +39,9 @@ class WorkConfig:
 
 class TaskWorker:
     def __init__(self, *, config: WorkConfig, agents: Mapping[str, AgentWork], store: TaskStore, github: GitHub,
-                 discord: DiscordWebhooks, clock: Clock, metrics: Metrics) -> None:
+                 discord: DiscordWebhooks, clock: Clock, metrics: Metrics, site: SiteSource | None = None) -> None:
         self.config = config
+        self.site = site  # the base branch cached by tree: a preview asks GitHub one question
         self.agents = dict(agents)
         self.store = store
         self.github = github
@@ -55,6 +57,8 @@ class TaskWorker:
 
     # ---- jobs ----------------------------------------------------------------------------
     def run(self, job: Job) -> None:
+        if self.site is not None:
+            self.site.new_job()
         task = self.store.get(job.task_id)
         if task is None:
             self._say(job, "This request is gone (older than the audit retention); ask again.", [])
@@ -119,39 +123,48 @@ class TaskWorker:
             return
         if isinstance(understood, Ask):
             self.metrics.count("ParseOutcome", Agent=task.agent, Outcome=understood.outcome)
-            self._ask(job, task, understood.text, parser=understood.parser)
+            self._ask(job, task, understood.text, parser=understood.parser, choices=understood.choices)
             return
         try:
             self._preview_change(job, task, understood, started)
         except (UserFacingError, RepoFileMissing) as exc:
             self._ask(job, task, f"I cannot apply that: {exc}")
 
-    def _ask(self, job: Job, task: Task, text: str, parser: str | None = None) -> None:
+    def _ask(self, job: Job, task: Task, text: str, parser: str | None = None,
+             choices: tuple[Choice, ...] = ()) -> None:
         now = self.clock.now()
         asked = task.with_event(now, "needs input", outcome=text[:300], parser=parser or task.parser)
         result = self.store.transition(asked, expect=(TaskState.PROPOSED,), now=now, expect_version=job.version)
         if not result.ok:
             return
+        how = "Pick one below, or press **Edit request** to answer, or **Cancel**." if choices else \
+            "Press **Edit request** to answer, or **Cancel**."
+        components = msg.choice_menu(task.task_id, self._prefix(task), task.version,
+                                     [(c.label, c.detail, c.key) for c in choices]) if choices else \
+            msg.revise_buttons(task.task_id, self._prefix(task))
         self._say(job, f"**{self.work(task).spec.title}** `{task.short_id}`: {discord_text(task.request)}\n"
-                       f"{discord_text(text, one_line=False)}\nPress **Edit request** to answer, or **Cancel**.",
-                  msg.revise_buttons(task.task_id, self._prefix(task)))
+                       f"{discord_text(text, one_line=False)}\n{how}", components)
 
     def _preview_change(self, job: Job, task: Task, change: Change, started: float) -> None:
-        file = self.github.read_file(change.path, self.config.base_branch)
-        new = change.edit(file.content)
-        if isinstance(new, Ask):
-            self.metrics.count("ParseOutcome", Agent=task.agent, Outcome=new.outcome)
-            self._ask(job, task, new.text, parser=change.parser)
+        edited = change.edited or self._edit_one(change)
+        if isinstance(edited, Ask):
+            self.metrics.count("ParseOutcome", Agent=task.agent, Outcome=edited.outcome)
+            self._ask(job, task, edited.text, parser=change.parser)
             return
-        if new == file.content:
+        changed = [e for e in edited if e.after != e.before.content]
+        if not changed:
             self._ask(job, task, f"Nothing to change: {change.summary} is already so in {change.path}.")
             return
+        first, rest = changed[0], changed[1:]
+        diff = "\n".join(unified_diff(e.before.content, e.after, e.before.path) for e in changed)
         now = self.clock.now()
         updated = task.with_event(
             now, "previewed", state=TaskState.AWAITING_CONFIRMATION, intent=change.intent, parser=change.parser,
-            summary=change.summary, part=change.part, preview_diff=unified_diff(file.content, new, change.path),
-            target_path=change.path, base_sha=file.commit_sha, original_sha=file.sha, base_tree=file.tree_sha,
-            new_content=new, previewed_at=now, expires_at=now + self.config.ttl_seconds, outcome=None)
+            summary=change.summary, part=change.part, preview_diff=diff, target_path=first.before.path,
+            base_sha=first.before.commit_sha, original_sha=first.before.sha, base_tree=first.before.tree_sha,
+            new_content=first.after, more_files=tuple({"path": e.before.path, "original_sha": e.before.sha,
+                                                      "content": e.after} for e in rest),
+            notes=change.notes, previewed_at=now, expires_at=now + self.config.ttl_seconds, outcome=None)
         result = self.store.transition(updated, expect=(TaskState.PROPOSED,), now=now, expect_version=job.version)
         if not result.ok:
             return
@@ -162,6 +175,15 @@ class TaskWorker:
         self._say(job, self._preview_text(updated), msg.preview_buttons(task.task_id, self._prefix(task),
                                                                          updated.version),
                   self._swatches(updated))
+
+    def _edit_one(self, change: Change) -> tuple[Edited, ...] | Ask:
+        """An agent that edits one file by a function: read it (from the cached snapshot when there is one)."""
+        file = self.site.current().file(change.path) if self.site is not None else \
+            self.github.read_file(change.path, self.config.base_branch)
+        new = change.edit(file.content)
+        if isinstance(new, Ask):
+            return new
+        return (Edited(file, new),)
 
     def _preview_text(self, task: Task) -> str:
         minutes = self.config.ttl_seconds // 60

@@ -1,4 +1,4 @@
-"""The UX agent: component text, colours and links of the site's sections (valine/ux)."""
+"""The UX agent: the words, links, lists and colours of the team's site, read from its code (valine/site)."""
 
 from __future__ import annotations
 
@@ -33,19 +33,19 @@ def compose_request(options: Options) -> tuple[str, str | None]:
     return f'section:{section} {prop}:"{escaped}"', None
 
 
-def _options() -> tuple[dict[str, object], ...]:
-    from valine.agents.ux.catalog import default_catalog
+PROPERTIES = ("title", "description", "text", "button", "link", "color", "alt")
 
-    catalog = default_catalog()
-    sections = [{"name": s, "value": s} for s in catalog.section_names()]
-    properties = [{"name": p, "value": p} for p in catalog.property_names()]
+
+def _options() -> tuple[dict[str, object], ...]:
+    properties = [{"name": p, "value": p} for p in PROPERTIES]
     return (
         {"name": "request", "type": STRING, "required": False, "max_length": 1000,
-         "description": 'e.g. make the navbar blue, or section:header text:"Welcome"'},
-        {"name": "section", "type": STRING, "required": False, "choices": sections,
+         "description": 'e.g. change "Get started" to "Start free", or make the footer #0f172a'},
+        # The site's own sections, suggested as the person types (autocomplete, from the cached site model).
+        {"name": "section", "type": STRING, "required": False, "autocomplete": True, "max_length": 100,
          "description": "Section to change (instead of writing it in the request)"},
         {"name": "property", "type": STRING, "required": False, "choices": properties,
-         "description": "Property of the section"},
+         "description": "What to change in it"},
         {"name": "value", "type": STRING, "required": False, "max_length": 300, "description": "New value"},
         {"name": "use_llm", "type": BOOLEAN, "required": False,
          "description": "Let the LLM parser read the request (when enabled in this phase)"},
@@ -57,8 +57,8 @@ SPEC = AgentSpec(
     kill_switch="DISABLE_UX_UPDATES",
     description="Ask the UX agent for a change to the web site; you confirm a diff before any PR",
     options=_options,
-    does="changes the text, colours and links of the site's header, footer, navbar and home page",
-    ask='`/ux-update request: section:header text:"Welcome"` or `make the navbar blue`. '
-        "Sections: header, footer, navbar, home.",
+    does="changes the words, links, lists, images' alt text and colours of the team's site, as its code writes them",
+    ask='`/ux-update request: change "Get started" to "Start free"`, `section:hero title:"Ship faster"` or '
+        "`make the footer background #0f172a`.",
     branch_prefix="ux-update", compose=compose_request, work="valine.agents.ux.work",
 )

@@ -1,18 +1,17 @@
 """What the UX agent may touch: sections, their files, and one edit rule per property.
 
-The catalog is data. The default (catalog.json beside this file) matches the example
-site; a team points the bot at its own site with ``.valine/catalog.json`` in the target
-repository. ``valine.agents.ux.jsx.validate_against`` rejects a catalog whose files or elements do not exist.
+The catalog is optional data in the team's repository (``.valine/catalog.json``): names and
+aliases for sections, rules that pin a property to an element, and the paths the agent may or may
+not write. Without one the site model alone serves; the bot never uses another site's catalog. ``valine.agents.ux.jsx.validate_against`` rejects a catalog whose files or elements do not exist.
 """
 
 from __future__ import annotations
 
-import json
+import fnmatch
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
-from importlib import resources
 from typing import Any
 
 from valine.site.safety import inside_repository
@@ -66,6 +65,7 @@ class Section:
     name: str
     file: str
     properties: Mapping[str, PropertyRule]
+    aliases: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,8 @@ class Catalog:
     # The team's colour names, e.g. {"blue": "#1d4ed8", "brandgreen": "#16a34a"} (keys without spaces);
     # they win over the CSS names.
     palette: Mapping[str, str] = field(default_factory=dict)
+    allow: tuple[str, ...] = ()  # path patterns the agent may write (empty: any)
+    deny: tuple[str, ...] = ()  # path patterns it never writes
 
     def section_names(self) -> list[str]:
         return list(self.sections)
@@ -95,7 +97,8 @@ class Catalog:
             if not isinstance(raw, dict):
                 raise CatalogError(f"section {name}: must be an object with file and properties")
             file = str(raw.get("file") or "")
-            _check_path(name, file)
+            if file or raw.get("properties"):
+                _check_path(name, file)
             props = {}
             for prop, rule in (raw.get("properties") or {}).items():
                 if not _NAME.match(str(prop)) or prop == "section":
@@ -113,10 +116,34 @@ class Catalog:
                                        "name such as backgroundColor")
                 props[prop] = PropertyRule(name=prop, kind=kind, element=Selector.parse(str(rule.get("element", ""))),
                                            style=style, max_length=int(rule.get("max_length", 200)))
-            if not props:
+            aliases = raw.get("aliases") or []
+            if not isinstance(aliases, list) or not all(isinstance(a, str) and 0 < len(a) <= 40 for a in aliases):
+                raise CatalogError(f"section {name}: aliases must be a list of short names, e.g. [\"hero\", \"banner\"]")
+            if "properties" in raw and not props:
                 raise CatalogError(f"section {name}: no properties")
-            sections[name] = Section(name=name, file=file, properties=props)
-        return cls(sections=sections, palette=_palette(data.get("palette")))
+            if not props and not aliases:
+                raise CatalogError(f"section {name}: give it aliases (other names people use for it) or properties")
+            sections[name] = Section(name=name, file=file, properties=props, aliases=tuple(aliases))
+        return cls(sections=sections, palette=_palette(data.get("palette")), allow=_globs(data, "allow"),
+                   deny=_globs(data, "deny"))
+
+    def allows(self, path: str) -> bool:
+        """The catalog lets the agent write ``path`` (the allow list, when given, and not the deny list)."""
+        if any(fnmatch.fnmatch(path, g) for g in self.deny):
+            return False
+        return not self.allow or any(fnmatch.fnmatch(path, g) for g in self.allow)
+
+    @property
+    def pinned(self) -> bool:
+        """Sections with rules (the example site's way): the rule parser answers first."""
+        return any(s.properties for s in self.sections.values())
+
+
+def _globs(data: dict[str, Any], key: str) -> tuple[str, ...]:
+    raw = data.get(key) or []
+    if not isinstance(raw, list) or not all(isinstance(g, str) and g for g in raw):
+        raise CatalogError(f'{key} must be a list of path patterns, e.g. ["src/**", "public/*.html"]')
+    return tuple(raw)
 
 
 def _palette(raw: Any) -> dict[str, str]:
@@ -144,6 +171,3 @@ def _check_path(section: str, path: str) -> None:
                            "repository, without '..'")
 
 
-def default_catalog() -> Catalog:
-    text = resources.files("valine.agents.ux").joinpath("catalog.json").read_text(encoding="utf-8")
-    return Catalog.from_json(json.loads(text))

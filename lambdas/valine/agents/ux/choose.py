@@ -5,6 +5,7 @@ person gets the candidates to pick from, each with its file, line and context.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
@@ -196,16 +197,21 @@ def choices(model: Any, candidates: Sequence[Candidate], places: Places) -> list
         shown = f" (shown {len(candidate.items)} times)" if len({i.instance for i in candidate.items}) > 1 else ""
         label = f"{item.text[:60]}" if item.text else f"(empty {item.attr or 'text'})"
         detail = f"{candidate.source.file}:{line} · {where} {item.attr or item.element.tag}{shown}"
-        out.append(Choice(label=label[:100], detail=detail[:100],
-                          key=f"{candidate.source.file}@{candidate.source.start}"))
+        out.append(Choice(label=label[:100], detail=detail[:100], key=choice_key(candidate)))
     return out
+
+
+def choice_key(candidate: Candidate) -> str:
+    """A short stable key for a candidate (a select option's value holds at most 100 characters)."""
+    raw = f"{candidate.source.file}@{candidate.source.start}".encode()
+    return hashlib.sha1(raw, usedforsecurity=False).hexdigest()[:16]
 
 
 def picked(candidates: Sequence[Candidate], pick: str | None) -> Candidate | None:
     """The candidate the person chose from an earlier question."""
     if not pick:
         return None
-    return next((c for c in candidates if f"{c.source.file}@{c.source.start}" == pick), None)
+    return next((c for c in candidates if choice_key(c) == pick), None)
 
 
 def ask_which(model: Any, candidates: Sequence[Candidate], places: Places, what: str) -> Question:

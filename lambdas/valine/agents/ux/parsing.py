@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from valine.agents.ux.catalog import REPO_CATALOG_PATH, Catalog, CatalogError, default_catalog
+from valine.agents.ux.catalog import REPO_CATALOG_PATH, Catalog, CatalogError
 from valine.agents.ux.intent import ParseResult
 from valine.agents.ux.llm import LlmParser, llm_allowed
 from valine.agents.ux.parser import parse_request
@@ -19,9 +19,10 @@ from valine.site.repo_config import RepoConfig
 log = logging.getLogger("valine.parsing")
 
 
-def CatalogSource(github: Any, base_branch: str, *, max_age: float = 300.0) -> RepoConfig[Catalog]:  # noqa: N802
-    """The target repository's ``.valine/catalog.json`` if it has one, else the default."""
-    return RepoConfig(github, base_branch, path=REPO_CATALOG_PATH, parse=Catalog.from_json, default=default_catalog,
+def CatalogSource(github: Any, base_branch: str, *,  # noqa: N802
+                  max_age: float = 300.0) -> RepoConfig[Catalog | None]:
+    """The target repository's ``.valine/catalog.json``, or None: never another site's catalog."""
+    return RepoConfig(github, base_branch, path=REPO_CATALOG_PATH, parse=Catalog.from_json, default=lambda: None,
                       errors=(CatalogError,), max_age=max_age)
 
 
