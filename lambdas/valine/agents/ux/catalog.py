@@ -2,7 +2,8 @@
 
 The catalog is optional data in the team's repository (``.valine/catalog.json``): names and
 aliases for sections, rules that pin a property to an element, and the paths the agent may or may
-not write. Without one the site model alone serves; the bot never uses another site's catalog. ``valine.agents.ux.jsx.validate_against`` rejects a catalog whose files or elements do not exist.
+not write. Without one the site model alone serves; the bot never uses another site's catalog.
+``valine.agents.ux.jsx.validate_against`` rejects a catalog whose files or elements do not exist.
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ class Catalog:
                                            style=style, max_length=int(rule.get("max_length", 200)))
             aliases = raw.get("aliases") or []
             if not isinstance(aliases, list) or not all(isinstance(a, str) and 0 < len(a) <= 40 for a in aliases):
-                raise CatalogError(f"section {name}: aliases must be a list of short names, e.g. [\"hero\", \"banner\"]")
+                raise CatalogError(f'section {name}: aliases must be a list of short names, e.g. ["hero", "banner"]')
             if "properties" in raw and not props:
                 raise CatalogError(f"section {name}: no properties")
             if not props and not aliases:

@@ -104,7 +104,8 @@ class UxWork:
     def pr_changes(self, task: Task) -> str:
         intent = task.intent or {}
         if "changes" in intent:
-            return "\n".join(f"- {code_span(k)} → {code_span(str(v))}" for k, v in (intent.get("changes") or {}).items())
+            changes = intent.get("changes") or {}
+            return "\n".join(f"- {code_span(k)} → {code_span(str(v))}" for k, v in changes.items())
         files = [task.target_path, *(f["path"] for f in task.more_files)]
         lines = [f"- {code_span(task.summary or '')}"] + [f"- file {code_span(str(p))}" for p in files if p]
         return "\n".join(lines + [f"- note: {code_span(n)}" for n in task.notes])
