@@ -6,6 +6,7 @@
   valine discord confirm               press Confirm on the latest preview
   valine parse "..." [--json]          show how a request is understood
   valine eval-parse --cases FILE       the parser's accuracy per class on labelled requests
+  valine eval-site --site DIR          a site's labelled requests through the lifecycle, judged per class
   valine register-commands --stage S   register the slash commands
   valine flags get|set --stage S       kill switches (DISABLE_*_UPDATES per agent, USE_LLM_PARSING)
   valine smoke --stage S               phase-1 verification of a deployed stage
@@ -28,6 +29,7 @@ from valine_cli import (
     dev_commands,
     discord_commands,
     eval_parse,
+    eval_site,
     flag_commands,
     github_commands,
     llm_commands,
@@ -43,8 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="valine", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    for group in (dev_commands, discord_commands, flag_commands, rollout_commands, llm_commands, eval_parse, smoke,
-                  oncall, recover, github_commands, announce):
+    for group in (dev_commands, discord_commands, flag_commands, rollout_commands, llm_commands, eval_parse, eval_site,
+                  smoke, oncall, recover, github_commands, announce):
         group.add_parsers(sub)
     return parser
 

@@ -26,11 +26,25 @@ class GitRepo:
 
     @classmethod
     def seed(cls, path: Path, source: Path, branch: str = "main") -> GitRepo:
+        """A bare repository whose ``branch`` holds ``source``: a git checkout's current commit (its
+        committed files, as GitHub would have them), or a plain folder's files (build output and
+        dependencies left out)."""
+        if not source.is_dir():
+            raise ValueError(f"{source} is not a folder; give the path of your site's checkout")
         shutil.rmtree(path, ignore_errors=True)
         subprocess.run(["git", "init", "-q", "--bare", "-b", branch, str(path)], check=True)
         repo = cls(path)
+        if (source / ".git").exists():
+            env = {**os.environ, **_GIT_ENV}
+            head = subprocess.run(["git", "-C", str(source), "rev-parse", "HEAD"], capture_output=True, text=True,
+                                  env=env, check=False)
+            if head.returncode == 0:
+                subprocess.run(["git", "-C", str(source), "push", "-q", "--no-verify", str(path),
+                                f"HEAD:refs/heads/{branch}"], check=True, capture_output=True, env=env)
+                return repo
         with tempfile.TemporaryDirectory() as work:
-            shutil.copytree(source, work, dirs_exist_ok=True)
+            shutil.copytree(source, work, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns("node_modules", ".git", ".next", "dist", "build", ".cache"))
             env = {**os.environ, **_GIT_ENV}
             run = dict(cwd=work, check=True, env=env, capture_output=True)
             subprocess.run(["git", "init", "-q", "-b", branch], **run)  # type: ignore[call-overload]

@@ -70,6 +70,7 @@ class LocalConfig:
     llm_base_url: str | None = None
     discord_api_url: str | None = None  # real Discord instead of the emulator, for a real app
     extra_env: dict[str, str] = field(default_factory=dict)  # e.g. FLAGS_MAX_AGE_SECONDS for tests
+    site: Path = REPO_ROOT / "example-site"  # the site the GitHub emulator serves (a git checkout or a folder)
     rate_limits: dict[str, int] = field(default_factory=lambda: dict(dev_stage().get("rate_limits") or {}))
     # moto keeps one in-process backend, so stacks in one process need their own names.
     name: str = "local"
@@ -92,6 +93,7 @@ class LocalConfig:
             faults=e.get("FAULTS", ""),
             llm_base_url=e.get("OPENAI_BASE_URL") or None,
             discord_api_url=e.get("DISCORD_API_URL") or None,
+            site=Path(e["SITE"]).expanduser().resolve() if e.get("SITE") else REPO_ROOT / "example-site",
         )
 
 
@@ -134,7 +136,7 @@ class LocalStack:
         self.discord_bot_token = "local-bot-" + os.urandom(8).hex()
         self._provision_aws()
 
-        repo = GitRepo.seed(cfg.state_dir / "site.git", REPO_ROOT / "example-site", cfg.base_branch)
+        repo = GitRepo.seed(cfg.state_dir / "site.git", cfg.site, cfg.base_branch)
         self.github = GitHubEmulator(repo, cfg.repository, token=self.github_token).start()
         self.discord = DiscordEmulator(application_id=cfg.application_id, bot_token=self.discord_bot_token).start()
         if cfg.faults:
@@ -239,6 +241,7 @@ class LocalStack:
         self.openai_secret_arn = sm.create_secret(Name=names.secret_name(self.config.name, "openai"),
                                                   SecretString=json.dumps(secret))["ARN"]
         self.sqs = sqs
+        self.dynamodb = db
 
     # ---- the endpoint ------------------------------------------------------------------
     def _serve_endpoint(self) -> None:

@@ -69,6 +69,7 @@ class Task:
     more_files: tuple[dict[str, str], ...] = field(default=())  # {path, original_sha, content} beyond the first
     notes: tuple[str, ...] = field(default=())  # what the agent said about its preview
     pick: str | None = None  # the candidate the requester picked from the agent's question
+    asked: str | None = None  # what the last question was: clarify | invalid | unsupported | error
     previewed_at: float | None = None
     confirmed_by: str | None = None
     confirmed_at: float | None = None

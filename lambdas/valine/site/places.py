@@ -21,6 +21,7 @@ from tree_sitter import Node
 from valine.site.modules import Module
 from valine.site.render import Element, Frame, Item
 from valine.site.syntax import property_name
+from valine.site.values import Str
 
 if TYPE_CHECKING:
     from valine.site.model import SiteModel
@@ -163,6 +164,7 @@ class Places:
                     section = frame.name
         add([w for w in split_words(item.source.file) if w not in _IGNORED_FILE_PARTS], 0.6)
         add(split_words(item.page), 0.4)
+        add(image_words(item.element), 1.0)
         module = self.modules.get(item.source.file)
         for key in data_keys(item, module):
             add(split_words(key), 0.9)
@@ -186,6 +188,27 @@ class Places:
                     by_frame.setdefault(nearest, set()).add(other.text.lower().strip(" .:!?"))
             self._by_frame = by_frame
         return self._by_frame.get(frame, set())
+
+
+def image_words(element: Element) -> list[str]:
+    """What an image is of, by its source: ``src={robot}``, ``src="/images/logo/logo.svg"`` (the logo)."""
+    if element.tag not in ("img", "image", "svg", "picture", "source") and "src" not in element.attrs:
+        return []
+    value = element.attrs.get("src")
+    if isinstance(value, Str):
+        name = value.value.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+        return [w for w in split_words(name) if not w.isdigit() and w not in _IGNORED_FILE_PARTS]
+    node = element.node
+    opening = node.child_by_field_name("open_tag") if node is not None and node.type == "jsx_element" else node
+    for attr in (opening.named_children if opening is not None else []):
+        if attr.type == "jsx_attribute" and attr.named_children and attr.named_children[0].text == b"src" \
+                and len(attr.named_children) > 1:
+            expression = (attr.named_children[1].text or b"").decode("utf-8", "replace")
+            shown = expression.split("?", 1)[1] if "?" in expression else expression  # not the condition
+            names = re.findall(r"[A-Za-z_$][\w$]*", shown)
+            return [w for n in names if n not in ("props", "true", "false", "null", "undefined")
+                    for w in split_words(n)]
+    return []
 
 
 def data_keys(item: Item, module: Module | None) -> list[str]:

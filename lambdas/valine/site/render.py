@@ -159,7 +159,7 @@ class Renderer:
                 self.value(item, ctx)
 
     def _text(self, value: Str, ctx: Ctx, attr: str | None = None) -> None:
-        text = visible(value.value) if value.kind == "text" else " ".join(value.value.split())
+        text = visible(BREAKS.sub(" ", value.value)) if value.kind == "text" else " ".join(value.value.split())
         if (not text and attr is None) or ctx.element is None:
             return
         item = Item(text, value, attr, ctx.element, ctx.page, ctx.conditional, ctx.instance, ctx.rank)
@@ -168,18 +168,25 @@ class Renderer:
 
     # ---- JSX -----------------------------------------------------------------------------
     def children(self, nodes: tuple[Node, ...], module: Module, scope: Scope, ctx: Ctx) -> None:
-        """Render JSX children; a run of text and character references (``&copy; 2023``) is one text."""
+        """Render JSX children; a run of text and character references (``&copy; 2023``) is one text, and
+        so is text broken over lines with ``<br/>`` (and ``{" "}`` spacers): a visitor reads one heading."""
         run: list[Node] = []
+        src = module.source
         for node in (*nodes, None):
-            if node is not None and node.type in ("jsx_text", "html_character_reference"):
+            if node is not None and (node.type in ("jsx_text", "html_character_reference") or
+                                     (run and _line_break(src, node))):
                 run.append(node)
                 continue
+            tail: list[Node] = []
+            while run and run[-1].type not in ("jsx_text", "html_character_reference"):
+                tail.insert(0, run.pop())  # a break after the last words is not part of them
             if run:
-                src = module.source
                 start, end = src.start(run[0]), src.end(run[-1])
                 self._text(Str(module.path, start, end, src.data[start:end].decode("utf-8", "replace"), "text",
                                run[0]), ctx)
                 run = []
+            for extra in tail:
+                self.child(extra, module, scope, ctx)
             if node is not None:
                 self.child(node, module, scope, ctx)
 
@@ -283,6 +290,8 @@ class Renderer:
                     attrs.update(value.attrs)
                     if value.children is not None:
                         attrs.setdefault("children", value.children)
+                elif isinstance(value, Obj) and not value.is_array:  # <Card {...feature} />: the entry's fields
+                    attrs.update({key: field for key, _, field in self.ev.pairs(value)})
                 continue
             if attr.type != "jsx_attribute" or not attr.named_children:
                 continue
@@ -335,6 +344,18 @@ class Renderer:
                       depth=ctx.depth + 1)
         for result in self.ev.returns(fn, scope):
             self.value(result, inner)
+
+
+BREAKS = re.compile(r"<br\b[^>]*>|\{\s*(?:\"\s*\"|'\s*'|`\s*`)\s*\}")
+
+
+def _line_break(src: object, node: Node) -> bool:
+    """``<br/>`` (with any props) or a ``{" "}`` spacer: inside a text, not an element of its own."""
+    if node.type == "jsx_self_closing_element":
+        name = node.child_by_field_name("name")
+        return name is not None and name.text == b"br"
+    return node.type == "jsx_expression" and BREAKS.fullmatch(node.text.decode("utf-8", "replace")) is not None \
+        if node.text else False
 
 
 def _arrays(value: Value, rank: int = 0) -> Iterator[tuple[Obj, int]]:

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 
 from tree_sitter import Language, Node, Parser
+
+from valine.site.syntax import parse, property_name, string_value, walk
+from valine.site.values import Str
 
 COLOUR_TOKEN = re.compile(
     r"#(?:[0-9a-fA-F]{8}|[0-9a-fA-F]{6}|[0-9a-fA-F]{4}|[0-9a-fA-F]{3})\b|"
@@ -180,6 +183,31 @@ class SiteStyles:
     tokens: dict[str, str]  # theme colour name -> where it is defined: "@theme", "config", "css-var"
     config: str | None  # tailwind.config.* path
 
+    def config_colours(self, files: Mapping[str, str], name: str) -> list[Str]:
+        """The literals ``tailwind.config.*`` writes the theme colour ``name`` as (``colors: {primary:
+        "#00040f"}`` in ``theme`` or ``theme.extend``; ``primary: {DEFAULT: ...}`` for a scale)."""
+        if self.config is None or self.config not in files:
+            return []
+        source = parse(self.config, files[self.config])
+        if source is None:
+            return []
+        out: list[Str] = []
+        for node in walk(source.root):
+            if node.type != "pair" or property_name(source, node.child_by_field_name("key")) != name:
+                continue
+            if not any(property_name(source, a.child_by_field_name("key")) == "colors"
+                       for a in _ancestors(node) if a.type == "pair"):
+                continue
+            value = node.child_by_field_name("value")
+            if value is not None and value.type == "object":
+                value = next((p.child_by_field_name("value") for p in value.named_children if p.type == "pair"
+                              and property_name(source, p.child_by_field_name("key")) == "DEFAULT"), None)
+            if value is not None and value.type == "string":
+                text = string_value(source, value) or ""
+                if COLOUR_TOKEN.search(text):
+                    out.append(Str(self.config, source.start(value), source.end(value), text, "string", value))
+        return out
+
     def token_rules(self, name: str) -> list[tuple[Rule, Declaration]]:
         """Declarations that define a theme colour: ``--color-primary`` (v4 @theme), ``--primary`` (shadcn)."""
         out = []
@@ -188,6 +216,13 @@ class SiteStyles:
                 if decl.property in (f"--color-{name}", f"--{name}", f"--{name}-color", f"--color-{name}-500"):
                     out.append((rule, decl))
         return out
+
+
+def _ancestors(node: Node) -> Iterator[Node]:
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
 
 
 def read_styles(files: Mapping[str, str], reached_styles: list[str], html_shells: list[str]) -> SiteStyles:

@@ -208,7 +208,8 @@ def problems(path: str, old: str, new: str) -> list[str]:
             except ValueError as exc:
                 out.append(f"the edited {path} would not be valid JSON ({exc}); nothing was changed")
             return out
-        unused = _used_imports(before) - _used_imports(after) if before is not None else set()
+        # Names the file used before and still imports but no longer uses (an import removed with them is fine).
+        unused = (_used_imports(before) & _imports(after)) - _used_imports(after) if before is not None else set()
         if unused:
             out.append(f"the edit would leave {', '.join(sorted(unused))} imported but unused in {path}")
     elif path.endswith((".css", ".scss")):
@@ -217,6 +218,13 @@ def problems(path: str, old: str, new: str) -> list[str]:
         if css_parses(old) and not css_parses(new):
             out.append(f"the edited {path} would not parse as CSS; nothing was changed")
     return out
+
+
+def _imports(source: object) -> set[str]:
+    src = source  # valine.site.syntax.Source
+    return {src.text(n) for s in walk(src.root) if s.type == "import_statement"  # type: ignore[attr-defined]
+            for n in walk(s) if n.type == "identifier" and n.parent is not None
+            and n.parent.type in ("import_clause", "import_specifier", "namespace_import")}
 
 
 def _used_imports(source: object) -> set[str]:
@@ -242,3 +250,51 @@ def _used_imports(source: object) -> set[str]:
             if not inside_import:
                 used.add(src.text(node))  # type: ignore[attr-defined]
     return imported & used
+
+
+def tidy_imports(path: str, old: str, new: str) -> tuple[str, list[str]]:
+    """``new`` without the imports that only the removed code used (a data entry's icon, a link's
+    component), and the names dropped: an edit never leaves an import unused behind it."""
+    if grammar_for(path) is None or path.endswith(".json"):
+        return new, []
+    before, after = parse(path, old), parse(path, new)
+    if before is None or after is None or after.root.has_error:
+        return new, []
+    unused = _used_imports(before) - _used_imports(after)
+    if not unused:
+        return new, []
+    data = new.encode("utf-8")
+    cuts: list[tuple[int, int]] = []
+    for statement in (n for n in after.root.named_children if n.type == "import_statement"):
+        clause = next((c for c in statement.named_children if c.type == "import_clause"), None)
+        if clause is None:
+            continue
+        names = [n for n in walk(clause) if n.type == "identifier" and n.parent is not None
+                 and n.parent.type in ("import_clause", "import_specifier", "namespace_import")]
+        local = {(n.parent.start_byte if n.parent is not None and n.parent.type == "import_specifier"
+                  else n.start_byte): n for n in names}
+        gone = [n for n in local.values() if after.text(n) in unused]
+        if not gone:
+            continue
+        if len(gone) == len(local):  # nothing of it is used any more: the whole statement and its line
+            start, end = statement.start_byte, statement.end_byte
+            while start > 0 and data[start - 1:start] in (b" ", b"\t"):
+                start -= 1
+            if data[end:end + 1] == b"\n":
+                end += 1
+            cuts.append((start, end))
+            continue
+        for name in gone:
+            node = name.parent if name.parent is not None and name.parent.type == "import_specifier" else name
+            start, end = node.start_byte, node.end_byte
+            tail = re.match(rb"\s*,[ \t]*", data[end:])
+            if tail:
+                end += tail.end()
+            else:
+                head = re.search(rb",\s*$", data[:start])
+                if head:
+                    start = head.start()
+            cuts.append((start, end))
+    for start, end in sorted(cuts, reverse=True):
+        data = data[:start] + data[end:]
+    return data.decode("utf-8"), sorted(unused)

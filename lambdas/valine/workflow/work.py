@@ -119,22 +119,26 @@ class TaskWorker:
         try:
             understood = self.work(task).understand(task)
         except UserFacingError as exc:
-            self._ask(job, task, f"I cannot work on this repository: {exc}. Tell the site's maintainers.")
+            self._ask(job, task, f"I cannot work on this repository: {exc}. Tell the site's maintainers.",
+                      asked="error")
             return
         if isinstance(understood, Ask):
             self.metrics.count("ParseOutcome", Agent=task.agent, Outcome=understood.outcome)
-            self._ask(job, task, understood.text, parser=understood.parser, choices=understood.choices)
+            self._ask(job, task, understood.text, parser=understood.parser, choices=understood.choices,
+                      asked=understood.outcome)
             return
         try:
             self._preview_change(job, task, understood, started)
         except (UserFacingError, RepoFileMissing) as exc:
-            self._ask(job, task, f"I cannot apply that: {exc}")
+            self._ask(job, task, f"I cannot apply that: {exc}", asked="invalid")
 
     def _ask(self, job: Job, task: Task, text: str, parser: str | None = None,
-             choices: tuple[Choice, ...] = ()) -> None:
+             choices: tuple[Choice, ...] = (), *, asked: str = "clarify") -> None:
         now = self.clock.now()
-        asked = task.with_event(now, "needs input", outcome=text[:300], parser=parser or task.parser)
-        result = self.store.transition(asked, expect=(TaskState.PROPOSED,), now=now, expect_version=job.version)
+        asked_task = task.with_event(now, "needs input", outcome=text[:300], parser=parser or task.parser,
+                                     asked=asked)
+        result = self.store.transition(asked_task, expect=(TaskState.PROPOSED,), now=now,
+                                       expect_version=job.version)
         if not result.ok:
             return
         how = "Pick one below, or press **Edit request** to answer, or **Cancel**." if choices else \
@@ -149,11 +153,12 @@ class TaskWorker:
         edited = change.edited or self._edit_one(change)
         if isinstance(edited, Ask):
             self.metrics.count("ParseOutcome", Agent=task.agent, Outcome=edited.outcome)
-            self._ask(job, task, edited.text, parser=change.parser)
+            self._ask(job, task, edited.text, parser=change.parser, asked=edited.outcome)
             return
         changed = [e for e in edited if e.after != e.before.content]
         if not changed:
-            self._ask(job, task, f"Nothing to change: {change.summary} is already so in {change.path}.")
+            self._ask(job, task, f"Nothing to change: {change.summary} is already so in {change.path}.",
+                      asked="invalid")
             return
         first, rest = changed[0], changed[1:]
         diff = "\n".join(unified_diff(e.before.content, e.after, e.before.path) for e in changed)
@@ -164,7 +169,8 @@ class TaskWorker:
             base_sha=first.before.commit_sha, original_sha=first.before.sha, base_tree=first.before.tree_sha,
             new_content=first.after, more_files=tuple({"path": e.before.path, "original_sha": e.before.sha,
                                                       "content": e.after} for e in rest),
-            notes=change.notes, previewed_at=now, expires_at=now + self.config.ttl_seconds, outcome=None)
+            notes=change.notes, previewed_at=now, expires_at=now + self.config.ttl_seconds, outcome=None,
+            asked=None)
         result = self.store.transition(updated, expect=(TaskState.PROPOSED,), now=now, expect_version=job.version)
         if not result.ok:
             return

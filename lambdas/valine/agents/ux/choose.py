@@ -79,6 +79,9 @@ def line_of(model: Any, literal: Str) -> int:
     return text.encode("utf-8")[: literal.start].count(b"\n") + 1
 
 
+COPYRIGHT = re.compile(r"copyright|©|Ⓒ|\(c\)\s*\d{4}|all rights reserved|&copy;", re.I)
+
+
 def role_fit(item: Item, role: str | None) -> float:
     """How well the element an item is in fits the kind of thing the request names."""
     if role is None:
@@ -100,9 +103,11 @@ def role_fit(item: Item, role: str | None) -> float:
         if tag in HEADINGS:
             return {"h1": 1.0, "h2": 1.0, "h3": 0.6, "h4": 0.45}.get(tag, 0.3)
         return 0.5 if re.search(r"title|heading|headline", classes) else 0.0
+    if role == "copyright":
+        return 1.0 if COPYRIGHT.search(item.text) else 0.0
     if role == "subtitle":
         inside_control = any(f.name in ("a", "button") for f in item.path[-4:-1])
-        if inside_control:
+        if inside_control or COPYRIGHT.search(item.text):  # the fine print is not what a tagline means
             return 0.2
         return 1.0 if tag == "p" else (0.5 if tag in ("span", "div") else 0.0)
     if role == "image":

@@ -16,7 +16,7 @@ from valine.site.places import Places, split_words
 from valine.site.render import Element, Item
 from valine.site.styles import COLOUR_TOKEN, HSL_TRIPLET, Rule, selector_targets
 from valine.site.values import Str
-from valine.site.writing import Splice
+from valine.site.writing import Splice, written
 
 PROPERTIES = {"bg": ("background", "background-color"), "text": ("color",), "border": ("border", "border-color"),
               "gradient": ("background", "background-image")}
@@ -41,16 +41,21 @@ class Ask:
     dark: bool = False  # the request is about dark mode
 
 
-def read_colour(wish: Wish) -> Ask:
+def read_colour(wish: Wish, tokens: set[str] | frozenset[str] = frozenset()) -> Ask:
+    """What a colour request says; ``tokens`` are the site's theme colour names (they can be named too)."""
     text = wish.request
     low = text.lower()
     hexes = [h.lower() for h in re.findall(r"#(?:[0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b", text)]
     ask = Ask()
     ask.prop = "gradient" if "gradient" in low else "border" if "border" in low else \
         "text" if re.search(r"\b(?:text|font|link) colou?r\b|\bcolou?r of the (?:text|links)\b", low) else "bg"
-    m = re.search(r"\b(primary|secondary|accent|brand|main|theme)\s+colou?r\b", low)
+    named = "|".join(re.escape(t.lower()) for t in sorted(tokens, key=len, reverse=True) if len(t) > 2)
+    m = re.search(rf"\b(primary|secondary|accent|brand|main|theme{'|' + named if named else ''})\s+"
+                  r"(?:(?:background|text|brand|theme)\s+)?colou?r\b", low)
     if m:
-        ask.token = "primary" if m.group(1) in ("brand", "main", "theme") else m.group(1)
+        word = m.group(1)
+        ask.token = "primary" if word in ("brand", "main", "theme") and word not in tokens else \
+            next((t for t in tokens if t.lower() == word), word)
     ask.solid = bool(re.search(r"\bsolid\b|\bopaque\b|\bnot (?:see-through|transparent)\b", low))
     ask.state = "sticky" if re.search(r"\bstick(?:y|s)?\b|\bon scroll\b|\bwhen (?:you )?scroll", low) else None
     ask.dark = bool(re.search(r"\bdark mode\b|\bdark theme\b", low))
@@ -96,7 +101,7 @@ def colour(wish: Wish, model: SiteModel, places: Places, pick: str | None) -> Re
     styles = model.styles
     if styles is None:
         return Question("I could not read this site's styles.", outcome="unsupported")
-    ask = read_colour(wish)
+    ask = read_colour(wish, set(styles.tokens))
     if ask.token and (ask.new or ask.new_name):
         return _token(ask, model, wish)
     if ask.old and ask.new and len(ask.old) == len(ask.new) and not wish.old:
@@ -118,6 +123,17 @@ def _token(ask: Ask, model: SiteModel, wish: Wish) -> Result:
     light = [(r, d) for r, d in found if not re.search(r"\.dark|dark\b|prefers-color-scheme:\s*dark",
                                                        " ".join((*r.context, r.selector)))]
     targets = [(r, d) for r, d in found if ask.dark and (r, d) not in light] if ask.dark else light
+    if not targets and not ask.dark:
+        written_in = styles.config_colours(model.files, ask.token or "primary")
+        if len(written_in) == 1:
+            literal = written_in[0]
+            return Proposal([Splice(literal.file, literal.start, literal.end,
+                                    written(literal, rewrite_like(literal.value, new)))],
+                            f"theme: {ask.token} colour → {new}", "theme",
+                            {"op": "colour", "token": ask.token, "new": new},
+                            _written_out_elsewhere(model, literal.value, literal.file))
+        if len(written_in) > 1:
+            return Question(f"The {ask.token} colour is set more than once in {styles.config}; which one?")
     if not targets:
         return Question(f"I could not find where this site defines its {ask.token} colour (no --color-{ask.token} "
                         f"in @theme, no --{ask.token} CSS variable). Which file sets it?")
@@ -133,18 +149,23 @@ def _token(ask: Ask, model: SiteModel, wish: Wish) -> Result:
             return Question(f"{decl.property} in {rule.file} is not a single colour ({decl.value}); what should it "
                             "become exactly?")
         value = rewrite_like(colours[0].text, new)
-    notes = []
-    old_hex = hex_of(decl.value) if not HSL_TRIPLET.match(decl.value) else None
-    if old_hex:
-        elsewhere = sum(len(re.findall(re.escape(old_hex), text, re.I)) for path, text in model.files.items()
-                        if path != rule.file and path.endswith((".tsx", ".jsx", ".ts", ".js", ".css", ".html")))
-        if elsewhere:
-            notes.append(f"{old_hex} is also written out {elsewhere} more time(s) outside the theme (SVG fills, "
-                         "hard-coded classes); those stay as they are.")
+    notes = [] if HSL_TRIPLET.match(decl.value) else _written_out_elsewhere(model, decl.value, rule.file)
     if [(r, d) for r, d in found if (r, d) not in targets]:
         notes.append("The dark theme's value is left alone.")
     return Proposal([Splice(rule.file, decl.start, decl.end, value)], f"theme: {ask.token} colour → {new}", "theme",
                     {"op": "colour", "token": ask.token, "new": new}, notes)
+
+
+def _written_out_elsewhere(model: SiteModel, value: str, theme_file: str) -> list[str]:
+    old_hex = hex_of(value)
+    if not old_hex:
+        return []
+    elsewhere = sum(len(re.findall(re.escape(old_hex), text, re.I)) for path, text in model.files.items()
+                    if path != theme_file and path.endswith((".tsx", ".jsx", ".ts", ".js", ".css", ".html")))
+    if not elsewhere:
+        return []
+    return [f"{old_hex} is also written out {elsewhere} more time(s) outside the theme (SVG fills, hard-coded "
+            "classes); those stay as they are."]
 
 
 def _replace_everywhere(ask: Ask, model: SiteModel) -> Result:

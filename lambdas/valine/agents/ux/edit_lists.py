@@ -126,9 +126,31 @@ def _array_name(model: SiteModel, array: Obj) -> str:
 
 
 FIELD_WORDS = {"title": ("title", "heading", "name", "label"), "job": ("job", "role", "position", "occupation"),
-               "description": ("description", "text", "paragraph", "summary", "subtitle", "desc"),
+               "description": ("description", "text", "paragraph", "summary", "subtitle", "desc", "content", "body",
+                               "details", "copy"),
                "name": ("name", "author"), "price": ("price", "amount"), "quote": ("quote", "review", "text"),
                "answer": ("answer",), "question": ("question", "title")}
+
+
+def named_field(words: str, keys: list[str]) -> str | None:
+    """The field of an entry (``keys``) that the request's ``words`` name: a key said as it is written
+    ("its title"), else one the words call by another name ("description" for ``content``)."""
+    said = re.findall(r"[a-z]+", words.lower())
+    exact = next((k for k in keys if k.lower() in said), None)
+    if exact is not None:
+        return exact
+    for word, synonyms in FIELD_WORDS.items():
+        if word in said or any(s in said for s in synonyms):
+            found = next((k for s in (word, *synonyms) for k in keys if k.lower() == s), None)
+            if found is not None:
+                return found
+    return None
+
+
+def _field_words(request: str, start: int) -> str:
+    """The words after a name or position that may say which field: up to the new value."""
+    rest = request[start:]
+    return re.split(r"\s(?:to|into|as|with|from)\s|[\"“:]", rest, maxsplit=1)[0]
 
 
 def named_entry(wish: Wish, model: SiteModel, places: Places) -> Result | None:
@@ -138,9 +160,8 @@ def named_entry(wish: Wish, model: SiteModel, places: Places) -> Result | None:
     if not m or not wish.new:
         return None
     name = m.group(1)
-    rest = wish.request[m.end():].lower()
-    wanted = next((keys for word, keys in FIELD_WORDS.items() if re.search(rf"\b{word}\b", rest)), None)
-    if wanted is None:
+    rest = _field_words(wish.request, m.end())
+    if named_field(rest, [w for word, keys in FIELD_WORDS.items() for w in (word, *keys)]) is None:
         return None
     shown = {i.source.key for i in model.items}
     for path in sorted(model.reached):
@@ -155,7 +176,7 @@ def named_entry(wish: Wish, model: SiteModel, places: Places) -> Result | None:
             if entry is None or entry.node.type != "object":
                 continue
             fields = dict(object_fields(module, entry.node))
-            key = next((k for k in fields if k.lower() in wanted), None)
+            key = named_field(rest, list(fields))
             if key is None or fields[key].type != "string":
                 continue
             literal = Str(path, src.start(fields[key]), src.end(fields[key]),
@@ -195,6 +216,9 @@ def nth_entry(wish: Wish, model: SiteModel, places: Places, values: list[str]) -
                   and k.lower() not in ID_KEYS and not looks_like_path(string_value(src, v) or "")]
         ordered = sorted(fields, key=lambda kv: (0 if kv[0] in PRIMARY else 1 if kv[0] in SECONDARY else 2,
                                                  fields.index(kv)))
+        said = named_field(_field_words(wish.request, 0), [k for k, _ in fields]) if len(values) == 1 else None
+        if said is not None:  # "the second feature's description": that field, not the title
+            ordered = [kv for kv in ordered if kv[0] == said]
         if len(values) > len(ordered):
             return Question(f"Entry {index + 1} has {len(ordered)} text field(s) ({', '.join(k for k, _ in ordered)})"
                             f"; the request gives {len(values)} values.")
@@ -311,6 +335,22 @@ def _add_after(wish: Wish, model: SiteModel, places: Places, anchor: Entry, valu
     return Question("I cannot tell how entries of that list are written; add it by hand or name another list.")
 
 
+def slug_id(anchor: Entry, key: str, wish: Wish, words: list[str]) -> str | None:
+    """An id like the siblings' words ("home", "features"): the anchor the request links to ("#pricing"),
+    else the new entry's words as a slug; None when the siblings' ids are not words, or it is taken."""
+    src = anchor.module.source
+    values = [(v, string_value(src, v)) for sibling in anchor.siblings for k, v in
+              object_fields(anchor.module, sibling) if k == key]
+    if not values or any(v.type != "string" or not re.fullmatch(r"[a-z][a-z0-9-]*", text or "") for v, text in values):
+        return None
+    anchor_url = next((u[1:] for u in wish.urls if re.fullmatch(r"#[A-Za-z][\w-]*", u)), None)
+    new = anchor_url or (re.sub(r"[^a-z0-9]+", "-", words[0].lower()).strip("-") if words else "")
+    if not new or new in {text for _, text in values}:
+        return None
+    quote = src.text(values[0][0])[:1]
+    return f"{quote}{new}{quote}"
+
+
 def _shaped_object(module: object, anchor: Entry, values: list[str], wish: Wish) -> str | Question:
     """A copy of the sibling object with the new values in its text fields, a new id, and the rest kept."""
     src = anchor.module.source
@@ -350,7 +390,7 @@ def _shaped_object(module: object, anchor: Entry, values: list[str], wish: Wish)
                           string_value(src, value_node) or "", "string", value_node)
             edits.append((src.start(value_node) - base, src.end(value_node) - base, written(literal, assign[key])))
         elif key.lower() in ID_KEYS:
-            new_id = next_id(anchor.module, anchor.siblings, key)
+            new_id = next_id(anchor.module, anchor.siblings, key) or slug_id(anchor, key, wish, words)
             if new_id is None:
                 return Question(f"I cannot tell how to number the new entry's {key}; give it in the request.")
             edits.append((src.start(value_node) - base, src.end(value_node) - base, new_id))

@@ -24,7 +24,7 @@ from valine.agents.ux.entries import entry_fields
 from valine.agents.ux.wish import URL, Wish
 from valine.site.model import SiteModel
 from valine.site.places import Places, data_keys
-from valine.site.render import Element, Item
+from valine.site.render import BREAKS, Element, Item
 from valine.site.values import Obj, Str
 from valine.site.writing import Splice, WriteError, phrase_spans, phrase_text, written
 
@@ -51,10 +51,13 @@ def set_literal(literal: Str, text: str) -> Splice:
     return Splice(literal.file, literal.start, literal.end, written(literal, text))
 
 
-def _notes(candidate: Candidate, places: Places) -> list[str]:
+def _notes(candidate: Candidate, places: Places, *, whole: bool = True) -> list[str]:
     instances = {i.instance for i in candidate.items}
     pages = {i.page for i in candidate.items}
     notes = []
+    if whole and candidate.source.kind == "text" and BREAKS.search(candidate.source.value):
+        notes.append("The old words were broken over two lines (<br/>); the new words are one line. Say where "
+                     "to break them if you want a break back.")
     if len(instances) > 1:
         notes.append(f"This text is shown {len(instances)} times ({places.of(candidate.first).section}); "
                      "all of them change.")
@@ -81,10 +84,15 @@ def text(wish: Wish, model: SiteModel, places: Places, pick: str | None) -> Resu
 
     def fit(item: Item) -> float:
         bonus = under.get(id(item), 0.0)
+        # A text written in parts (a badge: "20%" + "Discount For" + ...) is not what a new sentence replaces.
+        pieces = split_slot(item)
+        if pieces:
+            bonus -= 0.6
         if wish.role in ("heading", "subtitle") and places.in_hero(item):
             if wish.role == "heading" and item.element.tag == "h1":
                 bonus += 0.8
-            if wish.role == "subtitle" and item.element.tag == "p" and _first_of(item, "p", model, order):
+            if wish.role == "subtitle" and item.element.tag == "p" and not pieces and \
+                    _first_of(item, "p", model, order, whole=True):
                 bonus += 1.0
         if wish.role == "heading" and _first_heading_of_section(item, model, order):
             bonus += 0.5
@@ -103,7 +111,7 @@ def text(wish: Wish, model: SiteModel, places: Places, pick: str | None) -> Resu
         found = nth_entry(wish, model, places, list(wish.new))
         if found is not None:
             return found
-    if not wish.scope and not anchors:
+    if not wish.scope and not anchors and wish.role != "copyright":  # the copyright line names itself
         return Question(f"Which text should say “{new}”? Name the section (the hero, the pricing section, the "
                         "footer) or quote the words there now.")
     candidates = [c for c in rank(pool, wish, places, fit=fit) if c.score > 0.5]
@@ -167,10 +175,12 @@ def _shared_depth(a: tuple, b: tuple) -> int:
     return n
 
 
-def _first_of(item: Item, tag: str, model: SiteModel, order: dict[int, int]) -> bool:
+def _first_of(item: Item, tag: str, model: SiteModel, order: dict[int, int], *, whole: bool = False) -> bool:
+    """No text of that tag comes before ``item`` in its section (``whole``: none written in one piece)."""
     section = _section_frame(item)
     earlier = [i for i in model.items if i.element.tag == tag and i.attr is None and section in i.path
-               and order.get(id(i), 0) < order.get(id(item), 0) and i.page == item.page]
+               and order.get(id(i), 0) < order.get(id(item), 0) and i.page == item.page
+               and not (whole and split_slot(i))]
     return not earlier
 
 
@@ -217,8 +227,16 @@ def phrase(wish: Wish, model: SiteModel, places: Places, pick: str | None) -> Re
     found = whole + part
     if wish.attr:
         found = [i for i in found if i.attr == wish.attr] or found
-    # The quoted words as a whole text beat the same words inside a longer one, unless the place says otherwise.
-    candidates = rank(found, wish, places, fit=lambda i: 1.5 if i.source.key in whole_keys else 0.0)
+    # The quoted words as a whole text beat the same words inside a longer one, unless the place says otherwise;
+    # a quoted text they are in ("in "You do the business..." replace "the money" ...") settles it.
+    anchors = [a for a in wish.extra.get("anchors", "").split("\x1f") if a]
+
+    def fit(item: Item) -> float:
+        inside = 3.0 if any(contains(item.text, a, loose=True) or same(item.text, a, loose=True)
+                            for a in anchors) else 0.0
+        return inside + (1.5 if item.source.key in whole_keys else 0.0)
+
+    candidates = rank(found, wish, places, fit=fit)
     if len(wish.new) > 1:
         return _several(wish, model, places, candidates, whole_keys, pick)
     new = wish.new[0]
@@ -237,7 +255,7 @@ def phrase(wish: Wish, model: SiteModel, places: Places, pick: str | None) -> Re
     summary, part_name = _summary(chosen, places, f"“{old}” → “{new}”")
     return Proposal([edit, *extra], summary, part_name,
                     {"op": "text" if chosen.source.key in whole_keys else "phrase", "target": _where(model, chosen),
-                     "old": old, "new": new}, _notes(chosen, places))
+                     "old": old, "new": new}, _notes(chosen, places, whole=chosen.source.key in whole_keys))
 
 
 def _replace_in(chosen: Candidate, old: str, new: str, *, whole: bool) -> Splice | Question:
@@ -440,7 +458,7 @@ def retarget(wish: Wish, model: SiteModel, places: Places, pick: str | None) -> 
         chosen = (picked(candidates, pick) if len(pairs) == 1 else None) or decide(candidates)
         if chosen is None:
             if not candidates:
-                return Question(f"I found no link called “{label}”; quote the link's text as it is on the site.")
+                return _no_link(model, label)
             return ask_which(model, candidates, places, f"The “{label}” link")
         splices.append(set_literal(chosen.source, url))
         parts.append(f"“{label}” → {url}")
@@ -476,6 +494,19 @@ def _links_exactly(model: SiteModel, label: str) -> list[Item]:
                 (not text.strip() and (icon or (keys and keys[-1] == key))):
             out.append(item)
     return out
+
+
+def _no_link(model: SiteModel, label: str) -> Question:
+    """Why there is no link to retarget: the words are shown, but not as a link (a data entry may still
+    hold a URL that no component uses), or they are not on the site at all."""
+    shown = [i for i in model.items if i.attr is None and same(i.text, label, loose=True)]
+    if shown:
+        where = shown[0]
+        return Question(f"“{label}” is on the site ({where.source.file}), but as plain text, not a link: nothing "
+                        f"makes it clickable, so a new address would change nothing a visitor sees. Making it a "
+                        f"link changes the markup ({where.element.tag} in {where.element.frame.file}), which I do "
+                        "not do yet.", outcome="unsupported")
+    return Question(f"I found no link called “{label}”; quote the link's text as it is on the site.")
 
 
 def new_tab(wish: Wish, model: SiteModel, places: Places, pick: str | None) -> Result:

@@ -25,6 +25,7 @@ ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth
 ROLES: list[tuple[str, str]] = [  # (role, pattern), most specific first
     ("tab-title", r"(?:browser )?tab title|page titles?|<title>|meta(?:data)? titles?|title tag"),
     ("description", r"meta(?:data)? description|page description|seo description"),
+    ("copyright", r"copyright(?: line| notice| text| year)?|all rights reserved|legal line|fine print"),
     ("image", r"image|photo|picture|screenshot|illustration|logo images?|avatar|icon"),
     ("button", r"button|cta|call[- ]to[- ]action"),
     ("link", r"links?|menu items?|nav(?:igation)? items?|menu entr(?:y|ies)|tab|pill|badge"),
@@ -167,7 +168,10 @@ def read(request: str) -> Wish:
     rest = [i for i, r in enumerate(roles) if r == "value"]
     old, new = _old_and_new(bare, quotes, rest)
     if not quotes or not new:
+        quoted_old = old
         old, new = _unquoted(plain, old, new)
+        if quoted_old and new and old != quoted_old:  # change the "User Active" stat from 3800+ to 5000+
+            anchors = (*anchors, *quoted_old)
     extra = {"anchors": "\x1f".join(anchors)} if anchors else {}
     keep = [quotes[i] for i, r in enumerate(roles) if r == "keep"]
     if keep:
@@ -239,7 +243,7 @@ def _unquoted(plain: str, old: tuple[str, ...], new: tuple[str, ...]) -> tuple[t
     text = plain.strip().rstrip(".!")
     m = re.search(r"\bfrom\s+(?P<old>[^,;]+?)\s+to\s+(?P<new>[^,;]+?)"
                   r"(?:\s+(?:across|everywhere|on|in|throughout)\b.*)?$", text, re.I)
-    if m and not old and not new:
+    if m and not new and m.group("old").strip() and m.group("new").strip():
         return (m.group("old").strip(),), (m.group("new").strip(),)
     m = re.search(r"\b(?:still\s+)?(?:says|reads|shows)\s+(?P<old>[^,;]+?)\s*[,;]\s*(?:please\s+)?(?:make|change|set|"
                   r"update)\s+(?:it|that|this)\s+(?:to\s+)?(?P<new>.+)$", text, re.I)

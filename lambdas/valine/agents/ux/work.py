@@ -23,7 +23,7 @@ from valine.core.agent import AgentSpec, Ask, Change, Choice, Edited
 from valine.core.task import Task
 from valine.markup import code_span
 from valine.site.source import SiteSource
-from valine.site.writing import WriteError, apply, problems
+from valine.site.writing import WriteError, apply, problems, tidy_imports
 
 
 class UxWork:
@@ -61,6 +61,12 @@ class UxWork:
             new = apply(snapshot.texts, proposal.splices)
         except WriteError as exc:
             return Ask(f"I would not propose that: {exc}.", outcome="invalid", parser="site")
+        notes = list(proposal.notes)
+        for path in sorted(new):
+            new[path], dropped = tidy_imports(path, snapshot.texts[path], new[path])
+            if dropped:
+                notes.append(f"{', '.join(dropped)} {'is' if len(dropped) == 1 else 'are'} no longer used in {path}, "
+                             "so the import goes too.")
         if catalog is not None:
             refused = sorted(p for p in new if not catalog.allows(p))
             if refused:
@@ -73,7 +79,7 @@ class UxWork:
         edited = tuple(Edited(snapshot.file(path), text) for path, text in sorted(new.items()))
         first = edited[0].before.path
         return Change(path=first, part=_slug(proposal.part), summary=proposal.summary, intent=proposal.intent,
-                      parser="site", edit=lambda source: source, edited=edited, notes=tuple(proposal.notes))
+                      parser="site", edit=lambda source: source, edited=edited, notes=tuple(notes))
 
     def _pinned(self, task: Task, catalog: Catalog) -> Change | Ask:
         """The example site's way: a property rule of the catalog pins the element."""
