@@ -20,11 +20,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from valine.site.content import content_pages, html_items, markdown_items, metadata_items, route_items
-from valine.site.modules import Modules
-from valine.site.render import Element, Item, Loop, Renderer
-from valine.site.routes import Entry, entries
+from valine.site.modules import Module, Modules
+from valine.site.render import Ctx, Element, Item, Loop, Renderer
+from valine.site.routes import SPA_APPS, Entry, entries
 from valine.site.styles import SiteStyles, read_styles
-from valine.site.values import Evaluator, Fn, Props
+from valine.site.syntax import walk
+from valine.site.values import Evaluator, Fn, Jsx, Props
 
 log = logging.getLogger("valine.site")
 
@@ -45,11 +46,30 @@ class SiteModel:
         return [i for i in self.items if i.source.file == path]
 
 
+def _mounted(module: Module, evaluator: Evaluator) -> list[Jsx]:
+    """What an app's entry file mounts: the JSX given to ``createRoot(el).render(...)`` or
+    ``ReactDOM.render(..., el)``."""
+    scope = evaluator.module_scope(module)
+    out: list[Jsx] = []
+    for node in walk(module.source.root):
+        if node.type != "call_expression":
+            continue
+        callee = node.child_by_field_name("function")
+        if callee is None or callee.type != "member_expression" or module.source.text(
+                callee.child_by_field_name("property")) not in ("render", "hydrate", "hydrateRoot"):
+            continue
+        args = [a for a in (node.child_by_field_name("arguments") or node).named_children if a.type != "comment"]
+        value = evaluator.eval(args[0], scope) if args else None
+        if isinstance(value, Jsx):
+            out.append(value)
+    return out
+
+
 def build(files: Mapping[str, str]) -> SiteModel:
     modules = Modules(files)
     evaluator = Evaluator(modules)
     renderer = Renderer(evaluator)
-    found = entries(files)
+    found = entries(files, files.get("package.json"))
     problems: list[str] = []
     for entry in found:
         module = modules.get(entry.file)
@@ -57,7 +77,15 @@ def build(files: Mapping[str, str]) -> SiteModel:
             continue
         target = evaluator.export(module, "default")
         if not isinstance(target, Fn):
-            problems.append(f"{entry.file} has no default-exported component")
+            mounted = _mounted(module, evaluator) if entry.kind == "app" else []
+            for jsx in mounted:  # src/main.tsx: createRoot(...).render(<RouterProvider router={router} />)
+                renderer.value(jsx, Ctx((), None, entry.route))
+            fallback = next((evaluator.export(m, "default") for m in (modules.get(p) for p in SPA_APPS)
+                             if m is not None and not mounted and m.path != entry.file), None)
+            if isinstance(fallback, Fn):  # an entry file that mounts nothing we can read: the App it names
+                renderer.render_component(fallback, entry.route, Props({}))
+            elif not mounted:
+                problems.append(f"{entry.file} has no default-exported component")
             continue
         try:
             renderer.render_component(target, entry.route, Props({}))

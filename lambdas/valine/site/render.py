@@ -314,6 +314,8 @@ class Renderer:
         frame = Frame("host", tag, module.path, module.source.start(node), module.source.end(node),
                       id=ident.value if isinstance(ident, Str) else "",
                       classes=tuple(t for s in classes for t in s.value.split()), defined_in=component)
+        if component.rsplit(".", 1)[-1] == "Route":  # <Route path="/pricing" element={<Pricing />}>
+            ctx = _with(ctx, page=_route_page(ctx.page, attrs.get("path")))
         element = Element(frame, ctx.path, module, node, attrs, classes, ctx.page, ctx.conditional, ctx.instance,
                           ctx.rank)
         self.elements.append(element)
@@ -325,12 +327,35 @@ class Renderer:
         for key, value in attrs.items():  # JSX passed as a prop to a package component (<Route element={...}>)
             if isinstance(value, Jsx) and key != "children":
                 self.value(value, inner)
+            elif component and isinstance(value, Obj) and value.is_array:  # <RouterProvider router={...}>
+                self._route_table(value, inner)
         passed = attrs.get("children")
         if not children and isinstance(passed, Children):  # <Comp {...props} /> shows the caller's children
             self.value(passed, inner)
         self.children(children, module, scope, inner)
         if ctx.element is not None:
             ctx.element.texts.extend(i for i in element.texts if i.attr is None)
+
+    def _route_table(self, routes: Obj, ctx: Ctx, depth: int = 0) -> None:
+        """react-router's route objects: each one's ``element`` (or ``Component``) on its ``path``, and
+        its ``children`` under it."""
+        if depth > 8:
+            return
+        for route in self.ev.elements(routes):
+            if not isinstance(route, Obj) or route.is_array:
+                continue
+            page = _route_page(ctx.page, self.ev.property(route, "path"))
+            at = _with(ctx, page=page)
+            element = self.ev.property(route, "element")
+            if isinstance(element, Jsx):
+                self.value(element, at)
+            for key in ("Component", "component"):
+                fn = self.ev.property(route, key)
+                if isinstance(fn, Fn):
+                    self._call(fn, Props({}), at, None)
+            children = self.ev.property(route, "children")
+            if isinstance(children, Obj) and children.is_array:
+                self._route_table(children, at, depth + 1)
 
     def _call(self, fn: Fn, props: Props, ctx: Ctx, site: Frame | None) -> None:
         key = (fn.module.path, fn.node.start_byte)
@@ -344,6 +369,15 @@ class Renderer:
                       depth=ctx.depth + 1)
         for result in self.ev.returns(fn, scope):
             self.value(result, inner)
+
+
+def _route_page(parent: str, path: Value | None) -> str:
+    """A route's page: absolute ("/pricing"), or relative to the route it is nested in ("team")."""
+    if not isinstance(path, Str) or not path.value or path.value == "*":
+        return parent
+    if path.value.startswith("/"):
+        return path.value
+    return parent.rstrip("/") + "/" + path.value
 
 
 BREAKS = re.compile(r"<br\b[^>]*>|\{\s*(?:\"\s*\"|'\s*'|`\s*`)\s*\}")

@@ -22,6 +22,9 @@ from valine.site.syntax import property_name, string_value, unwrap, walk
 MAX_DEPTH = 40
 CLASS_HELPERS = {"cn", "clsx", "classnames", "classNames", "cx", "twMerge", "twJoin", "tw"}
 WRAPPERS = {"memo", "forwardRef", "observer", "styled"}
+# react-router's route tables: the routes are the (first) argument.
+ROUTER_FACTORIES = {"createBrowserRouter", "createHashRouter", "createMemoryRouter", "createRoutesFromElements",
+                    "createRoutesFromChildren", "useRoutes"}
 
 
 class Value:
@@ -312,6 +315,8 @@ class Evaluator:
             return Parts(tuple(self.eval(a, scope, depth + 1) for a in args))
         if short in WRAPPERS and args:
             return self.eval(args[-1], scope, depth + 1)
+        if short in ROUTER_FACTORIES and args:
+            return self.eval(args[0], scope, depth + 1)
         if callee is not None and callee.type == "member_expression" and short in ("filter", "slice", "concat",
                                                                                    "reverse", "sort"):
             return self.eval(callee.child_by_field_name("object"), scope, depth + 1)

@@ -60,6 +60,10 @@ def remove(wish: Wish, model: SiteModel, places: Places, pick: str | None) -> Re
     if label is None and wish.ordinal is not None:
         return _remove_nth(wish, model, places, pick)
     if label is None:
+        about = _entry_about(wish, model)
+        if about is not None:
+            label = about.text
+    if label is None:
         return Question("What should I remove? Quote its text, e.g. remove \"Error Page\" from the menu.")
     pool = [i for i in visible(model) if same(i.text, label, loose=True)]
     if not pool:
@@ -82,6 +86,24 @@ def remove(wish: Wish, model: SiteModel, places: Places, pick: str | None) -> Re
 def _shared_notes(model: SiteModel, chosen: Candidate) -> list[str]:
     pages = {i.page for i in chosen.items}
     return [f"It is shown on {len(pages)} pages; it goes from all of them."] if len(pages) > 1 else []
+
+
+def _entry_about(wish: Wish, model: SiteModel) -> Item | None:
+    """"the question about non-profits", "the feature about integrations": the one entry of a rendered
+    list whose words hold those words. None unless exactly one entry does."""
+    m = re.search(r"\b(?:about|on|mentioning|that mentions|with)\s+(?:the\s+|our\s+)?(?P<words>[\w' -]+?)"
+                  r"(?:\s+(?:from|in|on|under)\b.*)?$", wish.request.strip().rstrip(".!"), re.I)
+    if not m:
+        return None
+    words = [w for w in re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", m.group("words").lower()) if len(w) > 2]
+    if not words:
+        return None
+    hits = [i for i in model.items if i.attr is None and i.instance and _entry_for(model, i) is not None
+            and all(re.search(rf"\b{re.escape(w)}", i.text.lower()) for w in words)]
+    entries = {(_entry_for(model, i).node.start_byte, i.source.file): i for i in hits}  # type: ignore[union-attr]
+    if len(entries) != 1:
+        return None
+    return next(iter(entries.values()))
 
 
 def _unquoted_label(wish: Wish) -> str | None:
@@ -191,6 +213,61 @@ def named_entry(wish: Wish, model: SiteModel, places: Places) -> Result | None:
                             f"{part}: {name}'s {key} → “{wish.new[0]}”", part,
                             {"op": "entry", "entry": name, "field": key, "new": wish.new[0]})
     return None
+
+
+_OTHER_FIELD = ("answer", "description", "text", "paragraph", "body", "copy", "subtitle", "blurb", "content",
+                "details", "summary", "price", "job", "role", "quote")
+_FIELD_OF = re.compile(rf"\bthe\s+(?P<field>{'|'.join(_OTHER_FIELD)})\s+(?:to|of|for|under|on|in)\s+(?:the\s+)?"
+                       rf"(?:[a-z]+\s+)?[\"“](?P<name>[^\"”]+)[\"”]", re.I)
+_QUOTED_FIELD = re.compile(rf"[\"“](?P<name>[^\"”]+)[\"”]\s+(?:[a-z]+\s+){{0,2}}?(?P<field>{'|'.join(_OTHER_FIELD)})\b",
+                           re.I)
+
+
+def field_by_text(wish: Wish, model: SiteModel, places: Places) -> Result | None:
+    """"the answer to "Can I change plans later?"", "the "Workload" feature text": another field of the
+    entry (a data object, or one component instance's props and children) a quoted text names."""
+    m = _FIELD_OF.search(wish.request) or _QUOTED_FIELD.search(wish.request)
+    if not m or not wish.new or wish.new[0] == m.group("name"):
+        return None
+    name, word = m.group("name"), m.group("field").lower()
+    named = [i for i in model.items if i.attr is None and same(i.text, name, loose=True)]
+    targets: dict[tuple, Item] = {}
+    for item in named:
+        target = _data_field(model, item, word) or _instance_field(model, item, word)
+        if target is not None:
+            targets[target.source.key] = target
+    if len(targets) != 1:
+        return None
+    target = next(iter(targets.values()))
+    part = places.of(target).section
+    return Proposal([Splice(target.source.file, target.source.start, target.source.end,
+                            written(target.source, wish.new[0]))],
+                    f"{part}: the {word} of “{name}” → “{wish.new[0]}”", part,
+                    {"op": "entry", "entry": name, "field": word, "new": wish.new[0]})
+
+
+def _data_field(model: SiteModel, item: Item, word: str) -> Item | None:
+    module = model.evaluator.modules.get(item.source.file)
+    entry = entry_of(module, item.source.node) if module is not None and item.source.node is not None else None
+    if entry is None or module is None or entry.node.type != "object":
+        return None
+    fields = {k: v for k, v in object_fields(module, entry.node) if v.type == "string"
+              and module.source.start(v) != item.source.start}
+    key = named_field(word, list(fields))
+    if key is None:
+        return None
+    start = module.source.start(fields[key])
+    return next((i for i in model.items if i.source.file == item.source.file and i.source.start == start), None)
+
+
+def _instance_field(model: SiteModel, item: Item, word: str) -> Item | None:
+    """The one paragraph-like text of the same component instance (``<Feature title="X">text</Feature>``)."""
+    frame = next((f for f in reversed(item.path) if f.kind == "component"), None)
+    if frame is None:
+        return None
+    others = [i for i in model.items if i.attr is None and i is not item and frame in i.path
+              and i.instance == item.instance and i.element.tag in ("p", "dd", "span", "div", "blockquote")]
+    return others[0] if len(others) == 1 and word not in ("price", "job", "role") else None
 
 
 def nth_entry(wish: Wish, model: SiteModel, places: Places, values: list[str]) -> Result | None:
@@ -479,6 +556,9 @@ def price(wish: Wish, model: SiteModel, places: Places, pick: str | None) -> Res
     """A plan's prices: the monthly and yearly numbers of the plan the request names."""
     wanted = _periods(wish.request)
     if not wanted:
+        single = _single_price(wish, model, places, pick)
+        if single is not None:
+            return single
         return Question("Which price is it, per month or per year? For example: the Pro plan is now $19 a month.")
     pool = [i for i in model.items if re.fullmatch(r"\d+(?:[.,]\d+)?", i.text.strip())]
     splices, done = [], []
@@ -501,6 +581,26 @@ def price(wish: Wish, model: SiteModel, places: Places, pick: str | None) -> Res
     part = "pricing"
     return Proposal(splices, f"{part}: {' '.join(wish.scope[:2])} price → {', '.join(done)}", part,
                     {"op": "price", "prices": done})
+
+
+def _single_price(wish: Wish, model: SiteModel, places: Places, pick: str | None) -> Result | None:
+    """One new amount for a site whose plans have one price each ("$12" per plan, no monthly/yearly
+    pair): the named plan's price, written as the old one is ($ kept). None when prices come in pairs."""
+    if len(wish.prices) != 1:
+        return None
+    pool = [i for i in model.items if i.attr is None and re.fullmatch(r"[$€£]?\s?\d+(?:[.,]\d+)?", i.text.strip())]
+    if not pool or any(_period_of(model, i) is not None for i in pool):
+        return None
+    candidates = [c for c in rank(pool, wish, places) if c.score > 0.5]
+    chosen = picked(candidates, pick) or decide(candidates, margin=0.5)
+    if chosen is None:
+        return ask_which(model, candidates, places, "The price") if candidates else None
+    old = chosen.source.value if chosen.source.kind != "number" else chosen.first.text
+    amount = re.sub(r"\d+(?:[.,]\d+)?", wish.prices[0], old, count=1)
+    text = written(chosen.source, amount) if chosen.source.kind != "number" else wish.prices[0]
+    part = places.of(chosen.first).section
+    return Proposal([Splice(chosen.source.file, chosen.source.start, chosen.source.end, text)],
+                    f"{part}: price {chosen.first.text} → {amount}", part, {"op": "price", "prices": [amount]})
 
 
 def _periods(request: str) -> list[tuple[str, str | None]]:

@@ -82,6 +82,8 @@ def text(wish: Wish, model: SiteModel, places: Places, pick: str | None) -> Resu
     order = {id(i): n for n, i in enumerate(model.items)}
     under = _under_anchors(model, pool, anchors, order)
 
+    page_heading = bool(re.search(r"\bpage(?:'s)? (?:main )?(?:heading|title|headline)\b", wish.request, re.I))
+
     def fit(item: Item) -> float:
         bonus = under.get(id(item), 0.0)
         # A text written in parts (a badge: "20%" + "Discount For" + ...) is not what a new sentence replaces.
@@ -96,6 +98,8 @@ def text(wish: Wish, model: SiteModel, places: Places, pick: str | None) -> Resu
                 bonus += 1.0
         if wish.role == "heading" and _first_heading_of_section(item, model, order):
             bonus += 0.5
+        if wish.role == "heading" and page_heading and item.element.tag == "h1":
+            bonus += 1.0  # "the pricing page heading": the page's own h1, not a card's title
         return bonus
 
     if wish.role == "tab-title":
@@ -210,6 +214,11 @@ def phrase(wish: Wish, model: SiteModel, places: Places, pick: str | None) -> Re
     old = wish.old[0]
     if not wish.new:
         return Question(f"What should “{old}” become? Put the new words in quotes.")
+    from valine.agents.ux.edit_lists import field_by_text
+
+    other_field = field_by_text(wish, model, places)
+    if other_field is not None:
+        return other_field
     pool = _distinct(visible(model))
     whole: list[Item] = []
     part: list[Item] = []
@@ -539,3 +548,39 @@ def new_tab(wish: Wish, model: SiteModel, places: Places, pick: str | None) -> R
     part = places.of(chosen.first).section
     return Proposal([Splice(module.path, at, at, ' target="_blank" rel="noopener noreferrer"')],
                     f"{part}: “{label}” opens in a new tab", part, {"op": "new_tab", "link": label})
+
+
+def email(wish: Wish, model: SiteModel, places: Places, pick: str | None) -> Result:
+    """A contact address: the ``mailto:`` link and the address shown with it, together."""
+    from valine.agents.ux.wish import EMAIL
+
+    given = EMAIL.findall(wish.request)
+    new = given[-1]
+    old = given[0] if len(given) > 1 else None
+    shown = [i for i in model.items if EMAIL.fullmatch(re.sub(r"^mailto:", "", i.text.split("?")[0]))
+             and (i.attr in (None, "href"))]
+    if old is not None:
+        shown = [i for i in shown if re.sub(r"^mailto:", "", i.text.split("?")[0]).lower() == old.lower()]
+    if not shown:
+        return Question("I found no email address on the site" + (f" like {old}" if old else "") + "; quote the "
+                        "words to change instead.")
+    addresses = {re.sub(r"^mailto:", "", i.text.split("?")[0]).lower() for i in shown}
+    if len(addresses) > 1:
+        candidates = rank([i for i in shown if i.attr == "href"] or shown, wish, places)
+        chosen = picked(candidates, pick) or decide(candidates)
+        if chosen is None:
+            return ask_which(model, candidates, places, "That email address")
+        addresses = {re.sub(r"^mailto:", "", chosen.first.text.split("?")[0]).lower()}
+    address = next(iter(addresses))
+    splices = []
+    for item in shown:
+        if re.sub(r"^mailto:", "", item.text.split("?")[0]).lower() != address:
+            continue
+        spans = phrase_spans(item.source, address, ignore_case=True)
+        splices += [Splice(item.source.file, a, b, new) for a, b in spans]
+    if not splices:
+        return Question(f"I could not rewrite {address} where it is written; change it by hand.")
+    unique = list({(s.file, s.start): s for s in splices}.values())
+    part = places.of(shown[0]).section
+    return Proposal(unique, f"{part}: email {address} → {new}", part, {"op": "email", "old": address, "new": new},
+                    [f"{address} is written {len(unique)} times; each one changes."] if len(unique) > 1 else [])

@@ -157,7 +157,8 @@ def object_fields(module: Module, node: Node) -> list[tuple[str, Node]]:
 PRIMARY = ("title", "question", "name", "label", "heading", "text", "headline")
 SECONDARY = ("answer", "paragraph", "description", "desc", "text", "content", "body", "job", "role", "position",
              "subtitle", "review", "quote", "details", "summary")
-PATHLIKE = ("img", "image", "src", "href", "path", "url", "link", "avatar", "photo", "picture", "icon")
+PATHLIKE = ("img", "image", "src", "href", "path", "url", "link", "avatar", "photo", "picture", "icon", "to", "route",
+            "pathname")
 ID_KEYS = ("id", "key", "slug", "value")
 
 

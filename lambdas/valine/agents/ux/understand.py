@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from valine.agents.ux import edit_brand, edit_colour, edit_lists, edit_text
+from valine.agents.ux import edit_brand, edit_colour, edit_lists, edit_order, edit_text
 from valine.agents.ux.choose import Proposal, Question, Result
 from valine.agents.ux.wish import Wish, read, scope_words
 from valine.site.model import SiteModel
@@ -27,7 +27,8 @@ def _handlers() -> dict[str, Handler]:
     return {"text": edit_text.text, "phrase": edit_text.phrase, "attr": edit_text.attribute,
             "retarget": edit_text.retarget, "new_tab": edit_text.new_tab, "remove": edit_lists.remove,
             "entry_add": edit_lists.entry_add, "list_set": edit_lists.list_set, "price": edit_lists.price,
-            "brand": edit_brand.brand, "colour": edit_colour.colour, "link_add": edit_lists.entry_add}
+            "brand": edit_brand.brand, "colour": edit_colour.colour, "link_add": edit_lists.entry_add,
+            "email": edit_text.email, "move": edit_order.move}
 
 
 def structured(request: str) -> Wish | None:
@@ -66,6 +67,12 @@ def understand(request: str, model: SiteModel, *, pick: str | None = None) -> Re
     return handler(wish, model, places, pick)
 
 
+SHAPE = re.compile(r"\b(?:round(?:er|ed)|square(?:r)?|bigger|larger|smaller|tinier|wider|narrower|taller|shorter|"
+                   r"thicker|thinner|bold(?:er)?|italic|underlined?|more padding|less padding|more space|less space|"
+                   r"(?:more|less) spac(?:ing|ed)|(?:font|text) size|a different font|another font|centered|"
+                   r"cent(?:er|re)d?|left-aligned|right-aligned|animated|a shadow|sticky)\b")
+
+
 def _cannot(wish: Wish, model: SiteModel, places: Places) -> Question | None:
     """What the agent cannot do yet, said plainly with what it can do instead."""
     low = wish.request.lower()
@@ -79,6 +86,11 @@ def _cannot(wish: Wish, model: SiteModel, places: Places) -> Question | None:
             return Question(f"The logo is an image{shown}, so its lettering cannot be changed with a text edit: a "
                             "designer needs to make a new logo file. I can change its alt text, or the site name "
                             "written as text.", outcome="unsupported")
+    shape = SHAPE.search(low)
+    if shape and not wish.new and not wish.colours and wish.op in ("text", "phrase", "attr"):
+        return Question(f"Making things {shape.group(0)} changes sizes, shapes, spacing or fonts, which I cannot do "
+                        "yet: I change words, links, list entries, alt texts and colours. A developer can change "
+                        "that; or tell me the words or the colour to change.", outcome="unsupported")
     if not wish.new and not wish.old and wish.op in ("text", "phrase") and not wish.colours and \
             re.search(r"^\s*(?:update|change|edit|fix|improve|rewrite|redo|refresh)\b", low):
         what = " ".join(wish.scope) or "it"

@@ -18,6 +18,7 @@ from valine.agents.ux.phrases import clean, take_quotes
 HEX = re.compile(r"(?<![\w#])#(?:[0-9a-fA-F]{8}|[0-9a-fA-F]{6}|[0-9a-fA-F]{3})\b")
 URL = re.compile(r"(?:https?://[^\s\"'<>()]+[^\s\"'<>().,;!?]|(?<![\w.])/[A-Za-z0-9\-._~/%#?=&+@]*[A-Za-z0-9\-_~/%#=&+@]"
                  r"|\bmailto:[^\s\"'<>]+)")
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 PRICE = re.compile(r"\$\s?(\d+(?:[.,]\d+)?)")
 ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
             "ninth": 9, "tenth": 10, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4, "5th": 5, "6th": 6, "7th": 7, "8th": 8,
@@ -270,11 +271,16 @@ def _operation(wish: Wish, bare: str, low: str) -> Wish:
         re.search(r"\b(?:make|turn|paint|switch)\b.*\b(?:" + "|".join(_COLOUR_NAMES) + r")\b", low)
     if (wish.colours or _colour_words(low)) and colourful:
         return wish.but(op="colour")
+    if EMAIL.search(wish.request) and re.search(r"\b(?:e-?mail|contact|address|mail)\b", low) and not adding \
+            and not removing:
+        return wish.but(op="email")
     if wish.new_tab and not wish.new and not adding:
         return wish.but(op="new_tab")
     if adding and (wish.role == "link" or re.search(r"\b(?:to|in|into) the (?:top |main )?(?:menu|nav|navbar|"
                                                      r"navigation|header|footer)\b", low)) and wish.urls:
         return wish.but(op="link_add")
+    if re.search(r"^\s*(?:please\s+)?(?:move|swap|reorder|re-order)\b", low):
+        return wish.but(op="move")
     if removing:
         return wish.but(op="remove")
     if adding:
