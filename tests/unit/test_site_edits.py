@@ -324,3 +324,75 @@ def test_shapes_and_sizes_are_refused_with_what_can_be_done():
     result = understand("make the buttons rounder", build(ORBIT))
     assert not isinstance(result, Proposal) and result.outcome == "unsupported"
     assert "words, links, list entries, alt texts and colours" in result.text
+
+
+CAFE = site({
+    "package.json": '{"dependencies": {"react-scripts": "5.0.1", "styled-components": "^6", "react-i18next": "^13"}}',
+    "src/index.js": """
+        import ReactDOM from "react-dom";
+        import App from "./App";
+        ReactDOM.render(<App />, document.getElementById("root"));
+    """,
+    "src/App.js": """
+        import styled from "styled-components";
+        import { useTranslation } from "react-i18next";
+        import styles from "./App.module.css";
+        const Button = styled.a`
+          background-color: #6f4e37;
+          &:hover {
+            background-color: #5a3e2b;
+          }
+        `;
+        export default function App() {
+          const { t } = useTranslation();
+          return (
+            <main>
+              <section className={styles.hero}>
+                <h1>{t("hero.title")}</h1>
+                <Button href="/order">{t("hero.cta")}</Button>
+                <a href="/menu" className="bg-amber-700 hover:bg-amber-600 text-white">Our menu</a>
+              </section>
+            </main>
+          );
+        }
+    """,
+    "src/App.module.css": """
+        .hero {
+          background: linear-gradient(180deg, #fdf6ec 0%, #ffffff 100%);
+        }
+    """,
+    "src/locales/en.json": '{"hero": {"title": "Fresh coffee, delivered", "cta": "Order now"}}\n',
+    "src/locales/pt.json": '{"hero": {"title": "Café fresco, entregue", "cta": "Encomendar"}}\n',
+})
+
+
+def test_words_from_the_english_message_file_and_the_other_languages_are_named():
+    m = build(CAFE)
+    (title,) = [i for i in m.items if i.element.tag == "h1"]
+    assert title.text == "Fresh coffee, delivered" and title.source.file == "src/locales/en.json"
+    result = understand('change the hero headline to "Coffee at your door"', m)
+    assert isinstance(result, Proposal) and [s.file for s in result.splices] == ["src/locales/en.json"]
+    assert any("src/locales/pt.json keep their words" in n for n in result.notes)
+
+
+def test_a_styled_component_is_recoloured_in_its_css_at_rest():
+    result = understand('make the "Order now" button #2f855a', build(CAFE))
+    assert isinstance(result, Proposal)
+    changed = apply(CAFE, result.splices)["src/App.js"]
+    assert "background-color: #2f855a;\n  &:hover {\n    background-color: #5a3e2b;" in changed
+    assert any("&:hover" in n for n in result.notes)
+
+
+def test_a_css_module_class_is_found_and_a_gradient_is_asked_about():
+    result = understand("make the hero background #ffffff", build(CAFE))
+    assert not isinstance(result, Proposal) and "gradient" in result.text and "solid" in result.text
+    changed = edit("make the hero background solid #ffffff", CAFE)
+    assert list(changed) == ["src/App.module.css"] and "background: #ffffff;" in changed["src/App.module.css"]
+
+
+def test_a_hover_shade_of_its_own_is_left_alone_and_said():
+    result = understand('make the "Our menu" button #2f855a', build(CAFE))
+    assert isinstance(result, Proposal)
+    changed = apply(CAFE, result.splices)["src/App.js"]
+    assert 'className="bg-[#2f855a] hover:bg-amber-600 text-white"' in changed
+    assert any("hover:bg-amber-600 (on hover)" in n for n in result.notes)

@@ -186,7 +186,7 @@ class Modules:
             return
         target = self.resolve(module.path, specifier)
         clause = next((c for c in node.named_children if c.type == "import_clause"), None)
-        if target is not None and target.endswith((".css", ".scss")):
+        if target is not None and target.endswith((".css", ".scss", ".sass", ".less")):
             module.styles.append(target)
         if clause is None:
             return

@@ -28,6 +28,7 @@ from valine.site.values import (
     Props,
     Scope,
     Str,
+    Styled,
     Unknown,
     Value,
     strings_in,
@@ -72,6 +73,7 @@ class Element:
     instance: tuple[tuple[tuple[str, int], int], ...]
     rank: int = 0
     texts: list[Item] = field(default_factory=list)
+    css: tuple[Str, ...] = ()  # styled-components: the template literals that style it
 
     @property
     def tag(self) -> str:
@@ -259,6 +261,16 @@ class Renderer:
             self._host(name, node, opening, children, module, scope, ctx)
             return
         target = self.ev.eval(name_node, scope) if name_node is not None else None
+        if isinstance(target, Styled):  # const Button = styled.a`background: ...`
+            if isinstance(target.wraps, Fn):
+                target = target.wraps
+            else:
+                tag = target.tag or HOST_LIKE.get(getattr(target.wraps, "name", ""), "div")
+                self._host(tag, node, opening, children, module, scope, ctx, component=name,
+                           css=tuple(Str(target.module.path, target.module.source.start(t),
+                                         target.module.source.end(t), target.module.source.text(t), "css", t)
+                                     for t in target.css))
+                return
         if isinstance(target, Fn):
             attrs = self._attrs(opening, module, scope)
             passed = attrs.pop("children", None)
@@ -307,7 +319,7 @@ class Renderer:
         return attrs
 
     def _host(self, tag: str, node: Node, opening: Node, children: tuple[Node, ...], module: Module,
-              scope: Scope, ctx: Ctx, component: str = "") -> None:
+              scope: Scope, ctx: Ctx, component: str = "", css: tuple[Str, ...] = ()) -> None:
         attrs = self._attrs(opening, module, scope)
         classes = tuple(s for key in ("className", "class") if key in attrs for s in strings_in(attrs[key], self.ev))
         ident = attrs.get("id")
@@ -317,7 +329,7 @@ class Renderer:
         if component.rsplit(".", 1)[-1] == "Route":  # <Route path="/pricing" element={<Pricing />}>
             ctx = _with(ctx, page=_route_page(ctx.page, attrs.get("path")))
         element = Element(frame, ctx.path, module, node, attrs, classes, ctx.page, ctx.conditional, ctx.instance,
-                          ctx.rank)
+                          ctx.rank, css=css)
         self.elements.append(element)
         inner = _with(ctx, path=(*ctx.path, frame), element=element, depth=ctx.depth + 1)
         for key in ATTRIBUTES:

@@ -10,6 +10,7 @@ header component leads back to the ``"title"`` string in ``src/data/data.json``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,8 @@ from valine.site.syntax import property_name, string_value, unwrap, walk
 MAX_DEPTH = 40
 CLASS_HELPERS = {"cn", "clsx", "classnames", "classNames", "cx", "twMerge", "twJoin", "tw"}
 WRAPPERS = {"memo", "forwardRef", "observer", "styled"}
+TRANSLATE = {"t", "$t", "translate", "formatMessage", "__"}
+LOCALE_FILE = re.compile(r"(?:^|/)(?:locales?|i18n|lang|langs|translations?|messages|intl)/(?:[\w-]+/)*[\w.-]+\.json$")
 # react-router's route tables: the routes are the (first) argument.
 ROUTER_FACTORIES = {"createBrowserRouter", "createHashRouter", "createMemoryRouter", "createRoutesFromElements",
                     "createRoutesFromChildren", "useRoutes"}
@@ -139,6 +142,27 @@ class External(Value):
     name: str
 
 
+STYLESHEETS = (".css", ".scss", ".sass", ".less")
+
+
+@dataclass(frozen=True, eq=False)
+class CssModule(Value):
+    """A stylesheet imported as an object (CSS modules): its members are its class names."""
+
+    path: str
+
+
+@dataclass(frozen=True, eq=False)
+class Styled(Value):
+    """A styled-components (or emotion) component: ``styled.a`...``` renders an ``a``, ``styled(Link)`...```
+    renders what it wraps; ``css`` are the template literals that style it, outermost last."""
+
+    tag: str | None
+    wraps: Value | None
+    css: tuple[Node, ...]
+    module: Module
+
+
 @dataclass(frozen=True, eq=False)
 class Index(Value):
     """The position a ``.map`` callback is at."""
@@ -197,7 +221,9 @@ class Evaluator:
             elif name in module.imports:
                 imp = module.imports[name]
                 target = self.modules.get(imp.path)
-                if target is None:
+                if imp.path and imp.path.endswith(STYLESHEETS):
+                    value = CssModule(imp.path)  # import styles from "./Home.module.css"
+                elif target is None:
                     value = External(imp.specifier, imp.name)
                 elif imp.name == "*":
                     value = Namespace(target)
@@ -305,9 +331,40 @@ class Evaluator:
             yield Str(scope.module.path, cursor - src.shift, end - src.shift,
                       src.data[cursor - src.shift:end - src.shift].decode(), "fragment")
 
+    def _styled(self, node: Node, callee: Node, scope: Scope, depth: int) -> Value | None:
+        """``styled.a`css```, ``styled(Link)`css```, ``styled.button.attrs(...)`css```, ``styled(Base)`more```."""
+        template = node.child_by_field_name("arguments")
+        if template is None or template.type != "template_string":
+            return None
+        src = scope.module.source
+        base = callee
+        while base.type == "call_expression":  # styled.a.attrs({...})`css`: what .attrs is called on
+            fn = base.child_by_field_name("function")
+            inner = fn.child_by_field_name("object") if fn is not None and src.text(fn).endswith(".attrs") else None
+            if inner is None:
+                break
+            base = inner
+        text = src.text(base)
+        m = re.fullmatch(r"(?:styled|styles)\.([a-z][\w]*)", text)
+        if m:
+            return Styled(m.group(1), None, (template,), scope.module)
+        if base.type == "call_expression" and src.text(base.child_by_field_name("function")) == "styled":
+            args = [a for a in (base.child_by_field_name("arguments") or base).named_children if a.type != "comment"]
+            wrapped = self.eval(args[0], scope, depth + 1) if args else UNKNOWN
+            if isinstance(wrapped, Styled):
+                return Styled(wrapped.tag, wrapped.wraps, (*wrapped.css, template), scope.module)
+            if isinstance(wrapped, Str):
+                return Styled(wrapped.value, None, (template,), scope.module)
+            return Styled(None, wrapped, (template,), scope.module)
+        return None
+
     def _call(self, node: Node, scope: Scope, depth: int) -> Value:
         src = scope.module.source
         callee = unwrap(node.child_by_field_name("function"))
+        if callee is not None:
+            styled = self._styled(node, callee, scope, depth)
+            if styled is not None:
+                return styled
         args = [a for a in (node.child_by_field_name("arguments") or node).named_children if a.type != "comment"]
         name = src.text(callee) if callee is not None else ""
         short = name.rsplit(".", 1)[-1]
@@ -317,6 +374,10 @@ class Evaluator:
             return self.eval(args[-1], scope, depth + 1)
         if short in ROUTER_FACTORIES and args:
             return self.eval(args[0], scope, depth + 1)
+        if short in TRANSLATE and args:  # t("hero.title"): the words in the site's (English) message file
+            key = self.eval(args[0], scope, depth + 1)
+            if isinstance(key, Str) and key.kind in ("string", "template"):
+                return self.translation(key.value)
         if callee is not None and callee.type == "member_expression" and short in ("filter", "slice", "concat",
                                                                                    "reverse", "sort"):
             return self.eval(callee.child_by_field_name("object"), scope, depth + 1)
@@ -326,6 +387,25 @@ class Evaluator:
             if isinstance(array, Obj) and array.is_array:
                 entries = tuple(self.elements(array))
                 return Alt(entries, (2,) * len(entries))
+        return UNKNOWN
+
+    def translation(self, key: str) -> Value:
+        """A message key (``hero.title``, ``common:hero.title``) in the site's locale files, English first."""
+        namespace, _, path = key.rpartition(":")
+        files = [p for p in sorted(self.modules.files) if LOCALE_FILE.search(p)]
+        files.sort(key=lambda p: (not re.search(r"(?:^|/|[._-])en(?:[-_][A-Za-z]+)?(?:/|\.json$)", p),
+                                  namespace and not p.endswith(f"/{namespace}.json"), p))
+        for path_ in files:
+            module = self.modules.get(path_)
+            if module is None:
+                continue
+            value = self.export(module, "default")
+            for part in path.split("."):
+                value = self.get(value, part)
+                if isinstance(value, Unknown):
+                    break
+            if isinstance(value, Str):
+                return value
         return UNKNOWN
 
     def get(self, obj: Value, name: str | None, depth: int = 0) -> Value:
@@ -343,6 +423,8 @@ class Evaluator:
             return known[0][0] if known else UNKNOWN
         if isinstance(obj, Namespace):
             return self.export(obj.module, name)
+        if isinstance(obj, CssModule):  # styles.hero: the class .hero of that stylesheet (not writable text)
+            return Str(obj.path, 0, 0, name, "cssmodule")
         if isinstance(obj, Obj):
             if obj.is_array:
                 if name.isdigit():

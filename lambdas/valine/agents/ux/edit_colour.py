@@ -248,6 +248,12 @@ def _element(wish: Wish, ask: Ask, model: SiteModel, places: Places, pick: str |
     best = [e for s, e in scored if s >= top - 0.3]
     distinct = {(e.frame.file, e.frame.start) for e in best}
     if len(distinct) > 1:
+        # <header><nav> both read as "the navbar": the one that carries that colour is what a person sees.
+        styled = {(e.frame.file, e.frame.start): e for e in best if _styled_for(e, ask, model)}
+        nested = all(any(a.frame in b.path or b.frame in a.path for b in best if b is not a) for a in best)
+        if len(styled) == 1 and nested:
+            return next(iter(styled.values()))
+    if len(distinct) > 1:
         shown = "; ".join(f"<{e.tag}{'#' + e.frame.id if e.frame.id else ''}> in {e.frame.file}" for e in best[:4])
         return Question(f"“{' '.join(wanted)}” could be more than one element here ({shown}); which one, and "
                         "which colour exactly (#rrggbb)?")
@@ -298,6 +304,9 @@ def _probe(element: Element) -> Item:
     return Item("", literal, None, element, element.page, element.conditional, element.instance, element.rank)
 
 
+STATES = ("hover:", "focus:", "active:", "focus-visible:", "group-hover:", "visited:")
+
+
 def _recolour(element: Element, ask: Ask, model: SiteModel, places: Places, wish: Wish) -> Result:
     styles = model.styles
     assert styles is not None
@@ -309,6 +318,9 @@ def _recolour(element: Element, ask: Ask, model: SiteModel, places: Places, wish
     splices: list[Splice] = []
     left: list[str] = []
     found_any = False
+    base = {u.colour for literal in literals for token, _ in _tokens(literal)
+            if (u := utility(token, set(styles.tokens))) is not None and u.prefix in PREFIXES[ask.prop]
+            and not u.variants}
     for literal in literals:
         for token, start in _tokens(literal):
             util = utility(token, set(styles.tokens))
@@ -316,7 +328,13 @@ def _recolour(element: Element, ask: Ask, model: SiteModel, places: Places, wish
                 continue
             found_any = True
             if "dark:" in util.variants and not ask.dark:
-                left.append(token)
+                left.append(f"{token} (dark mode)")
+                continue
+            state = next((v for v in STATES if v in util.variants), None)
+            # hover:bg-black/90 follows bg-black; a hover shade of its own (hover:bg-indigo-400) is left alone.
+            if state is not None and util.colour not in base and not re.search(rf"\b{state[:-1]}", wish.request,
+                                                                                 re.I):
+                left.append(f"{token} (on {state[:-1]})")  # the hover colour is its own choice: say it, not guess
                 continue
             if ask.old_name and util.hue and util.hue != ask.old_name.split()[-1] and ask.old_name not in \
                     util.colour:
@@ -328,13 +346,52 @@ def _recolour(element: Element, ask: Ask, model: SiteModel, places: Places, wish
                 splices.append(Splice(literal.file, start, start + len(token.encode()), replacement))
     part = places.of(_probe(element)).section
     if splices:
-        notes = [f"Left alone: {' '.join(dict.fromkeys(left))} (dark mode)."] if left else []
+        notes = [f"Left alone: {', '.join(dict.fromkeys(left))}; say so if those should change too."] if left else []
         return Proposal(splices, f"{part}: {ask.prop} colour → {target or ask.new_name}", part,
                         {"op": "colour", "element": element.tag, "new": target or ask.new_name}, notes)
     if found_any and not splices:
         return Question(f"The {element.tag}'s {ask.prop} colour is already that, or set only for dark mode; what "
                         "should change?")
+    if element.css:
+        return _styled_css(element, ask, part, target)
     return _css(element, ask, model, part, target)
+
+
+def _styled_css(element: Element, ask: Ask, part: str, target: str | None) -> Result:
+    """A styled-component's own CSS (its template literal): the declaration at rest, not ``&:hover``
+    blocks or ``${...}`` interpolations."""
+    new = target or hex_of(ask.new_name or "")
+    if new is None:
+        return Question(f"Which {ask.new_name or 'colour'} exactly? Give it as #rrggbb.")
+    splices: list[Splice] = []
+    nested = False
+    for literal in element.css:
+        text = literal.value
+        blanked = re.sub(r"\$\{[^{}]*(?:\{[^{}]*\}[^{}]*)*\}", lambda m: " " * len(m.group(0)), text)
+        depth = 0
+        for m in re.finditer(r"[{}]|(?P<prop>[a-z-]+)\s*:\s*(?P<value>[^;{}]+)", blanked):
+            if m.group(0) == "{":
+                depth += 1
+                continue
+            if m.group(0) == "}":
+                depth -= 1
+                continue
+            if m.group("prop") not in PROPERTIES[ask.prop]:
+                continue
+            if depth > 0:
+                nested = True
+                continue
+            for c in COLOUR_TOKEN.finditer(m.group("value")):
+                at = literal.start + len(text[:m.start("value") + c.start()].encode())
+                splices.append(Splice(literal.file, at, at + len(c.group(0).encode()), rewrite_like(c.group(0), new)))
+                break
+    if not splices:
+        return Question(f"I could not find the {element.tag}'s {ask.prop} colour in its styled-component CSS; "
+                        "which file styles it?")
+    notes = ["Its nested states (&:hover and the like) keep their colours; say so if they should change too."] \
+        if nested else []
+    return Proposal(splices[-1:], f"{part}: {ask.prop} colour → {new}", part,
+                    {"op": "colour", "element": element.tag, "new": new}, notes)
 
 
 def _tokens(literal: Str) -> list[tuple[str, int]]:
@@ -392,6 +449,15 @@ def _css(element: Element, ask: Ask, model: SiteModel, part: str, target: str | 
                                     f"the request gives {len(ask.new)}; which stop gets which colour?")
                 splices += [Splice(c.file, c.start, c.end, n)  # the stops exactly as asked
                             for c, n in zip(decl.colours, ask.new, strict=True)]
+                continue
+            if decl.property in PROPERTIES[ask.prop] and decl.colours and ask.prop == "bg" and \
+                    "gradient(" in decl.value:
+                if not ask.solid:
+                    stops = " → ".join(c.text for c in decl.colours)
+                    return Question(f"The {element.tag}'s background is a gradient ({stops}) in {rule.file} "
+                                    f"{rule.selector}. Make it solid {new} (say 'solid'), or give the gradient's "
+                                    "new colours?")
+                splices.append(Splice(rule.file, decl.start, decl.end, new))
                 continue
             if decl.property in PROPERTIES[ask.prop] and decl.colours and ask.prop != "gradient":
                 colour_ = decl.colours[0]

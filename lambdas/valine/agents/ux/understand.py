@@ -64,7 +64,22 @@ def understand(request: str, model: SiteModel, *, pick: str | None = None) -> Re
     if wish.op == "text" and wish.old and not wish.new:
         return Question(f"What should “{wish.old[0]}” become? Put the new words in quotes, e.g. change "
                         f"\"{wish.old[0]}\" to \"...\".")
-    return handler(wish, model, places, pick)
+    result = handler(wish, model, places, pick)
+    if isinstance(result, Proposal):
+        result.notes.extend(_other_languages(result, model))
+    return result
+
+
+def _other_languages(proposal: Proposal, model: SiteModel) -> list[str]:
+    """An edit of one language's message file: the other languages keep their words, and say so."""
+    from valine.site.values import LOCALE_FILE
+
+    edited = {s.file for s in proposal.splices if LOCALE_FILE.search(s.file)}
+    others = sorted(p for p in model.files if LOCALE_FILE.search(p) and p not in edited)
+    if not edited or not others:
+        return []
+    return [f"Only {', '.join(sorted(edited))} changes; {', '.join(others[:4])} keep their words (translate them "
+            "too if the other languages should say it)."]
 
 
 SHAPE = re.compile(r"\b(?:round(?:er|ed)|square(?:r)?|bigger|larger|smaller|tinier|wider|narrower|taller|shorter|"

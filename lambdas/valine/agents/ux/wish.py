@@ -269,7 +269,8 @@ def _operation(wish: Wish, bare: str, low: str) -> Wish:
     colourful = re.search(r"\b(?:colou?rs?|background|bg|border|gradient|tint|shade|dark|light|see-through|"
                           r"transparent|solid|fill|primary|accent)\b", low) or \
         re.search(r"\b(?:make|turn|paint|switch)\b.*\b(?:" + "|".join(_COLOUR_NAMES) + r")\b", low)
-    if (wish.colours or _colour_words(low)) and colourful:
+    if (wish.colours or _colour_words(low)) and colourful or \
+            (wish.colours and re.search(r"^\s*(?:please\s+)?(?:make|turn|paint)\b", low)):
         return wish.but(op="colour")
     if EMAIL.search(wish.request) and re.search(r"\b(?:e-?mail|contact|address|mail)\b", low) and not adding \
             and not removing:
