@@ -23,7 +23,7 @@ node_modules/.stamp: package.json package-lock.json
 	@touch $@
 
 local: setup
-	$(VENV)/bin/valine local
+	$(VENV)/bin/valine local $(if $(SITE),--site "$(SITE)")
 
 test: setup lint
 	$(PY) -m pytest

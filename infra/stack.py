@@ -25,6 +25,7 @@ from infra.constructs.probe import EndpointProbe
 from infra.constructs.secrets import BotSecrets
 from valine.adapters import dynamodb as ddb
 from valine.adapters.deliveries import DELIVERIES
+from valine.adapters.site_sections import SECTIONS_READ, SECTIONS_WRITE
 from valine.agents import KILL_SWITCHES
 from valine.core import budgets, names
 from valine.core.names import Env
@@ -186,9 +187,9 @@ class ValineStack(Stack):
 
         # Grants: each role gets the actions its function calls, on exactly the resources it uses.
         table.grant(interactions.alias, (*ddb.TASK_STORE_READ_WRITE, *ddb.TASK_STORE_PINNED, *ddb.QUOTAS,
-                                         *ddb.FLAGS_READ),
+                                         *ddb.FLAGS_READ, *SECTIONS_READ),
                     indexes=ddb.TASK_STORE_AUDIT)
-        table.grant(worker.alias, (*ddb.TASK_STORE_READ_WRITE, *ddb.FLAGS_READ,
+        table.grant(worker.alias, (*ddb.TASK_STORE_READ_WRITE, *ddb.FLAGS_READ, *SECTIONS_WRITE,
                                    *(ddb.BUDGET if phase.llm_enabled else ())))
         # DescribeTable: the item count; Query on the by-time index: the weekly report's adoption and feedback.
         table.grant(status.alias, ("dynamodb:DescribeTable",), indexes=ddb.TASK_STORE_AUDIT)

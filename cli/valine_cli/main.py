@@ -7,6 +7,8 @@
   valine parse "..." [--json]          show how a request is understood
   valine eval-parse --cases FILE       the parser's accuracy per class on labelled requests
   valine eval-site --site DIR          a site's labelled requests through the lifecycle, judged per class
+  valine site scan --site DIR          the sections of a site and what can be changed in each
+  valine catalog init|check --site DIR propose or validate .valine/catalog.json
   valine register-commands --stage S   register the slash commands
   valine flags get|set --stage S       kill switches (DISABLE_*_UPDATES per agent, USE_LLM_PARSING)
   valine smoke --stage S               phase-1 verification of a deployed stage
@@ -36,6 +38,7 @@ from valine_cli import (
     oncall,
     recover,
     rollout_commands,
+    site_commands,
     smoke,
 )
 from valine_cli.aws_stage import CliError
@@ -46,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     for group in (dev_commands, discord_commands, flag_commands, rollout_commands, llm_commands, eval_parse, eval_site,
-                  smoke, oncall, recover, github_commands, announce):
+                  smoke, oncall, recover, github_commands, announce, site_commands):
         group.add_parsers(sub)
     return parser
 

@@ -30,7 +30,9 @@ def status_text(settings: Settings, flags: Flags, caller: Caller, agents: Sequen
 
 
 def agents_text(settings: Settings, flags: Flags, caller: Caller, agents: Sequence[AgentSpec],
-                recent: Sequence[Task], now: float) -> str:
+                recent: Sequence[Task], now: float, *, sections: Sequence[str] = ()) -> str:
+    """Each agent: what it does, its status in this phase, its record; for an agent whose ``section``
+    option autocompletes, the site's sections as the worker last read them."""
     phase = settings.phase
     out = []
     for a in agents:
@@ -45,8 +47,11 @@ def agents_text(settings: Settings, flags: Flags, caller: Caller, agents: Sequen
             status = "active (draft PRs)"
         whom = ", ".join(sorted(r.value for r in roles)) or "nobody"
         you = "you may ask it" if phase.may_use(caller.roles, a.name) else "not open to you in this phase"
+        known = ""
+        if sections and any(o.get("name") == "section" and o.get("autocomplete") for o in a.options()):
+            known = f"\nSections of the site: {', '.join(sections[:15])}{' ...' if len(sections) > 15 else ''}."
         out.append(f"**{a.employee}** (/{a.command}) — {a.does}.\n"
-                   f"Status: {status}; open to {whom}; {you}.\n{record(a.name, recent, now)}\nAsk: {a.ask}")
+                   f"Status: {status}; open to {whom}; {you}.\n{record(a.name, recent, now)}\nAsk: {a.ask}{known}")
     return "\n\n".join(out)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from valine import answers
 from valine.core.agent import AgentSpec
 from valine.core.phases import Role
-from valine.core.ports import Clock, FeedbackStore, FlagSource, JobQueue, Metrics, TaskStore
+from valine.core.ports import Clock, FeedbackStore, FlagSource, JobQueue, Metrics, SiteSections, TaskStore
 from valine.discord import messages as msg
 from valine.discord.caller import Caller, HttpResponse, caller_of
 from valine.discord.signature import Verifier
@@ -39,8 +39,9 @@ def _bad(status: int, error: str) -> HttpResponse:
 class Interactions:
     def __init__(self, *, settings: Settings, verifier: Verifier, store: TaskStore, queue: JobQueue,
                  flags: FlagSource, clock: Clock, metrics: Metrics, agents: Sequence[AgentSpec],
-                 feedback: FeedbackStore) -> None:
+                 feedback: FeedbackStore, sections: SiteSections | None = None) -> None:
         self.settings = settings
+        self.sections = sections
         self.verifier = verifier
         self.store = store
         self.flags = flags
@@ -92,7 +93,7 @@ class Interactions:
         if isinstance(caller, HttpResponse):
             return caller
         if kind == InteractionType.APPLICATION_COMMAND_AUTOCOMPLETE:
-            return HttpResponse(200, msg.autocomplete([]))
+            return HttpResponse(200, msg.autocomplete(self._suggest(data)))
         if kind == InteractionType.APPLICATION_COMMAND:
             return self._command(interaction, data, caller)
         if is_feedback(data.get("custom_id")):  # 👍 / 👎 on a finished task, and its comment modal
@@ -106,6 +107,18 @@ class Interactions:
             return self.lifecycle.edit_submitted(agent, interaction, data, caller, task_id, version)
         return self.lifecycle.button(agent, interaction, caller, action, task_id, version)
 
+    def _suggest(self, data: Mapping[str, Any]) -> list[dict[str, str]]:
+        """The site's sections that fit what is typed so far (Discord shows at most 25)."""
+        focused = next((o for o in data.get("options") or [] if isinstance(o, dict) and o.get("focused")), None)
+        if focused is None or focused.get("name") != "section" or self.sections is None:
+            return []
+        typed = str(focused.get("value") or "").strip().lower()
+        names = self.sections.current()
+        first = [n for n in names if n.lower().startswith(typed)]
+        rest = [n for n in names if typed in n.lower() and n not in first]
+        # The value is what the request carries: section:pricing-box (the structured grammar's one word).
+        return [{"name": n[:100], "value": "-".join(n.split())[:100]} for n in (first + rest)[:25]]
+
     def _command(self, interaction: Mapping[str, Any], data: Mapping[str, Any], caller: Caller) -> HttpResponse:
         name = str(data.get("name"))
         agent = self._by_command.get(name)
@@ -118,7 +131,9 @@ class Interactions:
             text = answers.status_text(self.settings, self.flags.current(), caller, self.agents)
         elif name == "agents":
             recent = self.store.recent(requester_id=None, limit=answers.RECORD_TASKS)
-            text = answers.agents_text(self.settings, self.flags.current(), caller, self.agents, recent, now)
+            sections = self.sections.current() if self.sections is not None else ()
+            text = answers.agents_text(self.settings, self.flags.current(), caller, self.agents, recent, now,
+                                       sections=sections)
         elif name == "tasks":
             everyone = caller.is_admin or Role.PM in caller.roles
             tasks = self.store.recent(requester_id=None if everyone else caller.user_id, limit=10)

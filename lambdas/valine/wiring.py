@@ -18,11 +18,12 @@ from typing import TYPE_CHECKING, Any
 from valine.adapters.aws import client
 from valine.adapters.dynamodb import DynamoFlags, DynamoTaskStore
 from valine.adapters.secrets import SecretsCache
+from valine.adapters.site_sections import DynamoSiteSections
 from valine.adapters.sqs import SqsJobQueue
 from valine.agents import AGENTS, KILL_SWITCHES
 from valine.core.clock import SystemClock
 from valine.core.github import GitHub
-from valine.core.ports import DiscordWebhooks, Flags, FlagSource
+from valine.core.ports import DiscordWebhooks, Flags, FlagSource, SiteSections
 from valine.logs import install as install_correlation_ids
 from valine.metrics import EmfMetrics
 from valine.settings import Settings
@@ -101,6 +102,7 @@ def build_interactions(settings: Settings) -> Interactions:
         metrics=EmfMetrics(stage=settings.stage),
         agents=AGENTS,
         feedback=DynamoFeedback(db, settings.table_name, retention_days=settings.audit_retention_days),
+        sections=DynamoSiteSections(db, settings.table_name),
     )
 
 
@@ -115,6 +117,7 @@ class WorkerDeps:
     metrics: EmfMetrics
     llm: Callable[[], LlmParser]  # the LLM parser, built on first use (phases 5 and 6)
     site: SiteSource  # the base branch and its site model, cached by tree
+    sections: SiteSections | None = None  # where the site's section names are published (autocomplete, /agents)
 
 
 def build_worker(settings: Settings, *, github: GitHub | None = None,
@@ -150,7 +153,8 @@ def build_worker(settings: Settings, *, github: GitHub | None = None,
     site = SiteSource(github, settings.github_base_branch)
     deps = WorkerDeps(settings=settings, github=github, base_branch=settings.github_base_branch,
                       flags=build_flags(settings), metrics=metrics,
-                      llm=lambda: build_llm(settings, secrets=secrets, metrics=metrics, db=db), site=site)
+                      llm=lambda: build_llm(settings, secrets=secrets, metrics=metrics, db=db), site=site,
+                      sections=DynamoSiteSections(db, settings.table_name))
     return TaskWorker(
         config=WorkConfig(phase=settings.phase, repository=settings.github_repository,
                           base_branch=settings.github_base_branch, ttl_seconds=settings.conversation_ttl_seconds),

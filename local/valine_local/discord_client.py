@@ -97,6 +97,26 @@ class DiscordClient:
                 "options": [{"name": k, "type": 3, "value": v} for k, v in (options or {}).items()]}
         return self._exchange(self._interaction(InteractionType.APPLICATION_COMMAND, user, roles, data, dm=dm), None)
 
+    def autocomplete(self, name: str, user: str, roles: list[str], options: dict[str, str],
+                     focused: str) -> dict[str, Any]:
+        """What Discord sends while the person types into ``focused`` (interaction type 4)."""
+        data = {"id": snowflake(), "name": name, "type": 1,
+                "options": [{"name": k, "type": 3, "value": v, **({"focused": True} if k == focused else {})}
+                            for k, v in options.items()]}
+        return self._exchange(self._interaction(InteractionType.APPLICATION_COMMAND_AUTOCOMPLETE, user, roles,
+                                                data), None)
+
+    def select(self, message_id: str, value: str, user: str, roles: list[str]) -> dict[str, Any]:
+        """Pick ``value`` in the message's select menu (component type 3), as Discord sends it."""
+        message = self.message(message_id)
+        menu = next((c for row in message.get("components", []) for c in row.get("components", [])
+                     if c.get("type") == 3), None)
+        if menu is None:
+            raise LookupError(f"message {message_id} has no select menu")
+        data = {"custom_id": menu["custom_id"], "component_type": 3, "values": [value]}
+        return self._exchange(self._interaction(InteractionType.MESSAGE_COMPONENT, user, roles, data, message_id),
+                              message_id)
+
     def press(self, message_id: str, action: str, user: str, roles: list[str]) -> dict[str, Any]:
         return self.click(message_id, self.button(message_id, action), user, roles)
 

@@ -149,6 +149,8 @@ class DiscordEmulator(JsonServer):
                 self.tokens[token] = message_id
             elif kind == 7 and message_id in self.messages:
                 self._update(self.messages[message_id], data)
+            if kind == 8:  # autocomplete: Discord shows the choices under the option; nothing to acknowledge
+                return {"choices": list(data.get("choices") or [])}
             self.acknowledged.add(token)
             if kind == 9:
                 return {"modal": data, "message_id": message_id}

@@ -189,6 +189,7 @@ def test_the_worker_cannot_read_the_bot_token(phase_stage):
 def test_each_role_gets_only_the_dynamodb_actions_its_function_calls(phase_stage):
     from valine.adapters import dynamodb as ddb
     from valine.adapters.deliveries import DELIVERIES
+    from valine.adapters.site_sections import SECTIONS_READ, SECTIONS_WRITE
     from valine.core.phases import PHASES
 
     phase, stage = phase_stage
@@ -205,8 +206,10 @@ def test_each_role_gets_only_the_dynamodb_actions_its_function_calls(phase_stage
         return out
 
     assert actions("InteractionsFunctionServiceRole") == {
-        "table": {*ddb.TASK_STORE_READ_WRITE, *ddb.QUOTAS, *ddb.FLAGS_READ}, "index": set(ddb.TASK_STORE_AUDIT)}
-    worker = {*ddb.TASK_STORE_READ_WRITE, *ddb.FLAGS_READ, *(ddb.BUDGET if PHASES[phase].llm_enabled else ())}
+        "table": {*ddb.TASK_STORE_READ_WRITE, *ddb.QUOTAS, *ddb.FLAGS_READ, *SECTIONS_READ},
+        "index": set(ddb.TASK_STORE_AUDIT)}
+    worker = {*ddb.TASK_STORE_READ_WRITE, *ddb.FLAGS_READ, *SECTIONS_WRITE,
+              *(ddb.BUDGET if PHASES[phase].llm_enabled else ())}
     assert actions("WorkerFunctionServiceRole") == {"table": worker}
     # The item count, and the weekly report's tasks and feedback (one query of the by-time index each).
     assert actions("StatusFunctionServiceRole") == {"table": {"dynamodb:DescribeTable"},

@@ -15,10 +15,10 @@ FAST = {"FLAGS_MAX_AGE_SECONDS": "0", "GITHUB_RETRY_TOTAL_SECONDS": "3", "GITHUB
 
 
 def start_stack(tmp_path_factory: pytest.TempPathFactory, phase: str, **overrides: Any) -> LocalStack:
-    config = dataclasses.replace(LocalConfig.from_env({}), port=0, phase=phase,
-                                 state_dir=tmp_path_factory.mktemp(f"local-phase{phase}"), visibility_timeout=2,
-                                 name=f"test-phase{phase}",
-                                 extra_env=dict(FAST), **overrides)
+    settings: dict[str, Any] = {"port": 0, "phase": phase, "state_dir": tmp_path_factory.mktemp(f"local-phase{phase}"),
+                                "visibility_timeout": 2, "name": f"test-phase{phase}", "extra_env": dict(FAST),
+                                **overrides}
+    config = dataclasses.replace(LocalConfig.from_env({}), **settings)
     return LocalStack(config).start()
 
 

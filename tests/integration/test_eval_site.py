@@ -15,16 +15,17 @@ from valine_cli.eval_site import evaluate, read_cases, summary, table
 SITES = Path(__file__).resolve().parents[1] / "sites"
 
 
-@pytest.mark.parametrize("site", ["startup-nextjs", "react-landing-page-template", "next-saas-stripe-starter"])
+@pytest.mark.parametrize("site", ["startup-nextjs", "react-landing-page-template", "next-saas-stripe-starter",
+                                  "own-orbit-vite-router", "own-cafe-cra-styled"])
 def test_each_fixture_site_meets_the_bar(site: str) -> None:
-    # GIVEN the site's 30 labelled requests, WHEN each goes through the lifecycle
+    # GIVEN the site's labelled requests, WHEN each goes through the lifecycle
     cases = read_cases(SITES / site / "requests.jsonl")
     results = evaluate(SITES / site, cases)
     s = summary(results)
     report = table(s) + "".join(f"\n{r.id}: {r.verdict.result} ({r.verdict.outcome}) {r.verdict.why}"
                                 for r in results if r.verdict.result != "right")
     # THEN no request previews a wrong change, and at least 90% get exactly the expected outcome
-    assert s["cases"] == len(cases) == 30
+    assert s["cases"] == len(cases) >= 10
     assert s["wrong"] == 0, report
     assert s["right_share"] >= 0.9, report
     # AND an edit that was right really opened a pull request with the expected files

@@ -17,6 +17,7 @@ from moto import mock_aws
 from valine.adapters import dynamodb as ddb
 from valine.adapters.budget import DynamoBudget
 from valine.adapters.feedback import DynamoFeedback
+from valine.adapters.site_sections import SECTIONS_READ, SECTIONS_WRITE, DynamoSiteSections
 from valine.agents import KILL_SWITCHES
 from valine.core.ports import Feedback, Flags, Quota
 from valine.core.task import Task, TaskState
@@ -88,9 +89,11 @@ def test_the_interactions_function_calls_only_what_it_is_granted(db):
     store.recent(requester_id=None, limit=5)
     store.recent(requester_id="1", limit=5)
     store.expired_open(now=time.time(), created_after=time.time() - 3600, limit=5)  # the sweep's one query
+    DynamoSiteSections(db, TABLE, max_age=0).current()  # the section option's autocomplete, /agents
     on_table = {a for a, index in seen if not index}
     on_index = {a for a, index in seen if index}
-    assert on_table == {*ddb.TASK_STORE_READ_WRITE, *ddb.TASK_STORE_PINNED, *ddb.QUOTAS, *ddb.FLAGS_READ}
+    assert on_table == {*ddb.TASK_STORE_READ_WRITE, *ddb.TASK_STORE_PINNED, *ddb.QUOTAS, *ddb.FLAGS_READ,
+                        *SECTIONS_READ}
     assert on_index == set(ddb.TASK_STORE_AUDIT)
 
 
@@ -105,7 +108,11 @@ def test_the_worker_calls_only_what_it_is_granted(db):
     assert got is not None
     assert store.transition(dataclasses.replace(got, state=TaskState.AWAITING_CONFIRMATION),
                             expect=(TaskState.PROPOSED,), now=time.time()).ok
-    assert {a for a, index in seen} == {*ddb.TASK_STORE_READ_WRITE, *ddb.FLAGS_READ}
+    sections = DynamoSiteSections(db, TABLE)
+    sections.publish(["hero", "pricing"], "tree-1", time.time())
+    DynamoSiteSections(db, TABLE).publish(["hero"], "tree-1", time.time())  # another container, same tree: refused
+    assert sections.read() == ("hero", "pricing")
+    assert {a for a, index in seen} == {*ddb.TASK_STORE_READ_WRITE, *ddb.FLAGS_READ, *SECTIONS_WRITE}
     assert not any(index for _, index in seen)
     # The LLM phases add the budget.
     seen.clear()

@@ -4,7 +4,7 @@ in-memory fakes in tests/fakes implement these Protocols too."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
@@ -211,3 +211,13 @@ class FeedbackStore(Protocol):
     def between(self, start: float, end: float) -> list[Feedback]:
         """Everything given (or last changed) in the window."""
 
+
+
+class SiteSections(Protocol):
+    """The names of the team's site's sections, as the site model last read them: the worker
+    publishes them for each new base tree; the interactions function reads them for the ``section``
+    option's autocomplete and for /agents."""
+
+    def current(self) -> tuple[str, ...]: ...
+
+    def publish(self, names: Sequence[str], tree: str, now: float) -> None: ...

@@ -11,7 +11,7 @@ first block of the home page that holds an ``h1``. A request's words are matched
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -88,6 +88,7 @@ class Place:
     section: str  # a short name for it (the nearest named component or landmark): metrics and summaries
 
     labels: set[str] = field(default_factory=set)  # short texts shown in the same section ("Pricing" above a title)
+    title: str = ""  # the section as a person reads it: "pricing box" for PricingBox
 
     def score(self, wanted: Iterable[str]) -> float:
         total = 0.0
@@ -104,8 +105,10 @@ class Place:
 class Places:
     """Places of every item of a site model, computed on first use."""
 
-    def __init__(self, model: SiteModel) -> None:
+    def __init__(self, model: SiteModel, named: Mapping[str, tuple[str, ...]] | None = None) -> None:
+        """``named``: a catalog's names for the parts of the site, file -> (section name, aliases...)."""
         self.model = model
+        self.named = dict(named or {})
         self.modules = model.evaluator.modules
         self._cache: dict[Item, Place] = {}  # keyed by the item itself: an id() could be reused
 
@@ -165,6 +168,12 @@ class Places:
         add([w for w in split_words(item.source.file) if w not in _IGNORED_FILE_PARTS], 0.6)
         add(split_words(item.page), 0.4)
         add(image_words(item.element), 1.0)
+        for file in [item.source.file, *(f.defined_in or f.file for f in path)]:
+            names = self.named.get(file)
+            if names:  # the team's own names for this part (.valine/catalog.json)
+                add([w for n in names for w in split_words(n)], 1.2)
+                section = names[0]
+                break
         module = self.modules.get(item.source.file)
         for key in data_keys(item, module):
             add(split_words(key), 0.9)
@@ -173,7 +182,8 @@ class Places:
         if self.in_hero(item):
             add(["hero"], 1.0)
             section = section or "hero"
-        return Place(words, (section or "page").lower(), self._labels(item))
+        return Place(words, (section or "page").lower(), self._labels(item),
+                     " ".join(split_words(section or "page")).lower())
 
     def _labels(self, item: Item) -> set[str]:
         """Short texts (up to three words) shown in the same component instance as ``item``."""
@@ -254,3 +264,15 @@ def entry_titles(item: Item, module: Module | None) -> list[str]:
 
 def frames_named(path: tuple[Frame, ...], kind: str) -> list[Frame]:
     return [f for f in path if f.kind == kind]
+
+
+def section_names(model: SiteModel, named: Mapping[str, tuple[str, ...]] | None = None) -> list[str]:
+    """The site's sections as people would name them, the ones with most in them first."""
+    places = Places(model, named)
+    counts: dict[str, int] = {}
+    for item in model.items:
+        if item.text.strip():
+            name = places.of(item).title
+            if name and not re.search(r"\d", name) and len(name.split()) <= 4:  # not "bs example navbar 1"
+                counts[name] = counts.get(name, 0) + 1
+    return sorted(counts, key=lambda n: (-counts[n], n))

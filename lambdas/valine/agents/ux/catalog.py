@@ -99,7 +99,7 @@ class Catalog:
                 raise CatalogError(f"section {name}: must be an object with file and properties")
             file = str(raw.get("file") or "")
             if file or raw.get("properties"):
-                _check_path(name, file)
+                _check_path(name, file, pinned=bool(raw.get("properties")))
             props = {}
             for prop, rule in (raw.get("properties") or {}).items():
                 if not _NAME.match(str(prop)) or prop == "section":
@@ -164,11 +164,14 @@ def _palette(raw: Any) -> dict[str, str]:
     return out
 
 
+PINNED_FILES = (".jsx", ".tsx", ".js")  # property rules edit JSX
+NAMED_FILES = (*PINNED_FILES, ".ts", ".mjs", ".json", ".css", ".scss", ".md", ".mdx", ".html")
 
 
-def _check_path(section: str, path: str) -> None:
-    if not inside_repository(path, (".jsx", ".tsx", ".js")):
-        raise CatalogError(f"section {section}: file {path!r} must be a relative .jsx/.tsx/.js path inside the "
+def _check_path(section: str, path: str, *, pinned: bool = True) -> None:
+    kinds = PINNED_FILES if pinned else NAMED_FILES
+    if not inside_repository(path, kinds):
+        raise CatalogError(f"section {section}: file {path!r} must be a relative {'/'.join(kinds)} path inside the "
                            "repository, without '..'")
 
 

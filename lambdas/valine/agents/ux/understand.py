@@ -51,9 +51,11 @@ def structured(request: str) -> Wish | None:
     return wish
 
 
-def understand(request: str, model: SiteModel, *, pick: str | None = None) -> Result:
+def understand(request: str, model: SiteModel, *, pick: str | None = None,
+               named: dict[str, tuple[str, ...]] | None = None) -> Result:
+    """``named``: the catalog's section names and aliases by file, when the repository has a catalog."""
     wish = structured(request) or read(request)
-    places = Places(model)
+    places = Places(model, named)
     refusal = _cannot(wish, model, places)
     if refusal is not None:
         return refusal

@@ -9,6 +9,8 @@ checked before anyone sees it: each file still parses in its language and no imp
 
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -20,20 +22,27 @@ from valine.agents.ux.intent import Clarify, Intent, ParseResult
 from valine.agents.ux.jsx import EditError
 from valine.agents.ux.understand import understand
 from valine.core.agent import AgentSpec, Ask, Change, Choice, Edited
+from valine.core.ports import SiteSections
 from valine.core.task import Task
 from valine.markup import code_span
+from valine.site.places import section_names
 from valine.site.source import SiteSource
 from valine.site.writing import WriteError, apply, problems, tidy_imports
+
+log = logging.getLogger("valine.agents.ux")
 
 
 class UxWork:
     spec: AgentSpec = SPEC
 
     def __init__(self, *, catalog: Callable[[], Catalog | None], parse: Callable[[Task, Catalog], ParseResult],
-                 site: SiteSource | None = None) -> None:
+                 site: SiteSource | None = None, sections: SiteSections | None = None,
+                 clock: Callable[[], float] = time.time) -> None:
         self.catalog = catalog
         self.parse = parse
         self.site = site
+        self.sections = sections
+        self.clock = clock
 
     def understand(self, task: Task) -> Change | Ask:
         snapshot = self.site.current() if self.site is not None else None
@@ -47,7 +56,10 @@ class UxWork:
         if snapshot is None:
             return Ask("This repository has no .valine/catalog.json and the site model is not available here.",
                        outcome="unsupported")
-        result = understand(task.request, snapshot.model(), pick=task.pick)
+        named = {s.file: (s.name, *s.aliases) for s in catalog.sections.values() if s.file} if catalog else None
+        model = snapshot.model()
+        self._publish(model, named, snapshot.head.tree_sha)
+        result = understand(task.request, model, pick=task.pick, named=named)
         if isinstance(result, Question):
             # The pinned rules' own question (the example site's wording) when they had one.
             if pinned is not None:
@@ -55,6 +67,15 @@ class UxWork:
             return Ask(result.text, outcome="unsupported" if result.outcome == "unsupported" else "clarify",
                        parser="site", choices=tuple(Choice(c.label, c.detail, c.key) for c in result.choices))
         return self._change(result, snapshot, catalog)
+
+    def _publish(self, model: Any, named: dict[str, tuple[str, ...]] | None, tree: str) -> None:
+        """The sections the autocomplete offers and /agents names: this tree's (a failure only logs)."""
+        if self.sections is None:
+            return
+        try:
+            self.sections.publish(section_names(model, named), tree, self.clock())
+        except Exception:  # the request itself does not depend on it
+            log.warning("could not publish the site's sections", exc_info=True)
 
     def _change(self, proposal: Proposal, snapshot: Any, catalog: Catalog | None) -> Change | Ask:
         try:
@@ -152,4 +173,4 @@ def build(deps: Any) -> UxWork:
 
     return UxWork(catalog=CatalogSource(deps.github, deps.base_branch),
                   parse=RequestParser(phase=deps.settings.phase, flags=deps.flags, llm=deps.llm),
-                  site=getattr(deps, "site", None))
+                  site=getattr(deps, "site", None), sections=getattr(deps, "sections", None))

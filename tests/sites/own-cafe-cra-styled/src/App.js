@@ -1,0 +1,13 @@
+import Hero from "./components/Hero";
+import Footer from "./components/Footer";
+
+function App() {
+  return (
+    <>
+      <Hero />
+      <Footer />
+    </>
+  );
+}
+
+export default App;
