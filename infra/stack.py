@@ -14,7 +14,6 @@ from constructs import Construct
 
 from infra.bundling import lambda_code
 from infra.config import ConfigError, DeployTarget
-from infra.constructs.alarms import AlarmSpec, Cadence, error_rate
 from infra.constructs.bot_function import CANARY_BAKE_SECONDS, BotFunction, log_retention, scheduled_function
 from infra.constructs.conversation_table import ConversationTable
 from infra.constructs.handoff import JobQueue
@@ -86,6 +85,7 @@ class ValineStack(Stack):
             memory_mb=1024,
             log_retention_days=stage.log_retention_days,
             canary=stage.is_prod,
+            failed_events=jobs.failed_events,
         )
         worker_env = {
             **common,
@@ -115,6 +115,7 @@ class ValineStack(Stack):
             memory_mb=1024,
             log_retention_days=stage.log_retention_days,
             canary=stage.is_prod,
+            failed_events=jobs.failed_events,
         )
         worker.alias.add_event_source(sources.SqsEventSource(
             jobs.queue, batch_size=1, report_batch_item_failures=True,
@@ -128,14 +129,15 @@ class ValineStack(Stack):
                          Env.GITHUB_WEBHOOK_SECRET_ARN: secrets.github_webhook.secret_arn,
                          Env.DISCORD_BOT_TOKEN_SECRET_ARN: secrets.discord_bot_token.secret_arn},
             timeout=Duration.seconds(10), memory_mb=256, log_retention_days=stage.log_retention_days,
-            canary=False)
+            canary=False, failed_events=jobs.failed_events)
         api = InteractionsApi(self, "InteractionsApi", stage=stage.name, target=interactions.alias,
                               webhook=webhook.alias, log_retention=log_retention(stage.log_retention_days))
 
         observability = Observability(
             self, "Observability", stage=stage.name, phase=phase,
             functions={"interactions": interactions, "worker": worker}, table=table.table, queue=jobs.queue,
-            dead_letters=jobs.dead_letters, topic=oncall.topic, api=api.api)
+            dead_letters=jobs.dead_letters, topic=oncall.topic, api=api.api, failed_events=jobs.failed_events)
+        observability.watch("webhook", webhook)
         # CodeDeploy rolls a canary back on its function's error-rate, latency, throttle and timeout alarms.
         for kind, fn in (("interactions", interactions), ("worker", worker)):
             for alarm in observability.canary_alarms[kind]:
@@ -155,35 +157,41 @@ class ValineStack(Stack):
             environment={**common, Env.STATUS_CHANNEL_ID: stage.status_channel_id,
                          Env.DISCORD_BOT_TOKEN_SECRET_ARN: secrets.discord_bot_token.secret_arn,
                          Env.ELIGIBLE_USERS: json.dumps(dict(stage.eligible_users), sort_keys=True)},
-            timeout=Duration.seconds(60), memory_mb=512, log_retention_days=stage.log_retention_days)
+            timeout=Duration.seconds(60), memory_mb=512, log_retention_days=stage.log_retention_days,
+            failed_events=jobs.failed_events)
         # The plan's "weekly detailed report with metrics": the same function, every Monday.
         events.Rule(self, "WeeklyReport", description="The plan's weekly report, Mondays 09:00 UTC",
                     schedule=events.Schedule.cron(minute="0", hour="9", week_day="MON"),
                     targets=[targets.LambdaFunction(status.alias, event=events.RuleTargetInput.from_object(
-                        {"report": "weekly"}))])
-        observability.factory(
-            "StatusFailures", error_rate(status.alias, "status", stage=stage.name, period=Duration.hours(1)), 0,
-            cadence=Cadence(3600, 1, 1),
-            spec=AlarmSpec("P3", "the daily status could not be posted", "status-failures"))
+                        {"report": "weekly"}), dead_letter_queue=jobs.failed_events)])
         relay = BotFunction(
             self, "IncidentRelay", function_name=names.function_name("relay", stage.name),
             description="Copies every alarm notification on the on-call topic to the team channel",
             handler="valine.handlers.relay.handler", code=lambda_code("worker"),
             environment={**common, Env.STATUS_CHANNEL_ID: stage.status_channel_id,
                          Env.DISCORD_BOT_TOKEN_SECRET_ARN: secrets.discord_bot_token.secret_arn},
-            timeout=Duration.seconds(30), memory_mb=256, log_retention_days=stage.log_retention_days, canary=False)
+            timeout=Duration.seconds(30), memory_mb=256, log_retention_days=stage.log_retention_days, canary=False,
+            failed_events=jobs.failed_events)
         # The plan's "immediate notification of any incidents" in the team channel: alarm -> SNS -> relay.
-        oncall.topic.add_subscription(sns_subscriptions.LambdaSubscription(relay.alias))
+        # A notice SNS cannot deliver to the relay is kept too (SNS's redrive policy).
+        oncall.topic.add_subscription(sns_subscriptions.LambdaSubscription(relay.alias,
+                                                                           dead_letter_queue=jobs.failed_events))
         secrets.discord_bot_token.grant_read(relay.alias)
         probe = EndpointProbe(self, "Probe", stage=stage.name, url=api.url, code=lambda_code("worker"),
-                              log_retention_days=stage.log_retention_days, alarm=observability.factory)
+                              log_retention_days=stage.log_retention_days, alarm=observability.factory,
+                              jobs=jobs.queue, failed_events=jobs.failed_events)
         sweep = scheduled_function(
             self, "Sweep", rule_id="ExpirySweep", rule_description="Marks abandoned previews expired",
             schedule=events.Schedule.rate(Duration.minutes(5)), retry_attempts=0,
             function_name=names.function_name("sweep", stage.name),
             description="Every 5 minutes: previews nobody answered become expired, each once (the expiry rate)",
             handler="valine.handlers.sweep.handler", code=lambda_code("worker"), environment=common,
-            timeout=Duration.seconds(60), memory_mb=256, log_retention_days=stage.log_retention_days)
+            timeout=Duration.seconds(60), memory_mb=256, log_retention_days=stage.log_retention_days,
+            failed_events=jobs.failed_events)
+
+        for kind, fn in (("status", status), ("relay", relay), ("sweep", sweep), ("probe", probe.function)):
+            observability.watch(kind, fn)
+        observability.error_widget()
 
         # Grants: each role gets the actions its function calls, on exactly the resources it uses.
         table.grant(interactions.alias, (*ddb.TASK_STORE_READ_WRITE, *ddb.TASK_STORE_PINNED, *ddb.QUOTAS,

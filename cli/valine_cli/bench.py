@@ -21,7 +21,8 @@ OUT = REPO_ROOT / ".bench"
 GOALS = {"cold_init_ratio": "<= 1.25", "ack_warm_p99_ms": "<= 25", "interactions_asset_bytes": "<= 5 MB",
          "worker_asset_bytes": "<= 30 MB", "llm_prompt_tokens": "<= 800", "parse_accuracy_pct": "> 95",
          "ack_warm_self_p99_ms": "<= 5", "aws_calls_per_ack": "<= 2", "github_calls_per_preview": "<= 1",
-         "github_calls_per_pr": "<= 2", "github_calls_per_pr_rest": "<= 5"}
+         "github_calls_per_pr": "<= 2", "github_calls_per_pr_rest": "<= 5", "site_github_calls_per_preview": "<= 1",
+         "ack_warm_self_p99_ms_command": "", "site_scan_ms": "(largest fixture)"}
 
 
 def build_assets(work: Path) -> dict[str, Path]:
@@ -90,6 +91,7 @@ def run(runs: int = 7, warm: int = 500) -> dict[str, Any]:
     results.update(_warm(warm))
     results["llm_prompt_tokens"] = estimated_tokens(example_catalog(), "make the navbar blue")
     results.update(_parse_accuracy())
+    results.update(_site())
     results["machine"] = {"cpus": os.cpu_count(), "python": sys.version.split()[0]}
     (OUT / "results.json").write_text(json.dumps(results, indent=2) + "\n")
     return results
@@ -243,6 +245,55 @@ def _warm(count: int) -> dict[str, Any]:
         "github_calls_per_preview_rest": max(github["rest"]["preview_calls"]),
         "github_calls_per_pr_rest": max(github["rest"]["pr_calls"]),
     }
+
+
+def _site() -> dict[str, Any]:
+    """The largest fixture site: how long reading it takes, and a preview once its model is cached."""
+    import dataclasses
+
+    from valine.core.ports import Job
+    from valine.site.model import build
+    from valine.site.source import from_folder
+    from valine_local.discord_client import DiscordClient
+    from valine_local.stack import REPO_ROOT, LocalConfig, LocalStack
+
+    sites = sorted((REPO_ROOT / "tests" / "sites").iterdir())
+    largest = max((d for d in sites if d.is_dir()),
+                  key=lambda d: sum(len(t) for t in from_folder(str(d)).values()))
+    files = from_folder(str(largest))
+    print(f"site model: {largest.name} ({len(files)} files), scanned 5 times, then previews…", file=sys.stderr)
+    scans = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        build(files)
+        scans.append((time.perf_counter() - t0) * 1000)
+    cases = [json.loads(line) for line in (largest / "requests.jsonl").read_text().splitlines() if line.strip()]
+    edits = [c["request"] for c in cases if c["expect"].get("outcome", "edit") == "edit"][:16]
+    with tempfile.TemporaryDirectory() as tmp:
+        cfg = dataclasses.replace(LocalConfig.from_env({}), port=0, state_dir=Path(tmp), worker_threads=0,
+                                  name="bench-site", phase="4", site=largest)
+        stack = LocalStack(cfg).start()
+        try:
+            client = DiscordClient(stack.url, health=stack.health(), signing_key=stack.signing_key)
+            times, calls, first = [], [], 0.0
+            for i, request in enumerate(edits):
+                out = client.command("ux-update", f"s{i}", ["admin"], {"request": request})
+                job = Job("preview", out["interaction_id"], stack.settings.application_id, out["token"])
+                before, t0 = len(stack.github.requests), time.perf_counter()
+                stack.agent.run(job)
+                elapsed = (time.perf_counter() - t0) * 1000
+                if i == 0:
+                    first = elapsed  # reads the tree and every blob, and builds the model
+                    continue
+                times.append(elapsed)
+                calls.append(len(stack.github.requests) - before)
+        finally:
+            stack.stop()
+    return {"site_bench_site": largest.name, "site_files": len(files),
+            "site_scan_ms": round(statistics.median(scans), 1),
+            "site_first_preview_ms": round(first, 1),
+            "site_preview_p50_ms": round(pct(times, 50), 1),
+            "site_github_calls_per_preview": max(calls)}
 
 
 def _button_interaction(client: Any, custom_id: str) -> dict[str, Any]:

@@ -49,6 +49,24 @@ class Cadence:
         return self.period_seconds * self.periods
 
 
+@dataclass(frozen=True)
+class Missing:
+    """What a period without data means for an alarm, and why."""
+
+    policy: cw.TreatMissingData
+    why: str
+
+
+def quiet(why: str) -> Missing:
+    """No data is no trouble (nothing happened); ``why`` says what else would notice a real outage."""
+    return Missing(cw.TreatMissingData.NOT_BREACHING, why)
+
+
+def down(why: str) -> Missing:
+    """No data is the outage itself (what should report did not run)."""
+    return Missing(cw.TreatMissingData.BREACHING, why)
+
+
 # Rates and percentiles: two (or three) bad minutes out of five, so one odd request in a quiet
 # minute does not roll a canary back, and a real regression does within five minutes.
 RATE = Cadence(60, 5, 2)
@@ -96,14 +114,19 @@ class AlarmFactory:
         self.cadences: dict[str, Cadence] = {}
 
     def __call__(self, construct_id: str, metric: cw.IMetric, threshold: float, *, cadence: Cadence,
-                 spec: AlarmSpec, missing: cw.TreatMissingData = cw.TreatMissingData.NOT_BREACHING) -> cw.Alarm:
+                 spec: AlarmSpec, missing: Missing,
+                 below: bool = False) -> cw.Alarm:
+        """An alarm above ``threshold`` (``below``: under it). ``missing`` says what a minute without data
+        means and why: every alarm decides it explicitly (``NO_DATA_IS_QUIET`` / ``NO_DATA_IS_DOWN``)."""
         alarm = cw.Alarm(
             self._scope, construct_id, metric=metric, threshold=threshold,
             evaluation_periods=cadence.periods, datapoints_to_alarm=cadence.datapoints,
             alarm_name=names.alarm_name(self._stage, construct_id),
-            comparison_operator=cw.ComparisonOperator.GREATER_THAN_THRESHOLD,
-            treat_missing_data=missing,
-            alarm_description=f"[{spec.severity}] {spec.what}. Runbook: {RUNBOOK}#{spec.anchor}",
+            comparison_operator=cw.ComparisonOperator.LESS_THAN_THRESHOLD if below
+            else cw.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            treat_missing_data=missing.policy,
+            alarm_description=f"[{spec.severity}] {spec.what}. No data: {missing.why}. "
+                              f"Runbook: {RUNBOOK}#{spec.anchor}",
         )
         alarm.add_alarm_action(actions.SnsAction(self._topic))
         alarm.add_ok_action(actions.SnsAction(self._topic))

@@ -14,6 +14,7 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.bundling import LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME
@@ -42,6 +43,7 @@ class BotFunction(Construct):
         log_retention_days: int,
         canary: bool,
         description: str,
+        failed_events: sqs.IQueue,
     ) -> None:
         super().__init__(scope, construct_id)
         self.log_group = logs.LogGroup(
@@ -65,6 +67,9 @@ class BotFunction(Construct):
             memory_size=memory_mb,
             logging_format=lambda_.LoggingFormat.JSON,
             log_group=self.log_group,
+            # An asynchronous event that still fails after Lambda's two retries lands here (and pages),
+            # instead of being dropped. Synchronous callers (API Gateway, SQS) get their error directly.
+            dead_letter_queue=failed_events,
         )
         # The alias is what API Gateway and SQS call; CodeDeploy shifts it between versions.
         self.alias = lambda_.Alias(self, "Live", alias_name=LIVE_ALIAS, version=self.function.current_version)
@@ -88,13 +93,16 @@ class BotFunction(Construct):
 def scheduled_function(scope: Construct, construct_id: str, *, schedule: events.Schedule, rule_id: str,
                        rule_description: str, retry_attempts: int | None = None, function_name: str,
                        description: str, handler: str, code: lambda_.Code, environment: Mapping[str, str],
-                       timeout: Duration, memory_mb: int, log_retention_days: int) -> BotFunction:
-    """A BotFunction that EventBridge invokes on ``schedule`` (through its live alias); never a canary."""
+                       timeout: Duration, memory_mb: int, log_retention_days: int,
+                       failed_events: sqs.IQueue) -> BotFunction:
+    """A BotFunction that EventBridge invokes on ``schedule`` (through its live alias); never a canary.
+    An event EventBridge cannot deliver goes to ``failed_events`` too."""
     fn = BotFunction(scope, construct_id, function_name=function_name, description=description, handler=handler,
                      code=code, environment=environment, timeout=timeout, memory_mb=memory_mb,
-                     log_retention_days=log_retention_days, canary=False)
+                     log_retention_days=log_retention_days, canary=False, failed_events=failed_events)
     events.Rule(scope, rule_id, description=rule_description, schedule=schedule,
-                targets=[targets.LambdaFunction(fn.alias, retry_attempts=retry_attempts)])
+                targets=[targets.LambdaFunction(fn.alias, retry_attempts=retry_attempts,
+                                                dead_letter_queue=failed_events)])
     return fn
 
 

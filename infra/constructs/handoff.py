@@ -1,4 +1,5 @@
-"""The durable hand-off from the interactions function to the worker: SQS + dead letters."""
+"""The durable hand-off from the interactions function to the worker (SQS + dead letters), and the
+queue where every function's failed asynchronous events go."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ class JobQueue(Construct):
             self,
             "DeadLetters",
             queue_name=names.dead_letter_queue_name(stage),
-            retention_period=Duration.days(14),
+            retention_period=Duration.seconds(budgets.DEAD_LETTER_RETENTION_SECONDS),
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
         )
@@ -27,9 +28,19 @@ class JobQueue(Construct):
             # 6x the worker timeout (AWS's rule for SQS event sources); all deliveries still fit
             # inside Discord's 15-minute token: the arithmetic is valine.core.budgets.check().
             visibility_timeout=Duration.seconds(budgets.JOB_VISIBILITY_SECONDS),
-            retention_period=Duration.hours(1),
+            retention_period=Duration.seconds(budgets.JOB_RETENTION_SECONDS),
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
             dead_letter_queue=sqs.DeadLetterQueue(queue=self.dead_letters,
                                                   max_receive_count=budgets.JOB_MAX_RECEIVES),
+        )
+        # Events an asynchronous invocation could not handle (the relay's alarm notification, a scheduled
+        # status, sweep or probe run) after Lambda's retries: kept, counted and paged about, never dropped.
+        self.failed_events = sqs.Queue(
+            self,
+            "FailedEvents",
+            queue_name=names.failed_events_queue_name(stage),
+            retention_period=Duration.seconds(budgets.DEAD_LETTER_RETENTION_SECONDS),
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
         )

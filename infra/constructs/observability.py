@@ -24,16 +24,18 @@ from infra.constructs.alarms import (
     Cadence,
     custom_metric,
     error_rate,
+    quiet,
 )
 from infra.constructs.bot_function import BotFunction
 from valine.agents import AGENTS
 from valine.core import budgets
 from valine.core.names import dashboard_name
 from valine.core.phases import PhaseConfig
-from valine.metrics import METRICS, NAMESPACE, ROLES
+from valine.metrics import FUNCTIONS, METRICS, NAMESPACE, ROLES
 
 # What each function's p99 may reach before on-call hears of it (its own budget).
 P99_ALARM_MS = {"interactions": budgets.INTERACTIONS_P99_ALARM_MS, "worker": budgets.WORKER_P99_ALARM_MS}
+IDLE = quiet("no invocations in the window; the probe's heartbeat and endpoint alarms page when nothing runs")
 
 
 def rollback_trigger(phase: PhaseConfig) -> str:
@@ -43,7 +45,9 @@ def rollback_trigger(phase: PhaseConfig) -> str:
 class Observability(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, stage: str, phase: PhaseConfig,
                  functions: dict[str, BotFunction], table: dynamodb.TableV2, queue: sqs.IQueue,
-                 dead_letters: sqs.IQueue, topic: sns.ITopic, api: apigw.HttpApi) -> None:
+                 dead_letters: sqs.IQueue, topic: sns.ITopic, api: apigw.HttpApi,
+                 failed_events: sqs.IQueue | None = None) -> None:
+        """``functions``: the canaries (their rollback alarms); ``watch`` adds every other function."""
         super().__init__(scope, construct_id)
         self._stage = stage
         alarm = AlarmFactory(self, stage=stage, topic=topic)
@@ -57,13 +61,15 @@ class Observability(Construct):
             rate = alarm(f"{title}ErrorRate", error_rate(fn.alias, kind, stage=stage, period=RATE.period),
                          phase.error_rate_rollback_pct, cadence=ANY if phase.error_rate_rollback_pct == 0 else RATE,
                          spec=AlarmSpec("P1", f"{kind} error rate (Lambda errors + handled failures) above the "
-                                              f"phase-{phase.number} rollback trigger ({trigger})", "high-error-rate"))
+                                              f"phase-{phase.number} rollback trigger ({trigger})", "high-error-rate"),
+                         missing=IDLE)
             p99 = alarm(f"{title}LatencyP99", fn.alias.metric_duration(statistic="p99", period=LATENCY.period),
                         P99_ALARM_MS[kind], cadence=LATENCY,
                         spec=AlarmSpec("P2", f"{kind} p99 duration > {P99_ALARM_MS[kind] / 1000:g} s "
-                                             "(its own budget)", "slow-responses"))
+                                             "(its own budget)", "slow-responses"), missing=IDLE)
             throttles = alarm(f"{title}Throttles", fn.alias.metric_throttles(statistic="Sum", period=ANY.period), 0,
-                              cadence=ANY, spec=AlarmSpec("P2", f"{kind} Lambda throttling", "throttling"))
+                              cadence=ANY, spec=AlarmSpec("P2", f"{kind} Lambda throttling", "throttling"),
+                              missing=quiet("Lambda reports throttles only when there are some"))
             logs.MetricFilter(
                 self, f"{title}TimeoutFilter", log_group=fn.log_group, metric_namespace=NAMESPACE,
                 metric_name=f"{title}Timeouts", metric_value="1", default_value=0,
@@ -71,16 +77,19 @@ class Observability(Construct):
                                                           '$.record.status = "timeout" }'))
             timeouts = alarm(f"{title}Timeouts", cw.Metric(namespace=NAMESPACE, metric_name=f"{title}Timeouts",
                                                            statistic="Sum", period=ANY.period),
-                             0, cadence=ANY, spec=AlarmSpec("P2", f"{kind} timed out", "timeouts"))
+                             0, cadence=ANY, spec=AlarmSpec("P2", f"{kind} timed out", "timeouts"),
+                             missing=quiet("the filter writes 0 for every report line; none means no invocations"))
             self.canary_alarms[kind] = [rate, p99, throttles, timeouts]
 
         # The API in front of Discord: 5xx means Discord got an error page; latency is what Discord waits.
         api_errors = alarm("ApiServerErrors", api.metric_server_error(period=ANY.period, statistic="Sum"), 0,
-                           cadence=ANY, spec=AlarmSpec("P1", "the HTTP API answered Discord with 5xx", "api-errors"))
+                           cadence=ANY, spec=AlarmSpec("P1", "the HTTP API answered Discord with 5xx", "api-errors"),
+                           missing=quiet("no requests reached the API; the endpoint probe calls it every minute"))
         alarm("ApiLatencyP99", api.metric_latency(period=LATENCY.period, statistic="p99"),
               budgets.INTERACTIONS_P99_ALARM_MS, cadence=LATENCY,
               spec=AlarmSpec("P1", f"HTTP API p99 latency > {budgets.INTERACTIONS_P99_ALARM_MS / 1000:g} s "
-                                   "(Discord gives up at 3 s)", "api-errors"))
+                                   "(Discord gives up at 3 s)", "api-errors"),
+              missing=quiet("no requests reached the API; the endpoint probe calls it every minute"))
         self.canary_alarms["interactions"].append(api_errors)
 
         # The plan's key-metric thresholds, where they can be reached: the end-to-end preview time.
@@ -88,7 +97,9 @@ class Observability(Construct):
             alarm(f"PreviewTime{stat.upper()}", custom_metric("PreviewLatency", SLOW.period, stage=stage,
                                                               statistic=stat),
                   limit, cadence=SLOW, spec=AlarmSpec("P2", f"end-to-end preview time {stat} > {limit / 1000:g} s",
-                                                      "slow-responses"))
+                                                      "slow-responses"),
+                  missing=quiet("no previews were made; a worker that takes no jobs pages through "
+                                "JobQueueAge and WorkerHeartbeat"))
 
         ddb_throttles = cw.MathExpression(
             expression="FILL(r, 0) + FILL(w, 0)", period=Duration.hours(1), label="DynamoDB throttle events",
@@ -100,16 +111,36 @@ class Observability(Construct):
             })
         hourly = Cadence(3600, 1, 1)
         alarm("DynamoDbThrottles", ddb_throttles, 5, cadence=hourly,
-              spec=AlarmSpec("P2", "DynamoDB throttles > 5 per hour", "dynamodb-throttling"))
+              spec=AlarmSpec("P2", "DynamoDB throttles > 5 per hour", "dynamodb-throttling"),
+              missing=quiet("the expression FILLs both metrics with 0"))
         previews, expired = self.custom("Previews", Duration.hours(1)), self.custom("ConversationsExpired",
                                                                                      Duration.hours(1))
         alarm("ExpiryRate", cw.MathExpression(expression="IF(p > 0, 100 * FILL(e, 0) / p, 0)",
                                               period=Duration.hours(1), using_metrics={"p": previews, "e": expired},
                                               label="conversation expiry rate %"),
-              20, cadence=hourly, spec=AlarmSpec("P3", "conversation TTL expiry rate > 20%", "expiry-rate"))
+              20, cadence=hourly, spec=AlarmSpec("P3", "conversation TTL expiry rate > 20%", "expiry-rate"),
+              missing=quiet("no previews in the hour, so nothing could expire"))
         alarm("DeadLetters", dead_letters.metric_approximate_number_of_messages_visible(
             statistic="Maximum", period=ANY.period), 0, cadence=ANY,
-            spec=AlarmSpec("P2", "a job landed in the dead-letter queue", "dead-letters"))
+            spec=AlarmSpec("P2", "a job landed in the dead-letter queue", "dead-letters"),
+            missing=quiet("SQS reports an idle queue rarely; an empty queue is the good case"))
+        alarm("JobQueueAge", queue.metric_approximate_age_of_oldest_message(statistic="Maximum", period=ANY.period),
+              budgets.JOB_AGE_ALARM_SECONDS, cadence=Cadence(60, budgets.JOB_AGE_ALARM_WINDOW_SECONDS // 60, 2),
+              spec=AlarmSpec("P1", f"the oldest job has waited > {budgets.JOB_AGE_ALARM_SECONDS} s: nobody is "
+                                   "taking jobs (people see 'thinking')", "stalled-worker"),
+              missing=quiet("SQS reports an idle queue rarely; WorkerHeartbeat pages when no job is done at all"))
+        alarm("JobQueueDepth", queue.metric_approximate_number_of_messages_visible(statistic="Maximum",
+                                                                                  period=ANY.period),
+              budgets.JOB_DEPTH_ALARM, cadence=LATENCY,
+              spec=AlarmSpec("P2", f"more than {budgets.JOB_DEPTH_ALARM} jobs are waiting", "stalled-worker"),
+              missing=quiet("SQS reports an idle queue rarely; an empty queue is the good case"))
+        if failed_events is not None:
+            alarm("FailedEvents", failed_events.metric_approximate_number_of_messages_visible(
+                statistic="Maximum", period=ANY.period), 0, cadence=ANY,
+                spec=AlarmSpec("P2", "an asynchronous event (an alarm notice, a scheduled run) failed after "
+                                     "Lambda's retries", "failed-events"),
+                missing=quiet("SQS reports an idle queue rarely; an empty queue is the good case"))
+        self.watched: dict[str, BotFunction] = dict(functions)
         if phase.llm_enabled:
             # The plan's "accuracy < 60%" rollback trigger, on the proxy: first previews confirmed unchanged.
             # As a misparse rate (> 40%), and only with at least 20 first previews in the day.
@@ -120,16 +151,36 @@ class Observability(Construct):
                                "c": self.custom("ConfirmedUnchanged", day, Parser="llm")},
                 label="LLM first previews not confirmed unchanged %"), 40, cadence=Cadence(86400, 1, 1),
                 spec=AlarmSpec("P1", "LLM accuracy proxy < 60% (first previews confirmed unchanged, >= 20 a day)",
-                               "llm-accuracy"))
+                               "llm-accuracy"),
+                missing=quiet("fewer than 20 LLM first previews a day is too little to judge"))
             alarm("LlmDailyCost", self.custom("LlmCostUsd", Duration.days(1)), phase.llm_daily_rollback_usd,
                   cadence=Cadence(86400, 1, 1),
-                  spec=AlarmSpec("P1", f"daily LLM cost > ${phase.llm_daily_rollback_usd:g}", "llm-cost"))
+                  spec=AlarmSpec("P1", f"daily LLM cost > ${phase.llm_daily_rollback_usd:g}", "llm-cost"),
+                  missing=quiet("no LLM calls, no cost"))
         alarm("OncallDrill", self.custom("OncallDrill", ANY.period), 0, cadence=ANY,
-              spec=AlarmSpec("P3", "paging drill (valine oncall test); no action needed", "paging-drill"))
+              spec=AlarmSpec("P3", "paging drill (valine oncall test); no action needed", "paging-drill"),
+              missing=quiet("never emitted: the drill sets the alarm's state by hand"))
 
         self.dashboard = cw.Dashboard(self, "Dashboard", dashboard_name=dashboard_name(stage),
                                       default_interval=Duration.days(1))
         self._widgets(functions, table, queue, dead_letters, phase, api)
+
+    def watch(self, kind: str, fn: BotFunction) -> cw.Alarm:
+        """A function that is not a canary: any error in a minute (Lambda's, or a handled failure) pages."""
+        assert kind in FUNCTIONS, kind
+        self.watched[kind] = fn
+        return self.factory(f"{kind.title()}Errors", error_rate(fn.alias, kind, stage=self._stage,
+                                                                period=ANY.period), 0,
+                            cadence=ANY, spec=AlarmSpec("P2", f"the {kind} function failed", f"{kind}-errors"),
+                            missing=IDLE)
+
+    def error_widget(self) -> None:
+        """One row on the dashboard: each function's error alarm and the pipeline's stall alarms."""
+        names_ = [n for n in self.alarms if n.endswith(("ErrorRate", "Errors")) or n in (
+            "JobQueueAge", "JobQueueDepth", "WorkerHeartbeat", "FailedEvents", "DeadLetters")]
+        self.dashboard.add_widgets(cw.AlarmStatusWidget(
+            title="Every function and the job pipeline (an error anywhere pages)",
+            alarms=[self.alarms[n] for n in names_], width=24, height=4))
 
     # ---- helpers -----------------------------------------------------------------------
     def custom(self, name: str, period: Duration, statistic: str = "Sum", **dims: str) -> cw.Metric:

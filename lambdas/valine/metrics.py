@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass
 from typing import IO, Any
 
+# The seven functions; every one has an error alarm (infra.constructs.observability).
+FUNCTIONS = ("interactions", "worker", "webhook", "relay", "status", "sweep", "probe")
 NAMESPACE = "Valine/UxAgent"
 
 
@@ -57,11 +59,12 @@ METRICS: dict[str, MetricSpec] = {
     # A failure the code handled (the user got an apology or a failure message, a job attempt
     # failed, a pull request could not be made): Lambda counts these invocations as
     # successes, so the error-rate alarms add this metric to AWS/Lambda Errors.
-    "HandledFailures": MetricSpec("Count", ("Function",), ("interactions", "worker", "status", "webhook",
-                                                           "relay")),
+    "HandledFailures": MetricSpec("Count", ("Function",), FUNCTIONS),
     # The synthetic probe of the public endpoint (P0: "Discord bot unresponsive").
     "EndpointProbeFailures": MetricSpec("Count"),
     "EndpointProbeLatency": MetricSpec("Milliseconds"),
+    # One per synthetic job the probe enqueues and the worker completes: none for minutes is a P0.
+    "Heartbeats": MetricSpec("Count"),
     # Never emitted: `valine oncall test` sets the drill alarm's state by hand.
     "OncallDrill": MetricSpec("Count"),
     "MessagesGone": MetricSpec("Count"),

@@ -264,7 +264,9 @@ def run_probe(settings: Settings) -> dict[str, Any]:
     from valine.adapters.endpoint import post_unsigned
     from valine.ops.probe import probe
 
-    return probe(settings.probe_url, metrics=EmfMetrics(stage=settings.stage), send=post_unsigned)
+    queue = SqsJobQueue(client("sqs", settings.aws_endpoint_url), settings.job_queue_url) \
+        if settings.job_queue_url else None
+    return probe(settings.probe_url, metrics=EmfMetrics(stage=settings.stage), send=post_unsigned, queue=queue)
 
 
 @cache

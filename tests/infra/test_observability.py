@@ -58,10 +58,12 @@ def test_every_alarm_pages_oncall_with_severity_and_runbook(phase_stage):
     runbook = (ROOT / "docs/runbook.md").read_text()
     for name, alarm in found.items():
         assert alarm["AlarmActions"] == [{"Ref": topic}] and alarm["OKActions"] == [{"Ref": topic}], name
-        # Only the probe treats silence as failure: no probe data means the probe did not run.
-        expected_missing = "breaching" if name.endswith("EndpointProbe") else "notBreaching"
+        # Only the probe's two alarms treat silence as failure: no data means the probe, the queue or the
+        # worker did not run. Every alarm says why its no-data policy is right.
+        expected_missing = "breaching" if name.endswith(("EndpointProbe", "WorkerHeartbeat")) else "notBreaching"
         assert alarm["TreatMissingData"] == expected_missing, name
-        assert re.match(r"^\[P[0-3]\] .+ Runbook: docs/runbook\.md#[a-z-]+$", alarm["AlarmDescription"]), name
+        assert re.match(r"^\[P[0-3]\] .+\. No data: .{20,}\. Runbook: docs/runbook\.md#[a-z-]+$",
+                        alarm["AlarmDescription"]), name
         anchor = alarm["AlarmDescription"].split("#")[1]
         assert f'<a id="{anchor}"></a>' in runbook, f"runbook has no section {anchor}"
 

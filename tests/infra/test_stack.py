@@ -40,7 +40,7 @@ def test_names_are_scoped_by_stage(phase_stage):
     (table,) = resources(tpl, "AWS::DynamoDB::GlobalTable").values()
     assert table["Properties"]["TableName"] == f"valine-ux-agent-conversations-{stage}"
     queues = {q["Properties"]["QueueName"] for q in resources(tpl, "AWS::SQS::Queue").values()}
-    assert queues == {f"valine-jobs-{stage}", f"valine-jobs-dlq-{stage}"}
+    assert queues == {f"valine-jobs-{stage}", f"valine-jobs-dlq-{stage}", f"valine-failed-events-{stage}"}
 
 
 def test_table_has_ttl_pitr_on_demand_and_prod_protection(phase_stage):

@@ -45,6 +45,14 @@ WORKER_P99_ALARM_MS = int(WORKER_TIMEOUT_SECONDS * 1000 * 0.8)
 SQS_VISIBILITY_FACTOR = 6
 JOB_MAX_RECEIVES = 3
 JOB_VISIBILITY_SECONDS = WORKER_TIMEOUT_SECONDS * SQS_VISIBILITY_FACTOR
+# A job waits in the queue at most this long: longer than every delivery, and than any worker outage
+# the age alarm pages about, so a job is never dropped unseen (it dead-letters, which pages too).
+JOB_RETENTION_SECONDS = 4 * 86400
+DEAD_LETTER_RETENTION_SECONDS = 14 * 86400  # SQS's maximum; longer than the queue's (SQS keeps the first enqueue time)
+# The oldest job older than this: nobody is taking jobs (a person waits on "thinking" meanwhile).
+JOB_AGE_ALARM_SECONDS = 120
+JOB_AGE_ALARM_WINDOW_SECONDS = 180  # it evaluates 2 of the last 3 minutes
+JOB_DEPTH_ALARM = 25
 # Kept back on every delivery: the time needed to tell the user the outcome (one Discord
 # edit with its retries) and to record it, after GitHub, the LLM or DynamoDB ran late.
 TELL_USER_RESERVE_SECONDS = 8.0
@@ -70,6 +78,12 @@ def check() -> None:
             f"{JOB_MAX_RECEIVES} deliveries {JOB_VISIBILITY_SECONDS} s apart, the last one running "
             f"{WORKER_TIMEOUT_SECONDS} s, end {last_delivery_ends_after_seconds()} s after the first: past Discord's "
             f"{DISCORD_TOKEN_SECONDS} s token less {TOKEN_MARGIN_SECONDS} s margin; the last user message would fail")
+    if last_delivery_ends_after_seconds() + JOB_AGE_ALARM_SECONDS >= JOB_RETENTION_SECONDS:
+        raise BudgetError("the job queue must keep a job longer than all its deliveries and the age alarm")
+    if DEAD_LETTER_RETENTION_SECONDS <= JOB_RETENTION_SECONDS:
+        raise BudgetError("the dead-letter queue must keep messages longer than the job queue, or SQS drops them")
+    if JOB_AGE_ALARM_SECONDS + JOB_AGE_ALARM_WINDOW_SECONDS >= DISCORD_TOKEN_SECONDS / 2:
+        raise BudgetError("the queue-age alarm must page while most of the waiting person's token is left")
     if INTERACTIONS_P99_ALARM_MS >= DISCORD_ACK_SECONDS * 1000:
         raise BudgetError("the interactions latency alarm must fire before Discord's 3 s limit")
     if DISCORD_ORIGINAL_WAIT_SECONDS > TELL_USER_RESERVE_SECONDS + DISCORD_ACK_SECONDS:

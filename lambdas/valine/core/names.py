@@ -64,6 +64,11 @@ def dead_letter_queue_name(stage: str) -> str:
     return f"valine-jobs-dlq-{stage}"
 
 
+def failed_events_queue_name(stage: str) -> str:
+    """Where every function's failed asynchronous events go (its dead-letter queue)."""
+    return f"valine-failed-events-{stage}"
+
+
 def topic_name(stage: str) -> str:
     return f"valine-oncall-{stage}"
 

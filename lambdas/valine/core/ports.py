@@ -114,7 +114,7 @@ class TaskStore(Protocol):
 
 @dataclass(frozen=True)
 class Job:
-    kind: str  # "preview" | "create_pr"
+    kind: str  # "preview" | "create_pr" | "heartbeat" (the probe's synthetic job: the queue and worker live)
     task_id: str
     application_id: str
     token: str  # interaction token: edits the message for 15 minutes

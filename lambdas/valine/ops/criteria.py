@@ -63,6 +63,10 @@ MIN_ACCURACY_SAMPLE = 20  # LLM first previews before the accuracy proxy means a
 NOT_INCIDENTS = ("OncallDrill",)
 
 
+# Every function but the two that answer people (their errors are the error-rate criterion's).
+SUPPORT_FUNCTIONS = ("webhook", "relay", "status", "sweep", "probe")
+
+
 def function_names(stage: str) -> dict[str, str]:
     return {kind: names.function_name(kind, stage) for kind in ("interactions", "worker")}
 
@@ -115,6 +119,19 @@ def evaluate(phase: PhaseConfig, *, stage: str, reader: MetricsReader, now: dt.d
         out.append(Result(Verdict.PASS if ok else Verdict.FAIL, f"{label} ({span})",
                           f"{rate:.2f}% ({int(errors)} of {int(invocations)} invocations: {int(lambda_errors)} "
                           f"Lambda errors + {int(handled)} handled failures)"))
+    if c.max_error_rate_pct is not None:
+        # The functions people do not call directly fail in silence otherwise: a broken webhook stops the
+        # PR-quality metric, a broken sweep zeroes the expiry rate. Any error of theirs is a FAIL.
+        failed: dict[str, int] = {}
+        for kind in SUPPORT_FUNCTIONS:
+            dims = alias_dimensions(names.function_name(kind, stage))
+            count = _one(reader.stat("AWS/Lambda", "Errors", dims, "Sum", start, end)) + _one(reader.stat(
+                NAMESPACE, "HandledFailures", {**custom, "Function": kind}, "Sum", start, end))
+            if count:
+                failed[kind] = int(count)
+        out.append(Result(Verdict.FAIL if failed else Verdict.PASS,
+                          f"the {', '.join(SUPPORT_FUNCTIONS)} functions did not fail ({span})",
+                          ", ".join(f"{k}: {v}" for k, v in failed.items()) or "none"))
     if c.max_avg_duration_ms is not None:
         total = sum(_one(lam("Duration", "Sum", f)) for f in fns)
         count = sum(_one(lam("Duration", "SampleCount", f)) for f in fns)

@@ -1,7 +1,8 @@
 """The P0 probe: every minute an unsigned request to the public endpoint must be refused with
-401 within a second (the plan's "Discord bot unresponsive"). The result is an EMF metric the
-EndpointProbe alarm reads; a probe that cannot even run leaves no data, which that alarm
-treats as failing too."""
+401 within a second (the plan's "Discord bot unresponsive"), and a heartbeat job goes through the
+job queue to the worker, which counts it (a stalled worker is as unresponsive to people). The
+results are EMF metrics the EndpointProbe and WorkerHeartbeat alarms read; a probe that cannot
+even run leaves no data, which both alarms treat as failing too."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from valine.core.ports import Metrics
+from valine.core.ports import Job, JobQueue, Metrics
 
 log = logging.getLogger("valine.probe")
 EXPECTED_STATUS = 401
@@ -22,7 +23,15 @@ Send = Callable[[str, float], "tuple[int | None, str]"]
 
 
 def probe(url: str, *, metrics: Metrics, send: Send, timeout: float = 3.0,
-          clock: Callable[[], float] = time.monotonic) -> dict[str, Any]:
+          clock: Callable[[], float] = time.monotonic, queue: JobQueue | None = None,
+          now: Callable[[], float] = time.time) -> dict[str, Any]:
+    """One probe: the endpoint's answer (the EndpointProbe alarm) and, with ``queue``, a heartbeat
+    job for the worker to complete (the WorkerHeartbeat alarm: a dead worker is a P0 too)."""
+    if queue is not None:
+        try:
+            queue.send(Job("heartbeat", f"heartbeat-{int(now())}", "", ""))
+        except Exception:  # no heartbeat then: its alarm pages, and the log says why
+            log.exception("could not enqueue the heartbeat job")
     started = clock()
     status, problem = send(url, timeout)
     elapsed_ms = (clock() - started) * 1000

@@ -82,7 +82,7 @@ class StatusReports:
             return {"posted": False, "text": text}
         problem = self.post(self.channel, text)
         if problem:
-            # Lambda sees a successful invocation; the StatusFailures alarm reads this instead.
+            # Lambda sees a successful invocation; the StatusErrors alarm reads this instead.
             self.metrics.count("HandledFailures", Function="status")
         log.info(json.dumps({"event": event, "posted": not problem, "problem": problem}))
         return {"posted": not problem, "text": text}
