@@ -16,7 +16,7 @@ from infra.bundling import lambda_code
 from infra.config import ConfigError, DeployTarget
 from infra.constructs.bot_function import CANARY_BAKE_SECONDS, BotFunction, log_retention, scheduled_function
 from infra.constructs.conversation_table import ConversationTable
-from infra.constructs.handoff import JobQueue
+from infra.constructs.handoff import WEBHOOK_TIMEOUT_SECONDS, JobQueue
 from infra.constructs.interactions_api import InteractionsApi
 from infra.constructs.observability import Observability
 from infra.constructs.oncall import OnCall
@@ -125,11 +125,16 @@ class ValineStack(Stack):
             function_name=names.function_name("webhook", stage.name),
             description="GitHub's pull_request webhook: tasks become merged or rejected; the requester is told",
             handler="valine.handlers.github_webhook.handler", code=lambda_code("worker"),
+            # Telling the requester goes through its own notices queue: GitHub is answered within its
+            # 10 s whatever Discord does, and the same function posts the notices as the bot.
             environment={**common, Env.GITHUB_REPOSITORY: stage.github_repository,
                          Env.GITHUB_WEBHOOK_SECRET_ARN: secrets.github_webhook.secret_arn,
-                         Env.DISCORD_BOT_TOKEN_SECRET_ARN: secrets.discord_bot_token.secret_arn},
-            timeout=Duration.seconds(10), memory_mb=256, log_retention_days=stage.log_retention_days,
-            canary=False, failed_events=jobs.failed_events)
+                         Env.DISCORD_BOT_TOKEN_SECRET_ARN: secrets.discord_bot_token.secret_arn,
+                         Env.NOTICE_QUEUE_URL: jobs.notices.queue_url},
+            timeout=Duration.seconds(WEBHOOK_TIMEOUT_SECONDS), memory_mb=256,
+            log_retention_days=stage.log_retention_days, canary=False, failed_events=jobs.failed_events)
+        webhook.alias.add_event_source(sources.SqsEventSource(
+            jobs.notices, batch_size=1, report_batch_item_failures=True))
         api = InteractionsApi(self, "InteractionsApi", stage=stage.name, target=interactions.alias,
                               webhook=webhook.alias, log_retention=log_retention(stage.log_retention_days))
 
@@ -204,11 +209,13 @@ class ValineStack(Stack):
         table.grant(sweep.alias, ddb.TASK_STORE_READ_WRITE, indexes=ddb.TASK_STORE_AUDIT)
         table.grant(webhook.alias, (*ddb.TASK_STORE_READ_WRITE, *DELIVERIES))
         secrets.github_webhook.grant_read(webhook.alias)
-        secrets.discord_bot_token.grant_read(webhook.alias)
         jobs.queue.grant_send_messages(interactions.alias)
+        secrets.discord_bot_token.grant_read(webhook.alias)
+        jobs.notices.grant_send_messages(webhook.alias)
         status.alias.add_to_role_policy(iam.PolicyStatement(
             actions=["cloudwatch:GetMetricData", "cloudwatch:DescribeAlarmHistory"], resources=["*"]))
-        # Only the status function posts as the bot; the worker edits messages with interaction tokens.
+        # The status, webhook and relay functions post as the bot; the worker edits messages with interaction
+        # tokens and never holds the bot token.
         secrets.discord_bot_token.grant_read(status.alias)
         for secret in (secrets.github, secrets.openai):
             if secret is not None:

@@ -87,7 +87,9 @@ def cmd_register_webhook(args: argparse.Namespace) -> int:
                        f"{listed.text[:200]} (the token needs Webhooks read and write)")
     same = [h for h in listed.json() if (h.get("config") or {}).get("url") == t["url"]]
     if same:
-        answer = requests.patch(f"{base}/{same[0]['id']}", headers=headers, json=hook, timeout=15)
+        # "Update a repository webhook" takes config, events, add/remove_events and active: no name.
+        update = {k: v for k, v in hook.items() if k != "name"}
+        answer = requests.patch(f"{base}/{same[0]['id']}", headers=headers, json=update, timeout=15)
         verb = "updated"
     else:
         answer = requests.post(base, headers=headers, json=hook, timeout=15)

@@ -20,6 +20,10 @@ from valine.core import names
 from valine_cli import options
 from valine_cli.aws_stage import aws, operator, resource_suffix, stage_endpoint
 
+# Subscriptions a person reads: email, SMS, a mobile push application, or HTTPS (PagerDuty, Opsgenie,
+# AWS Chatbot's Slack/Teams integration). A Lambda (the incident relay) or a queue is not on-call.
+HUMAN_PROTOCOLS = ("email", "email-json", "sms", "https", "application")
+
 
 @dataclass(frozen=True)
 class Subscription:
@@ -27,8 +31,25 @@ class Subscription:
     endpoint: str
     confirmed: bool
 
+    @property
+    def human(self) -> bool:
+        return self.protocol in HUMAN_PROTOCOLS
+
     def describe(self) -> str:
-        return f"{self.protocol} {self.endpoint}" + ("" if self.confirmed else " (PENDING CONFIRMATION: gets nothing)")
+        kind = "" if self.human else " (not a person: the incident relay or a queue)"
+        return f"{self.protocol} {self.endpoint}{kind}" + ("" if self.confirmed else
+                                                           " (PENDING CONFIRMATION: gets nothing)")
+
+
+def paged(subs: list[Subscription]) -> tuple[list[Subscription], str]:
+    """The confirmed subscriptions a person reads, and a line saying who is paged and who is not."""
+    people = [s for s in subs if s.human and s.confirmed]
+    others = [s for s in subs if not s.human and s.confirmed]
+    pending = [s for s in subs if s.human and not s.confirmed]
+    line = (f"confirmed for people: {[f'{s.protocol} {s.endpoint}' for s in people] or 'none'}"
+            + (f"; pending confirmation: {[f'{s.protocol} {s.endpoint}' for s in pending]}" if pending else "")
+            + (f"; also (not on-call): {[f'{s.protocol} {s.endpoint}' for s in others]}" if others else ""))
+    return people, line
 
 
 def drill_alarm_name(stage: str) -> str:
@@ -76,7 +97,12 @@ def cmd_oncall(args: argparse.Namespace) -> int:
         print("  - nowhere: the topic has no subscription (set stages.<stage>.oncall in cdk.json and deploy)")
     verdict = _delivery(cw, name, started)
     print(verdict[1])
-    ok = verdict[0] is True and now_state == "OK" and any(s.confirmed for s in subs)
+    people, line = paged(subs)
+    print(line)
+    if not people:
+        print("FAILED: no person is subscribed with a confirmed email, SMS, HTTPS or push subscription; only "
+              "the relay (or nothing) got the drill. Confirm the subscription (docs/runbook.md#paging-drill).")
+    ok = verdict[0] is True and now_state == "OK" and bool(people)
     print("\nPASS: the drill paged on-call." if ok else "\nNOT PASSED: see above; fix it before relying on alarms.")
     return 0 if ok else 1
 

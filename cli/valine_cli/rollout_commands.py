@@ -145,7 +145,9 @@ def overall_metrics(args: argparse.Namespace, endpoint: str | None, table: str) 
     previews, confirms = total("Previews"), total("Confirmations")
     rows.append((confirms / previews >= 0.8 if previews else None, "effectiveness: >= 80% of previews confirmed",
                  f"{confirms:.0f} of {previews:.0f}" + (f" ({100 * confirms / previews:.0f}%)" if previews else "")))
-    merged, rejected = total("PullRequestsMerged"), total("PullRequestsRejected")
+    # A pull request closed and reopened later was no rejection.
+    merged = total("PullRequestsMerged")
+    rejected = max(0.0, total("PullRequestsRejected") - total("PullRequestsReopened"))
     closed = merged + rejected
     rows.append((rejected / closed < 0.05 if closed else None, "quality: < 5% of pull requests rejected",
                  f"{rejected:.0f} rejected, {merged:.0f} merged" + (f" ({100 * rejected / closed:.1f}%)"

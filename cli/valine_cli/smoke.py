@@ -187,11 +187,10 @@ def run_checks(t: Target, *, token: Callable[[], str], command_schema: list[dict
                 if x["TopicArn"].rsplit(":", 1)[-1] == topic]
         if not arns:
             return Check(Status.FAIL, "on-call topic", f"no topic {topic}")
-        subs = sns.list_subscriptions_by_topic(TopicArn=arns[0])["Subscriptions"]
-        confirmed = [f"{s['Protocol']} {s['Endpoint']}" for s in subs if s["SubscriptionArn"].startswith("arn:")]
-        pending = [f"{s['Protocol']} {s['Endpoint']}" for s in subs if not s["SubscriptionArn"].startswith("arn:")]
-        return Check(Status.PASS if confirmed else Status.FAIL, "on-call topic",
-                     f"confirmed: {confirmed or 'none'}" + (f"; pending confirmation: {pending}" if pending else ""))
+        from valine_cli.oncall import paged, subscriptions
+
+        people, line = paged(subscriptions(sns, arns[0]))
+        return Check(Status.PASS if people else Status.FAIL, "on-call topic", line)
     yield _guard("on-call topic", oncall)
 
 

@@ -9,6 +9,9 @@ from constructs import Construct
 
 from valine.core import budgets, names
 
+WEBHOOK_TIMEOUT_SECONDS = 10
+NOTICE_VISIBILITY_SECONDS = 6 * WEBHOOK_TIMEOUT_SECONDS  # AWS: at least six times the consumer's timeout
+
 
 class JobQueue(Construct):
     def __init__(self, scope: Construct, construct_id: str, *, stage: str) -> None:
@@ -43,4 +46,17 @@ class JobQueue(Construct):
             retention_period=Duration.seconds(budgets.DEAD_LETTER_RETENTION_SECONDS),
             encryption=sqs.QueueEncryption.SQS_MANAGED,
             enforce_ssl=True,
+        )
+        # Pull-request outcome notices: the webhook function fills it and consumes it (as the bot), so
+        # GitHub's delivery is answered at once and a slow or failing Discord is retried here; after
+        # five tries a notice lands with the failed events, which pages.
+        self.notices = sqs.Queue(
+            self,
+            "Notices",
+            queue_name=names.notice_queue_name(stage),
+            visibility_timeout=Duration.seconds(NOTICE_VISIBILITY_SECONDS),
+            retention_period=Duration.seconds(budgets.JOB_RETENTION_SECONDS),
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            dead_letter_queue=sqs.DeadLetterQueue(queue=self.failed_events, max_receive_count=5),
         )

@@ -35,6 +35,8 @@ from valine.metrics import FUNCTIONS, METRICS, NAMESPACE, ROLES
 
 # What each function's p99 may reach before on-call hears of it (its own budget).
 P99_ALARM_MS = {"interactions": budgets.INTERACTIONS_P99_ALARM_MS, "worker": budgets.WORKER_P99_ALARM_MS}
+# Rejections less the pull requests reopened later (metric math: IF keeps it a time series, never < 0).
+NET_REJECTED = "IF(FILL(r, 0) - FILL(o, 0) > 0, FILL(r, 0) - FILL(o, 0), 0)"
 IDLE = quiet("no invocations in the window; the probe's heartbeat and endpoint alarms page when nothing runs")
 
 
@@ -290,9 +292,13 @@ class Observability(Construct):
                                                     "c": self.custom("Confirmations", month)})]),
             cw.SingleValueWidget(title="Quality, 30 days: pull requests rejected % (plan: < 5%)", width=4,
                                  metrics=[cw.MathExpression(
-                                     expression="IF(m + r > 0, 100 * r / (m + r), 0)", label="rejected %",
-                                     period=month, using_metrics={"m": self.custom("PullRequestsMerged", month),
-                                                                  "r": self.custom("PullRequestsRejected", month)})]),
+                                     # A closed pull request reopened later is no rejection: r - o.
+                                     expression=f"IF(FILL(m, 0) + {NET_REJECTED} > 0, 100 * {NET_REJECTED} / "
+                                                f"(FILL(m, 0) + {NET_REJECTED}), 0)",
+                                     label="rejected %", period=month,
+                                     using_metrics={"m": self.custom("PullRequestsMerged", month),
+                                                    "r": self.custom("PullRequestsRejected", month),
+                                                    "o": self.custom("PullRequestsReopened", month)})]),
             cw.SingleValueWidget(title="Adoption: % of eligible users in 30 days (plan: >= 50%); weekly active",
                                  width=4, metrics=[self.custom("AdoptionPct", Duration.days(1), statistic="Maximum"),
                                                    self.custom("WeeklyActiveUsers", Duration.days(1),

@@ -20,6 +20,7 @@ from valine.core.phases import Role
 from valine.core.ports import Clock, FeedbackStore, FlagSource, JobQueue, Metrics, SiteSections, TaskStore
 from valine.discord import messages as msg
 from valine.discord.caller import Caller, HttpResponse, caller_of
+from valine.discord.shape import malformed
 from valine.discord.signature import Verifier
 from valine.discord.types import InteractionType
 from valine.feedback import FeedbackDesk, is_feedback
@@ -85,10 +86,11 @@ class Interactions:
             return HttpResponse(200, msg.pong())
         if kind not in _TYPES:
             return _bad(400, f"unsupported interaction type {kind}")
-        data = interaction.get("data")
-        if not isinstance(data, dict) or not isinstance(interaction.get("id"), str) \
-                or not isinstance(interaction.get("token"), str):
-            return _bad(400, "interaction has no data, id or token")
+        problem = malformed(interaction, self.settings.application_id)
+        if problem is not None:  # a refusal, not a failure of ours: it does not count against the error rate
+            log.info("malformed interaction refused", extra={"problem": problem})
+            return _bad(400, problem)
+        data = interaction["data"]
         caller = caller_of(interaction, self.settings)
         if isinstance(caller, HttpResponse):
             return caller

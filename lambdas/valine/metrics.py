@@ -46,6 +46,8 @@ METRICS: dict[str, MetricSpec] = {
     # GitHub's webhook: what reviewers did with the bot's pull requests (the plan's "< 5% rejected").
     "PullRequestsMerged": MetricSpec("Count", ("Agent",)),
     "PullRequestsRejected": MetricSpec("Count", ("Agent",)),
+    # A closed pull request reopened: one rejection taken back (rejection rate = (Rejected - Reopened) / closed).
+    "PullRequestsReopened": MetricSpec("Count", ("Agent",)),
     "ParseOutcome": MetricSpec("Count", ("Agent", "Outcome"), ("clarify", "invalid", "unsupported")),
     "LlmParses": MetricSpec("Count", ("Outcome",), ("ok", "fallback")),
     # The LLM's accuracy proxy: of the requests never edited, how many first previews were confirmed

@@ -45,6 +45,7 @@ class Settings:
     default_use_llm: bool
     default_disabled: frozenset[str]  # kill switches on at deploy time (DISABLE_UX_UPDATES=true, ...)
     job_queue_url: str = ""
+    notice_queue_url: str = ""  # the webhook function's queue of pull-request outcome notices
     github_repository: str = ""
     github_base_branch: str = "main"
     github_secret_arn: str = ""
@@ -63,7 +64,7 @@ class Settings:
     llm_base_url: str | None = None  # an OpenAI-compatible endpoint; None means OpenAI itself
     status_channel_id: str = ""  # the team channel of the daily status (empty: only logged)
     eligible_users: str = ""  # JSON {"admin": 3, "pm": 5, ...}: people by highest role, when Discord cannot say
-    bot_token_secret_arn: str = ""  # the status and webhook functions' (they post to channels as the bot)
+    bot_token_secret_arn: str = ""  # the status, webhook and relay functions' (they post to channels as the bot)
     probe_url: str = ""  # the public endpoint the probe calls
     region: str = "us-east-1"
     requests_per_hour: int = RATE_LIMITS.requests_per_hour
@@ -105,6 +106,7 @@ class Settings:
             default_use_llm=_bool(e.get(Env.USE_LLM_PARSING)),
             default_disabled=frozenset(k for k, v in e.items() if _KILL_SWITCH.match(k) and _bool(v)),
             job_queue_url=e.get(Env.JOB_QUEUE_URL, ""),
+            notice_queue_url=e.get(Env.NOTICE_QUEUE_URL, ""),
             github_repository=e.get(Env.GITHUB_REPOSITORY, ""),
             github_base_branch=e.get(Env.GITHUB_BASE_BRANCH, "main"),
             github_secret_arn=e.get(Env.GITHUB_SECRET_ARN, ""),

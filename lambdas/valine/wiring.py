@@ -24,6 +24,7 @@ from valine.agents import AGENTS, KILL_SWITCHES
 from valine.core.clock import SystemClock
 from valine.core.github import GitHub
 from valine.core.ports import DiscordWebhooks, Flags, FlagSource, SiteSections
+from valine.core.task import Task
 from valine.logs import install as install_correlation_ids
 from valine.metrics import EmfMetrics
 from valine.settings import Settings
@@ -189,11 +190,12 @@ def build_llm(settings: Settings, *, secrets: SecretsCache, metrics: EmfMetrics,
                      clock=time.time, fallback=parse_request)
 
 
-def build_github_webhook(settings: Settings, *,
-                         notify: Callable[[str, str, tuple[str, ...]], str] | None = None) -> GitHubWebhooks:
-    """``POST /github``: pull requests the bot opened being merged or closed."""
+def build_github_webhook(settings: Settings, *, notify: Callable[[Task], None] | None = None) -> GitHubWebhooks:
+    """``POST /github``: pull requests the bot opened being merged or closed; telling the requester is
+    a ``notify`` job for the worker, so GitHub is answered at once whatever Discord does."""
     from valine.adapters.deliveries import DynamoDeliveries
     from valine.github_webhook import GitHubWebhooks
+    from valine.workflow.notices import notice_job
 
     secrets = _secrets(settings)
     db = client("dynamodb", settings.aws_endpoint_url, fast=False)
@@ -202,14 +204,28 @@ def build_github_webhook(settings: Settings, *,
         return str(secrets.json(settings.github_webhook_secret_arn, required="secret",
                                 example='{"secret":"<the webhook secret GitHub signs with>"}')["secret"])
 
-    def post(channel: str, text: str, mention: tuple[str, ...]) -> str:
-        return channel_poster(settings, secrets)(channel, text, mention)
+    # Telling the requester goes through the function's own notices queue (it consumes it too, as the bot).
+    queue = SqsJobQueue(client("sqs", settings.aws_endpoint_url), settings.notice_queue_url)
+
+    def enqueue(task: Task) -> None:
+        queue.send(notice_job(task))
 
     return GitHubWebhooks(
         repository=settings.github_repository,
         store=DynamoTaskStore(db, settings.table_name, retention_days=settings.audit_retention_days),
         deliveries=DynamoDeliveries(db, settings.table_name), metrics=EmfMetrics(stage=settings.stage),
-        clock=SystemClock(), secret=secret, notify=notify or post, titles={a.name: a.title for a in AGENTS})
+        clock=SystemClock(), secret=secret, notify=notify or enqueue)
+
+
+def run_notices(settings: Settings, event: dict[str, Any], *, post: Callable[..., str] | None = None) -> dict[str, Any]:
+    """The notices queue's records: each pull-request outcome posted in the task's channel, once."""
+    from valine.workflow.notices import send_batch
+
+    db = client("dynamodb", settings.aws_endpoint_url, fast=False)
+    store = DynamoTaskStore(db, settings.table_name, retention_days=settings.audit_retention_days)
+    poster = post or channel_poster(settings, _secrets(settings))
+    return send_batch(event, store=store, post=lambda c, t, m, n: poster(c, t, m, nonce=n),
+                      titles={a.name: a.title for a in AGENTS}, metrics=EmfMetrics(stage=settings.stage))
 
 
 def build_status(settings: Settings, *, post: Callable[[str, str], str] | None = None) -> StatusReports:

@@ -243,10 +243,19 @@ class DiscordEmulator(JsonServer):
         data = req.json() or {}
         if len(str(data.get("content", ""))) > 2000:
             return 400, {"message": "Invalid Form Body", "code": 50035}
+        nonce = data.get("nonce")
         with self._lock:
+            if data.get("enforce_nonce") and nonce is not None:
+                # Discord: with enforce_nonce, a message by the same author with the same nonce in the past
+                # few minutes is returned instead of a new one (a retried post is not posted twice).
+                earlier = next((m for m in self.messages.values() if m.get("channel_id") == channel
+                                and m.get("nonce") == str(nonce) and time.time() - m["created"] < 300), None)
+                if earlier is not None:
+                    return 200, earlier
             message_id = self.new_id()
             self.messages[message_id] = {"id": message_id, "channel_id": channel, "content": data.get("content", ""),
-                                         "components": [], "edits": [], "created": time.time()}
+                                         "components": [], "edits": [], "created": time.time(),
+                                         **({"nonce": str(nonce)} if nonce is not None else {})}
         return 200, self.messages[message_id]
 
     def _members(self, req: Request, guild: str) -> tuple[int, Any]:

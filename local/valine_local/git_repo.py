@@ -53,6 +53,14 @@ class GitRepo:
             subprocess.run(["git", "push", "-q", str(path), branch], **run)  # type: ignore[call-overload]
         return repo
 
+    def valid_ref(self, ref: str) -> bool:
+        """git's ref-name rules (``git check-ref-format``), which GitHub applies: no ``..``, no
+        component starting with ``.`` or ending in ``.lock``, no control characters, ``~^:?*[\\``, spaces."""
+        if not ref.startswith("refs/") or len(ref) > 255:
+            return False
+        result = subprocess.run(["git", "check-ref-format", ref], capture_output=True, check=False)
+        return result.returncode == 0
+
     def blob(self, oid: str) -> bytes:
         return subprocess.run(["git", "--git-dir", str(self.path), "cat-file", "blob", oid],
                               capture_output=True, check=True).stdout

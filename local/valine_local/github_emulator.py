@@ -259,6 +259,9 @@ class GitHubEmulator(WebhookRoutes, JsonServer):
     def _create_ref(self, req: Request) -> tuple[int, Any]:
         body = req.json()
         ref = body["ref"]
+        if not self.repo.valid_ref(ref):
+            return 422, {"message": "Reference name is invalid", "documentation_url":
+                         "https://docs.github.com/rest/git/refs#create-a-reference"}
         with self.lock:
             if self.repo.rev(ref) is not None:
                 return 422, {"message": "Reference already exists"}
@@ -266,11 +269,13 @@ class GitHubEmulator(WebhookRoutes, JsonServer):
         return 201, {"ref": ref, "object": {"sha": body["sha"], "type": "commit"}}
 
     def _update_ref(self, req: Request, branch: str) -> tuple[int, Any]:
+        if not self.repo.valid_ref(f"refs/heads/{branch}"):
+            return 422, {"message": "Reference name is invalid"}
         self.repo.git("update-ref", f"refs/heads/{branch}", req.json()["sha"])
         return 200, {"ref": f"refs/heads/{branch}", "object": {"sha": req.json()["sha"]}}
 
     def _delete_ref(self, req: Request, branch: str) -> tuple[int, Any]:
-        if self.repo.rev(f"refs/heads/{branch}") is None:
+        if not self.repo.valid_ref(f"refs/heads/{branch}") or self.repo.rev(f"refs/heads/{branch}") is None:
             return 422, {"message": "Reference does not exist"}
         self.repo.git("update-ref", "-d", f"refs/heads/{branch}")
         return 204, b""

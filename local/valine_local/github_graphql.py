@@ -127,6 +127,8 @@ class Resolvers:
         name, oid = input["name"], input["oid"]
         if not name.startswith("refs/"):
             raise GitHubGraphQLError("Reference name must start with 'refs/'.")
+        if not self.e.repo.valid_ref(name):
+            raise GitHubGraphQLError(f'"{name}" is not a valid ref name.')
         with self.e.lock:
             if self.e.repo.rev(name) is not None:
                 raise GitHubGraphQLError(f'A ref named "{name}" already exists in the repository.')
@@ -140,6 +142,8 @@ class Resolvers:
         if branch.get("repositoryNameWithOwner") not in (None, self.e.full_name):
             raise GitHubGraphQLError("Could not resolve to a Repository", "NOT_FOUND")
         name = branch.get("branchName")
+        if not self.e.repo.valid_ref(f"refs/heads/{name}"):
+            raise GitHubGraphQLError(f"A ref named 'refs/heads/{name}' does not exist", "NOT_FOUND")
         with self.e.lock:
             head = self.e.repo.rev(f"refs/heads/{name}")
             if head is None:

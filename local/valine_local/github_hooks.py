@@ -44,6 +44,11 @@ class WebhookRoutes:
         if hook is None:
             return 404, {"message": "Not Found"}
         body = req.json()
+        # "Update a repository webhook" declares config, events, add_events, remove_events and active.
+        undeclared = sorted(set(body) - {"config", "events", "add_events", "remove_events", "active"})
+        if undeclared:
+            self.violations.append(f"PATCH hooks/{hook_id}: undeclared properties {undeclared}")
+            return 422, {"message": "Invalid request.", "errors": [f"{k} is not a permitted key." for k in undeclared]}
         config = body.get("config") or {}
         hook.update({k: v for k, v in (("url", config.get("url")), ("secret", config.get("secret")),
                                        ("events", body.get("events")), ("active", body.get("active")))
@@ -74,6 +79,21 @@ class WebhookRoutes:
                              "merged": bool(pr.get("merged")), "merged_by": pr.get("merged_by"),
                              "labels": [{"name": n} for n in pr["labels"]]},
         }, name="pull-request-closed")}
+
+    def reopen_pull(self, number: int, *, by: str = "octocat") -> dict[str, Any]:
+        """Reopen a closed, unmerged pull request and deliver ``pull_request`` ``reopened``."""
+        pr = next((p for p in self.pulls if p["number"] == number), None)
+        if pr is None or pr["state"] != "closed" or pr.get("merged"):
+            raise LookupError(f"pull request #{number} is not closed unmerged")
+        with self.lock:
+            pr.update(state="open", closed_at=None)
+        return {"pull_request": self._pull_json(pr), "deliveries": self.deliver("pull_request", {
+            "action": "reopened", "number": number, "sender": {"login": by, "id": 1, "type": "User"},
+            "repository": {"full_name": self.full_name, "name": self.full_name.split("/")[1],
+                           "owner": {"login": self.full_name.split("/")[0]}, "private": True},
+            "pull_request": {**{k: v for k, v in self._pull_json(pr).items() if k != "labels"},
+                             "merged": False, "merged_by": None, "labels": [{"name": n} for n in pr["labels"]]},
+        }, name="pull-request-reopened")}
 
     def deliver(self, event: str, payload: dict[str, Any], *, name: str) -> list[dict[str, Any]]:
         import hashlib

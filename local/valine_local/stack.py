@@ -161,7 +161,7 @@ class LocalStack:
             Env.GITHUB_WEBHOOK_SECRET_ARN: self.webhook_secret_arn,
             Env.DISCORD_BOT_TOKEN_SECRET_ARN: self.bot_token_secret_arn,
             "USE_LLM_PARSING": "true" if int(cfg.phase) >= 5 else "false", **{k: "false" for k in KILL_SWITCHES},
-            "JOB_MAX_RECEIVES": "3", "OPENAI_BASE_URL": self.llm_url or "",
+            "JOB_MAX_RECEIVES": "3", "OPENAI_BASE_URL": self.llm_url or "", Env.NOTICE_QUEUE_URL: self.notice_queue_url,
             "AWS_ENDPOINT_URL": self.aws_url,
             Env.RATE_REQUESTS_PER_HOUR: str(cfg.rate_limits.get("requests_per_hour", "")),
             Env.RATE_PRS_PER_HOUR: str(cfg.rate_limits.get("prs_per_hour", "")), "GITHUB_API_URL": self.github.url,
@@ -180,6 +180,10 @@ class LocalStack:
                                   "events": ["pull_request"], "active": True})
         for i in range(cfg.worker_threads):
             t = threading.Thread(target=self._work, name=f"worker-{i}", daemon=True)
+            t.start()
+            self._threads.append(t)
+        if cfg.worker_threads:  # the webhook function's notices queue, as its SQS trigger runs it
+            t = threading.Thread(target=self._notices, name="notices", daemon=True)
             t.start()
             self._threads.append(t)
         return self
@@ -240,6 +244,10 @@ class LocalStack:
         secret = {"api_key": api_key} if api_key else {"unset": True}
         self.openai_secret_arn = sm.create_secret(Name=names.secret_name(self.config.name, "openai"),
                                                   SecretString=json.dumps(secret))["ARN"]
+        self.notice_queue_url = sqs.create_queue(QueueName=names.notice_queue_name(self.config.name), Attributes={
+            "VisibilityTimeout": str(self.config.visibility_timeout),
+            "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "5"}),
+        })["QueueUrl"]
         self.sqs = sqs
         self.dynamodb = db
 
@@ -282,24 +290,42 @@ class LocalStack:
 
     # ---- the worker --------------------------------------------------------------------
     def _work(self) -> None:
+        def run(record: dict[str, Any]) -> dict[str, Any]:
+            result = worker_process({"Records": [record]}, agent=self.agent,
+                                    max_receives=self.settings.job_max_receives)
+            self.worker_runs += 1
+            return result
+
+        self._poll(self.queue_url, run)
+
+    def _notices(self) -> None:
+        from valine.wiring import run_notices
+
+        self._poll(self.notice_queue_url, lambda record: run_notices(self.settings, {"Records": [record]}))
+
+    def _poll(self, queue_url: str, run: Any) -> None:
+        """What Lambda's SQS event source does for one function: receive, run, delete what
+        succeeded. A failed receive is one line in the log, not a traceback per half second:
+        if moto's state was reset under the stack (another in-process moto in the same test
+        session), the queue is gone for good and the thread says so once and stops."""
         while not self._stop.is_set():
             try:
-                out = self.sqs.receive_message(QueueUrl=self.queue_url, MaxNumberOfMessages=1, WaitTimeSeconds=1,
+                out = self.sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=1, WaitTimeSeconds=1,
                                                AttributeNames=["ApproximateReceiveCount"])
-            except Exception:
+            except Exception as exc:  # noqa: BLE001 - the loop must outlive any one failure
                 if self._stop.is_set():
                     return
-                log.exception("receive failed")
+                if "NonExistentQueue" in str(exc) or "QueueDoesNotExist" in type(exc).__name__:
+                    log.warning("the queue %s no longer exists; this consumer stops", queue_url.rsplit("/", 1)[-1])
+                    return
+                log.warning("receive from %s failed: %s", queue_url.rsplit("/", 1)[-1], exc)
                 time.sleep(0.5)
                 continue
             for message in out.get("Messages", []):
                 record = {"messageId": message["MessageId"], "body": message["Body"],
                           "attributes": message.get("Attributes", {}), "eventSource": "aws:sqs"}
-                result = worker_process({"Records": [record]}, agent=self.agent,
-                                        max_receives=self.settings.job_max_receives)
-                self.worker_runs += 1
-                if not result["batchItemFailures"]:
-                    self.sqs.delete_message(QueueUrl=self.queue_url, ReceiptHandle=message["ReceiptHandle"])
+                if not run(record)["batchItemFailures"]:
+                    self.sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
 
     def queue_depth(self) -> tuple[int, int]:
         def depth(url: str) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import time
 
 import pytest
 import requests
@@ -48,7 +49,8 @@ def test_a_closed_pull_request_ends_the_task_and_tells_the_requester(client, sta
     assert [d["status"] for d in out["deliveries"]] == [200]
     item = task_item(stack, task_id)
     assert item["state"] == state and item["pr_closed_by"] == "rev_iewer" and item["pr_closed_at"]
-    (told,) = channel_messages(stack, f"pull request #{pr['number']} {said}")
+    # The notice is a job for the worker (GitHub is answered at once): it arrives shortly after.
+    (told,) = wait_for(lambda: channel_messages(stack, f"pull request #{pr['number']} {said}"))
     assert told["channel_id"] == client.channel_id
     assert f"<@{item['requester_id']}>" in told["content"] and "rev\\_iewer" in told["content"]  # escaped
     names = [m["Name"] for line in emf_lines(capfd.readouterr().out) for b in line["_aws"]["CloudWatchMetrics"]
@@ -66,6 +68,8 @@ def test_a_replayed_delivery_is_handled_once(client, stack):
     replay = next(d for d in stack.github.deliveries if d["id"] == delivery["id"])
     answer = requests.post(replay["url"], data=replay["body"], headers=replay["headers"], timeout=5)
     assert answer.status_code == 200 and answer.json() == {"duplicate": delivery["id"]}
+    assert wait_for(lambda: channel_messages(stack, f"pull request #{pr['number']} was merged"))
+    time.sleep(0.5)  # a second notice would have been posted by now
     assert len(channel_messages(stack, f"pull request #{pr['number']} was merged")) == 1
     assert [h["event"] for h in task_item(stack, task_id)["history"]].count("pull request merged") == 1
 

@@ -74,7 +74,7 @@ def test_smoke_passes_on_a_healthy_stage_and_says_what_each_check_saw(stack, dep
                  "PASS        endpoint refuses a bad signature — HTTP 401 in",
                  "PASS        slash commands — /agents, /copy-update, /feedback, /status, /tasks, /ux-update at",
                  f"PASS        alarms — {len(REQUIRED_ALARMS)} alarms",
-                 "PASS        on-call topic — confirmed: ['email oncall@example.test']"):
+                 "PASS        on-call topic — confirmed for people: ['email oncall@example.test']"):
         assert line in out, (line, out)
     assert out.strip().endswith("ALL PASSED")
 

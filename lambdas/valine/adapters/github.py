@@ -26,6 +26,7 @@ from valine.core.github import (
     RepoFile,
     RepoFileMissing,
     TreeEntry,
+    valid_branch,
 )
 
 log = logging.getLogger("valine.github")
@@ -233,6 +234,8 @@ class GitHubRest:
             self._call("POST", f"/issues/{number}/labels", json={"labels": ["draft"]})
 
     def delete_branch(self, branch: str) -> None:
+        if not valid_branch(branch):  # a/../../main would reach the server as main
+            raise ValueError(f"{branch!r} is not a valid branch name; nothing was deleted")
         try:
             self._call("DELETE", f"/git/refs/heads/{quote(branch, safe='/')}", ok=(204, 200))
         except GitHubError as exc:

@@ -162,7 +162,7 @@ class GitHubGraphQL:
         repo = out["data"].get("repository")
         if repo is None:
             raise error_of(out["errors"][0] if out["errors"] else {"message": f"{self.repository} not found"})
-        if repo.get("ref") is None:
+        if repo.get("ref") is None or not isinstance(repo["ref"].get("target"), dict):  # Ref.target is nullable
             raise GitHubError(f"branch {ref} does not exist in {self.repository}", 404)
         target = repo["ref"]["target"]
         file = target.get("file")
@@ -175,7 +175,8 @@ class GitHubGraphQL:
             content, sha = self._rest.read_at(path, target["oid"], ref)
         else:
             content, sha = blob["text"], file["oid"]
-        return RepoFile(path=path, content=content, sha=sha, commit_sha=target["oid"], tree_sha=target["tree"]["oid"])
+        return RepoFile(path=path, content=content, sha=sha, commit_sha=target["oid"],
+                        tree_sha=str((target.get("tree") or {}).get("oid") or ""))
 
     def head(self, ref: str) -> Head:
         out = self._post(HEAD, {"owner": self._owner, "name": self._name, "ref": f"refs/heads/{ref}"})
@@ -218,7 +219,8 @@ class GitHubGraphQL:
         last: GitHubError | None = None
         for _ in range(ROUNDS):
             state = self._state(change)
-            pulls = state["pullRequests"]["nodes"]
+            # PullRequestConnection.nodes and its items may be null (GitHub's schema).
+            pulls = [p for p in ((state.get("pullRequests") or {}).get("nodes") or []) if isinstance(p, dict)]
             if pulls:
                 return _pull(pulls[0], change.branch)
             steps, inputs = self._plan(change, state)
@@ -268,6 +270,8 @@ class GitHubGraphQL:
             return [(target.get(f"f{i}") or {}).get("oid") for i in range(len(files))]
 
         branch = state.get("branch")
+        if branch is not None and not isinstance(branch.get("target"), dict):
+            raise GitHubError(f"the branch {change.branch} points at nothing GitHub can show", 409)
         if branch is not None:  # an earlier attempt made the branch
             target = branch["target"]
             on_branch = blobs(target)
@@ -278,7 +282,7 @@ class GitHubGraphQL:
             return ["createCommitOnBranch", "createPullRequest"], {
                 "createCommitOnBranch": commit | {"expectedHeadOid": target["oid"]}, "createPullRequest": pull}
         base = state.get("base")
-        if base is None:
+        if base is None or not isinstance(base.get("target"), dict):
             raise GitHubError(f"the base branch {change.base} is gone", 404)
         head = base["target"]["oid"]
         if head != change.base_sha and blobs(base["target"]) != [f.original_sha for f in files]:

@@ -3,6 +3,7 @@ as a draft pull request (one commit, one or several files)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -29,6 +30,17 @@ class RepoFileMissing(Exception):
     """The file a catalog names is not in the repository (the message says which)."""
 
 
+_BAD_REF = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//|^/|/$|\.$|^@$")
+
+
+def valid_branch(name: str) -> bool:
+    """git's ref-name rules (``git check-ref-format``), which GitHub enforces: a branch name from
+    outside never becomes ``refs/heads/a/../../main`` in a URL (clients collapse the dots to ``main``)."""
+    if not name or len(name) > 200 or _BAD_REF.search(name):
+        return False
+    return all(part and not part.startswith(".") and not part.endswith(".lock") for part in name.split("/"))
+
+
 @dataclass(frozen=True)
 class FileChange:
     """One more file of a change: its path, its blob sha in the preview, its new content."""
@@ -53,6 +65,11 @@ class ProposedChange:
     title: str
     body: str
     more: tuple[FileChange, ...] = field(default=())  # the other files of the same commit
+
+    def __post_init__(self) -> None:
+        for name in (self.branch, self.base):
+            if not valid_branch(name):
+                raise ValueError(f"{name!r} is not a valid branch name (git's ref-name rules)")
 
     @property
     def files(self) -> tuple[FileChange, ...]:

@@ -64,6 +64,11 @@ def dead_letter_queue_name(stage: str) -> str:
     return f"valine-jobs-dlq-{stage}"
 
 
+def notice_queue_name(stage: str) -> str:
+    """The webhook function's queue of pull-request outcome notices (it posts them as the bot)."""
+    return f"valine-notices-{stage}"
+
+
 def failed_events_queue_name(stage: str) -> str:
     """Where every function's failed asynchronous events go (its dead-letter queue)."""
     return f"valine-failed-events-{stage}"
@@ -116,6 +121,7 @@ class Env:
     GITHUB_WEBHOOK_SECRET_ARN = "GITHUB_WEBHOOK_SECRET_ARN"
     JOB_MAX_RECEIVES = "JOB_MAX_RECEIVES"
     JOB_QUEUE_URL = "JOB_QUEUE_URL"
+    NOTICE_QUEUE_URL = "NOTICE_QUEUE_URL"
     LLM_DAILY_CAP_USD = "LLM_DAILY_CAP_USD"
     LLM_INPUT_USD_PER_MILLION = "LLM_INPUT_USD_PER_MILLION"
     LLM_MAX_RETRIES = "LLM_MAX_RETRIES"

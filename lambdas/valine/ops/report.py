@@ -20,7 +20,7 @@ from valine.ops.adoption import Adoption
 from valine.ops.criteria import NOT_INCIDENTS, AlarmHistory, MetricsReader, Result, Verdict, evaluate, go
 
 TOTALS = ("Requests", "Previews", "Confirmations", "Cancellations", "ConversationsExpired", "PullRequestsCreated",
-          "PullRequestsFailed", "PullRequestsMerged", "PullRequestsRejected")
+          "PullRequestsFailed", "PullRequestsMerged", "PullRequestsRejected", "PullRequestsReopened")
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,14 @@ class Evidence:
     @property
     def hours(self) -> int:
         return round((self.end - self.start).total_seconds() / 3600)
+
+    def rejection_rate(self) -> str:
+        """Pull requests closed unmerged, of those closed: a closed one reopened later is no rejection."""
+        rejected = max(0.0, self.totals.get("PullRequestsRejected", 0.0) - self.totals.get("PullRequestsReopened", 0.0))
+        closed = rejected + self.totals.get("PullRequestsMerged", 0.0)
+        if not closed:
+            return "n/a (none yet)"
+        return f"{100.0 * rejected / closed:.0f}% ({rejected:.0f} of {closed:.0f})"
 
     def rate(self, part: str, whole: str | tuple[str, ...]) -> str:
         wholes = (whole,) if isinstance(whole, str) else whole
@@ -104,7 +112,7 @@ def weekly_text(e: Evidence) -> str:
     lines.append(f"**Adoption**: {_adoption_line(e.adoption)}")
     lines.append(f"**Confirmation rate** (previews confirmed): {e.rate('Confirmations', 'Previews')}")
     lines.append(f"**Rejection rate** (PRs closed unmerged): "
-                 f"{e.rate('PullRequestsRejected', ('PullRequestsMerged', 'PullRequestsRejected'))}")
+                 f"{e.rejection_rate()}")
     lines.append("**P95 request to preview** (plan: < 5 s): " + ("no previews" if e.preview_p95_ms is None
                                                                   else f"{e.preview_p95_ms:.0f} ms"))
     lines.append("**Feedback**: " + "; ".join(_feedback_lines(e.feedback)[:4]))
@@ -124,7 +132,7 @@ def phase_markdown(e: Evidence, *, approver_hint: str) -> str:
     out += ["", "## Metrics", "", "| metric | value |", "|---|---|"]
     out += [f"| {name} | {value:.0f} |" for name, value in e.totals.items()]
     out += [f"| confirmation rate | {e.rate('Confirmations', 'Previews')} |",
-            f"| rejection rate | {e.rate('PullRequestsRejected', ('PullRequestsMerged', 'PullRequestsRejected'))} |",
+            f"| rejection rate | {e.rejection_rate()} |",
             f"| adoption | {_adoption_line(e.adoption)} |",
             f"| P95 request to preview | {'n/a' if e.preview_p95_ms is None else f'{e.preview_p95_ms:.0f} ms'} |"]
     out += ["", "## Feedback", ""] + [f"- {line}" for line in _feedback_lines(e.feedback)]
