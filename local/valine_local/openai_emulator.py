@@ -51,15 +51,24 @@ class OpenAiEmulator(JsonServer):
         prompt = sum(len(m["content"].encode()) for m in messages) + len(json.dumps(schema).encode())
         prompt_tokens = math.ceil(prompt / 4)
         self.prompt_tokens.append(prompt_tokens)
-        clean = user.replace("[[lowconf]]", "").replace("[[slow]]", "").strip()
+        clean = user
+        for mark in ("[[lowconf]]", "[[slow]]", "[[nan]]", "[[negative-usage]]", "[[absurd-usage]]"):
+            clean = clean.replace(mark, "")
+        clean = clean.strip()
         refusal = None
         if "[[refuse]]" in user:
             content, refusal = None, "I can't help with that."
         elif "[[malformed]]" in user:
             content = "Sure! The navbar should be blue."
         else:
-            content = json.dumps(self._answer(clean, confidence=0.3 if "[[lowconf]]" in user else 0.95))
+            # A hostile or broken server: json.dumps writes NaN, which Python's json.loads reads back.
+            confidence = math.nan if "[[nan]]" in user else (0.3 if "[[lowconf]]" in user else 0.95)
+            content = json.dumps(self._answer(clean, confidence=confidence))
         completion = math.ceil(len((content or refusal or "").encode()) / 4)
+        if "[[negative-usage]]" in user:
+            prompt_tokens, completion = -1_000_000_000, -1_000_000_000
+        if "[[absurd-usage]]" in user:
+            prompt_tokens = 10**15
         return 200, {
             "id": f"chatcmpl-{self.calls}", "object": "chat.completion", "created": int(time.time()),
             "model": body["model"],

@@ -186,3 +186,21 @@ def test_a_dynamodb_error_in_the_budget_falls_back_to_the_rules_and_spends_nothi
     assert result.parser == "rules (LLM fallback: the LLM budget could not be checked)"
     assert llm_server.calls == calls
     assert metrics.total("LlmParses", Outcome="fallback") == 1
+
+
+# ---- a hostile OpenAI-compatible server (#20) -----------------------------------------------
+def test_a_nan_confidence_is_not_an_answer(llm_server, budget):
+    result = make_parser(llm_server, budget).parse(task("[[nan]] make the navbar blue"), CATALOG)
+    assert "rules (LLM fallback:" in result.parser and "outside 0 to 1" in result.parser
+
+
+@pytest.mark.parametrize("marker", ["[[negative-usage]]", "[[absurd-usage]]"])
+def test_reported_usage_can_never_credit_the_budget(llm_server, budget, marker):
+    parser = make_parser(llm_server, budget)
+    parser.parse(task("make the navbar blue"), CATALOG)
+    honest = budget.today(day=today())
+    parser.parse(task(f"{marker} make the navbar blue"), CATALOG)
+    after = budget.today(day=today())
+    # The implausible call is charged its worst case: spend and commitment only ever grow.
+    assert after["spent"] > honest["spent"] > 0 and after["committed"] >= after["spent"]
+    assert after["committed"] >= honest["committed"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from typing import Any
@@ -28,7 +29,7 @@ class DynamoBudget:
         return {"pk": {"S": f"BUDGET#{self._stage}"}, "sk": {"S": day}}
 
     def reserve(self, *, day: str, amount_usd: float, cap_usd: float, reservation: str) -> bool:
-        if amount_usd > cap_usd:
+        if not (math.isfinite(amount_usd) and amount_usd >= 0) or amount_usd > cap_usd:
             return False
         purge = {"N": str(int(self._clock() + 14 * DAY))}
         items = [
@@ -49,6 +50,8 @@ class DynamoBudget:
         return self._transact(items)
 
     def settle(self, *, day: str, reservation: str, reserved_usd: float, actual_usd: float) -> None:
+        if not (math.isfinite(actual_usd) and actual_usd >= 0):
+            actual_usd = reserved_usd  # no measurement: the worst case stays charged, nothing is credited
         # A refused condition means already settled: charging twice is what this prevents.
         self._transact([
                 {"Update": {

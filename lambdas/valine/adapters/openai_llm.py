@@ -9,6 +9,16 @@ import openai
 from valine.core import budgets
 from valine.core.llm import LlmReply, LlmUnavailable
 
+# More tokens than any model's context window: usage above it (or below zero, or not a whole
+# number) is no measurement, and the budget charges the call's worst case instead.
+MAX_PLAUSIBLE_TOKENS = 10_000_000
+
+
+def _tokens(value: Any) -> int | None:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_PLAUSIBLE_TOKENS:
+        return None
+    return value
+
 
 class OpenAiChat:
     def __init__(self, *, api_key: str, model: str, timeout_seconds: float, max_retries: int,
@@ -40,6 +50,6 @@ class OpenAiChat:
         return LlmReply(
             content=choice.content if choice else None,
             refusal=getattr(choice, "refusal", None) if choice else None,
-            input_tokens=int(usage.prompt_tokens) if usage else 0,
-            output_tokens=int(usage.completion_tokens) if usage else 0,
+            input_tokens=_tokens(usage.prompt_tokens) if usage else None,
+            output_tokens=_tokens(usage.completion_tokens) if usage else None,
         )

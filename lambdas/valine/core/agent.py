@@ -89,6 +89,15 @@ class Edited:
 
 
 @dataclass(frozen=True)
+class Rewritten:
+    """A file's new content from an agent's edit, with what the person should know about it
+    (what it left alone, for example); shown with the preview like ``Change.notes``."""
+
+    content: str
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Change:
     """One edit of one file, as the agent understood the request."""
 
@@ -97,7 +106,7 @@ class Change:
     summary: str  # e.g. "header: text → Welcome", shown in the preview header
     intent: dict[str, Any]  # stored on the task (audit trail, PR body)
     parser: str
-    edit: Callable[[str], str | Ask]  # the new file content from the current one, or a question
+    edit: Callable[[str], str | Rewritten | Ask]  # the new file content from the current one, or a question
     edited: tuple[Edited, ...] = ()  # the agent already changed these files (one or several): no edit() needed
     notes: tuple[str, ...] = ()  # shown with the preview ("shown 3 times; all change")
 

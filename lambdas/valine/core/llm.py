@@ -8,10 +8,13 @@ from typing import Any, Protocol
 
 @dataclass(frozen=True)
 class LlmReply:
+    """One completion: its content or refusal, and the tokens the server reported (None when the
+    server reported none, or nothing plausible: the budget then charges the worst case)."""
+
     content: str | None
     refusal: str | None
-    input_tokens: int
-    output_tokens: int
+    input_tokens: int | None
+    output_tokens: int | None
 
 
 class LlmUnavailable(Exception):

@@ -4,6 +4,7 @@ repository, and text that shows what a reviewer reads (no invisible or control c
 from __future__ import annotations
 
 import posixpath
+import re
 import unicodedata
 
 
@@ -46,3 +47,33 @@ def check_text(value: str, max_length: int) -> str | None:
     if len(value) > max_length:
         return f"the text is {len(value)} characters; the limit here is {max_length}"
     return invisible_character(value)
+
+
+# Schemes a link an agent writes may use. javascript:, vbscript: and data: run or carry code;
+# anything else unknown is refused rather than guessed about.
+SAFE_SCHEMES = frozenset({"https", "http", "mailto"})
+_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]*):")
+
+
+def link_target_problem(href: str) -> str | None:
+    """Why a link target must not be written, or None for a relative path, an #anchor or an
+    http(s)/mailto URL. Browsers ignore tabs, line breaks and leading spaces or control characters
+    when they read a scheme (WHATWG URL), so those are dropped before it is read."""
+    cleaned = re.sub(r"[\x00-\x20\x7f]", "", href)
+    if re.search(r"&#|&[A-Za-z]+;", href):
+        return f"the link target {href[:80]!r} holds an HTML character reference; write the character itself"
+    if re.match(r"[/\\]{2}", cleaned):
+        return f"the link target {href[:80]!r} is protocol-relative (//host), which leaves the site"
+    m = _SCHEME.match(cleaned)
+    if m and m.group(1).lower() not in SAFE_SCHEMES:
+        return (f"the link target uses the {m.group(1).lower()}: scheme; links may be relative paths (/about), "
+                "#anchors, or https://, http:// or mailto: addresses")
+    return None
+
+
+_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?][^>]*>?")
+
+
+def html_tags(text: str) -> list[str]:
+    """The raw HTML tags (and comments, processing instructions) in a text, as written."""
+    return [" ".join(m.group(0).split()).lower() for m in _TAG.finditer(text)]

@@ -8,13 +8,14 @@ an edit of the user's message; nothing ends in silence.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from valine import feedback
-from valine.core.agent import AgentWork, Ask, Change, Choice, Edited, UserFacingError
+from valine.core.agent import AgentWork, Ask, Change, Choice, Edited, Rewritten, UserFacingError
 from valine.core.github import GitHub, RepoFileMissing
 from valine.core.phases import PhaseConfig
 from valine.core.ports import Clock, DiscordWebhooks, Job, MessageGone, Metrics, TaskStore
@@ -27,6 +28,14 @@ from valine.site.source import SiteSource
 from valine.workflow.pull_request import PullRequestPath
 
 log = logging.getLogger("valine.work")
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """What editing one file by a function gave: the file as changed, and the agent's notes."""
+
+    files: tuple[Edited, ...]
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -160,6 +169,9 @@ class TaskWorker:
             self.metrics.count("ParseOutcome", Agent=task.agent, Outcome=edited.outcome)
             self._ask(job, task, edited.text, parser=change.parser, asked=edited.outcome)
             return
+        if isinstance(edited, Rewrite):  # one file, with notes of its own
+            change = dataclasses.replace(change, notes=change.notes + edited.notes)
+            edited = edited.files
         changed = [e for e in edited if e.after != e.before.content]
         if not changed:
             self._ask(job, task, f"Nothing to change: {change.summary} is already so in {change.path}.",
@@ -187,14 +199,16 @@ class TaskWorker:
                                                                          updated.version),
                   self._swatches(updated))
 
-    def _edit_one(self, change: Change) -> tuple[Edited, ...] | Ask:
+    def _edit_one(self, change: Change) -> Rewrite | Ask:
         """An agent that edits one file by a function: read it (from the cached snapshot when there is one)."""
         file = self.site.current().file(change.path) if self.site is not None else \
             self.github.read_file(change.path, self.config.base_branch)
         new = change.edit(file.content)
         if isinstance(new, Ask):
             return new
-        return (Edited(file, new),)
+        if isinstance(new, Rewritten):
+            return Rewrite((Edited(file, new.content),), new.notes)
+        return Rewrite((Edited(file, new),))
 
     def _preview_text(self, task: Task) -> str:
         minutes = self.config.ttl_seconds // 60

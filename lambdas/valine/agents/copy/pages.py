@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from valine.core.agent import Ask
+from valine.agents.copy.markdown import CODE, FRONT_MATTER, WHERE, region_of, regions, written_problem
+from valine.core.agent import Ask, Rewritten
 from valine.site.safety import check_text, inside_repository
 
 REPO_CONTENT_PATH = ".valine/content.json"
@@ -65,6 +66,7 @@ class Replace:
     page: str
     find: str
     replace: str
+    where: str = ""  # "" (the page's prose), or markdown.FRONT_MATTER / markdown.CODE when the request names it
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,11 @@ def parse(text: str, pages: Pages) -> Request | Ask:
         if "title" in fields:
             return SetTitle(page, fields["title"])
         if "find" in fields and "replace" in fields:
-            return Replace(page, fields["find"], fields["replace"])
+            where = fields.get("in", "")
+            if where and where not in WHERE:
+                return Ask(f"in:{where} is not a part of a page I know; say in:front-matter or in:code, or leave "
+                           "it out for the page's text", outcome="invalid")
+            return Replace(page, fields["find"], fields["replace"], where)
         return Ask(f'say what to change: page:{page} find:"old words" replace:"new words", or '
                    f'page:{page} title:"New title"', outcome="invalid")
     quoted = _quoted(text)
@@ -113,7 +119,9 @@ def parse(text: str, pages: Pages) -> Request | Ask:
     if re.search(r"\btitle\b", text, re.I) and len(quoted) == 1:
         return SetTitle(page, quoted[0])
     if len(quoted) == 2:
-        return Replace(page, quoted[0], quoted[1])
+        named = [kind for kind, words in ((FRONT_MATTER, r"front[- ]?matter"), (CODE, r"code( block)?"))
+                 if re.search(rf"\bin (?:the |a )?{words}\b", text, re.I)]
+        return Replace(page, quoted[0], quoted[1], named[0] if len(named) == 1 else "")
     return Ask(f'Put the words in quotes: on the {page} page, change "old words" to "new words".')
 
 
@@ -128,27 +136,50 @@ def escape_markdown(new: str, old: str) -> str:
     return _MARKDOWN.sub(lambda m: m.group(1) if m.group(1) in old else "\\" + m.group(1), new)
 
 
-def apply(source: str, request: Request, page: Page) -> str | Ask:
+def apply(source: str, request: Request, page: Page) -> str | Rewritten | Ask:
+    new = _apply(source, request, page)
+    if isinstance(new, Ask):
+        return new
+    text = new.content if isinstance(new, Rewritten) else new
+    problem = written_problem(source, text)
+    if problem:
+        return Ask(f"I can't write that on the {page.name} page: {problem}.", outcome="invalid")
+    return new
+
+
+def _apply(source: str, request: Request, page: Page) -> str | Rewritten | Ask:
+    found = regions(source)
     if isinstance(request, SetTitle):
         problem = check_words(request.title)
         if problem:
             return Ask(f"the title: {problem}", outcome="invalid")
         lines = source.splitlines(keepends=True)
+        at = 0
         for i, line in enumerate(lines):
-            if line.startswith("# "):
+            if line.startswith("# ") and region_of(at, found) is None:
                 ending = line[len(line.rstrip("\r\n")):]
                 lines[i] = f"# {escape_markdown(request.title, line)}{ending}"
                 return "".join(lines)
+            at += len(line)
         return Ask(f"{page.file} has no title line (# Title) to change", outcome="invalid")
     problem = check_words(request.replace)
     if problem:
         return Ask(f"the new words: {problem}", outcome="invalid")
     if not request.find.strip():
         return Ask("say which words to replace", outcome="invalid")
-    hits = [m.start() for m in re.finditer(re.escape(request.find), source)]
+    every = [m.start() for m in re.finditer(re.escape(request.find), source)]
+    # The front matter (how the site builds the page) and code blocks (code, shown as written) are
+    # not prose: they change only when the request names them.
+    hits = [at for at in every if (getattr(region_of(at, found), "kind", "") == request.where)]
+    left = sorted({r.kind for at in every if (r := region_of(at, found)) is not None and r.kind != request.where})
     if not hits:
-        return Ask(f'I could not find "{request.find}" on the {page.name} page ({page.file}). Check the exact '
-                   "words (capitals and punctuation count) and press Edit.", outcome="invalid")
+        if left and request.where == "":
+            where = " and ".join(WHERE[k] for k in left)
+            return Ask(f'"{request.find}" is only in {where} of the {page.name} page, which I leave alone unless '
+                       f"you name it: press Edit and add in:{left[0]} to change it there.", outcome="invalid")
+        return Ask(f'I could not find "{request.find}" on the {page.name} page ({page.file})'
+                   + (f" in {WHERE[request.where]}" if request.where else "")
+                   + ". Check the exact words (capitals and punctuation count) and press Edit.", outcome="invalid")
     if len(hits) > 1:
         shown = []
         for at in hits[:5]:
@@ -158,4 +189,8 @@ def apply(source: str, request: Request, page: Page) -> str | Ask:
         return Ask(f'"{request.find}" appears {len(hits)} times on the {page.name} page:\n'
                    + "\n".join(shown) + "\nWhich one? Press Edit and add a few words around it so it is unique.")
     at = hits[0]
-    return source[:at] + escape_markdown(request.replace, request.find) + source[at + len(request.find):]
+    text = source[:at] + escape_markdown(request.replace, request.find) + source[at + len(request.find):]
+    if left:
+        return Rewritten(text, (f'"{request.find}" also appears in ' + " and ".join(WHERE[k] for k in left)
+                                + "; I left that alone.",))
+    return text

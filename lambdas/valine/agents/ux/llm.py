@@ -132,7 +132,7 @@ class LlmParser:
             log.exception("LLM call failed")
             return self._fallback(request, catalog, f"the LLM call failed ({type(exc).__name__})")
         finally:
-            actual = self.prices.cost(reply.input_tokens, reply.output_tokens) if reply else 0.0
+            actual = self._actual_cost(reply, worst)
             self._settle(day=day, reservation=reservation, reserved_usd=worst, actual_usd=actual)
             self._log_cost(task, reply, actual)
         if reply.refusal:
@@ -142,6 +142,17 @@ class LlmParser:
             return self._fallback(request, catalog, result)
         self.metrics.count("LlmParses", Outcome="ok")
         return result
+
+    def _actual_cost(self, reply: LlmReply | None, worst: float) -> float:
+        """What the call cost. A call that failed before an answer cost nothing; an answer without
+        plausible usage is charged its worst case, so a server cannot credit the day's budget."""
+        if reply is None:
+            return 0.0
+        if reply.input_tokens is None or reply.output_tokens is None:
+            log.warning("the LLM reported no plausible token usage; charged the reservation's worst case")
+            return worst
+        cost = self.prices.cost(reply.input_tokens, reply.output_tokens)
+        return cost if math.isfinite(cost) and cost >= 0 else worst
 
     def _settle(self, **kwargs: Any) -> None:
         try:
@@ -157,6 +168,8 @@ class LlmParser:
             changes = {str(c["property"]): str(c["value"]) for c in data["changes"]}
         except (ValueError, KeyError, TypeError):
             return "the LLM answered in an unexpected shape"
+        if not math.isfinite(confidence) or not 0.0 <= confidence <= 1.0:  # NaN compares False to everything
+            return f"the LLM answered a confidence of {confidence!r}, outside 0 to 1"
         if confidence < MIN_CONFIDENCE:
             return f"the LLM was unsure (confidence {confidence:.2f})"
         if kind == "clarify":
