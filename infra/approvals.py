@@ -2,12 +2,18 @@
 
 Deploying phase N to prod needs a record for every required phase up to N (phase 5 is
 optional and only needed when deploying it). A phase that switches the LLM on also needs
-the plan's phase-5 checklist confirmed in its record.
+the plan's phase-5 checklist confirmed in its record. And the phase before N must have been
+judged GO on evidence: ``valine rollout check --record`` writes its computed verdict to
+``rollout/evidence/prod-phase-<n>.json``; without a GO there, only an explicit ``override``
+with a reason in phase N's record lets the deploy go ahead (and the synth says so). Each
+record from phase 2 on carries the lessons learned in the phase before it (``lessons``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
+import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +34,13 @@ class Approval:
     date: dt.date
     notes: str
     checklist: frozenset[str]
+    lessons: str = ""  # what the phase before taught (the phase summary's "Lessons learned")
+    override: str = ""  # why this phase deploys without the previous phase's recorded GO
+
+
+def evidence_path(stage: str, phase: int) -> Path:
+    """Where ``valine rollout check --record`` keeps a phase's computed verdict (beside approvals.toml)."""
+    return DEFAULT_PATH.parent / "evidence" / f"{stage}-phase-{phase}.json"
 
 
 def load(path: Path) -> list[Approval]:
@@ -50,6 +63,7 @@ def load(path: Path) -> list[Approval]:
                 stage=str(row["stage"]), phase=int(row["phase"]), approver=str(row["approver"]).strip(),
                 date=date, notes=str(row.get("notes", "")),
                 checklist=frozenset(k for k, v in checklist.items() if v is True),
+                lessons=str(row.get("lessons", "")).strip(), override=str(row.get("override", "")).strip(),
             ))
         except (KeyError, ValueError, TypeError) as exc:
             raise ConfigError(f"{path}: approval #{i} needs stage, phase, approver and date ({exc})") from exc
@@ -101,6 +115,9 @@ def check_gate(path: Path, stage: str, phase: PhaseConfig) -> None:
                 f"prod phase {phase.number} needs a PM approval for phase {n}; add an [[approval]] with "
                 f"stage=\"prod\", phase={n}, approver, date and notes to {path} (see docs/rollout.md)"
             )
+    required = required_phases(phase)
+    if len(required) >= 2:
+        _check_previous_go(path, stage, phase, required[-2])
     if phase.requires_llm_checklist:
         rec = find(approvals, stage, phase.number)
         assert rec is not None
@@ -110,3 +127,37 @@ def check_gate(path: Path, stage: str, phase: PhaseConfig) -> None:
                 f"prod phase {phase.number} turns LLM parsing on: approval in {path} must confirm "
                 f"checklist.{', checklist.'.join(missing)} = true"
             )
+
+
+def recorded_verdict(path: Path, stage: str, phase: int) -> tuple[str, str]:
+    """(verdict, where) of a phase's recorded check, next to the approvals file; ("", why) if none."""
+    evidence = path.parent / "evidence" / f"{stage}-phase-{phase}.json"
+    if not evidence.exists():
+        return "", f"{evidence} does not exist"
+    try:
+        data = json.loads(evidence.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        return "", f"{evidence} is not JSON ({exc})"
+    if not isinstance(data, dict) or data.get("stage") != stage or data.get("phase") != phase:
+        return "", f"{evidence} is not the check of {stage} phase {phase}"
+    return str(data.get("verdict", "")), str(evidence)
+
+
+def _check_previous_go(path: Path, stage: str, phase: PhaseConfig, previous: int) -> None:
+    rec = find(load(path), stage, phase.number)
+    assert rec is not None
+    if not rec.lessons:
+        raise ConfigError(f"prod phase {phase.number}: its approval in {path} must record the lessons learned in "
+                          f"phase {previous} (lessons = \"...\"; the phase summary's Lessons learned section)")
+    verdict, where = recorded_verdict(path, stage, previous)
+    if verdict == "GO":
+        return
+    found = f"{where} says {verdict}" if verdict else where
+    if rec.override:
+        # An explicit decision, logged where every synth and deploy shows it.
+        print(f"valine: WARNING: prod phase {phase.number} deploys without phase {previous}'s recorded GO "
+              f"({found}); override by {rec.approver}: {rec.override}", file=sys.stderr)
+        return
+    raise ConfigError(f"prod phase {phase.number} needs phase {previous} judged GO: run `valine rollout check "
+                      f"--stage prod --phase {previous} --record` and commit {evidence_path(stage, previous)} "
+                      f"({found}), or give an override = \"<reason>\" in phase {phase.number}'s approval")

@@ -96,31 +96,50 @@ def stage_from_context(name: str, stages: Mapping[str, Any]) -> StageConfig:
         raise ConfigError(f"stage {name}: no settings; add a stages.{name} object to cdk.json context")
     roles = raw.get("role_ids") or {}
     oncall = raw.get("oncall") or {}
+    # Every problem at once: a new team fills cdk.json in one pass, not one synth per placeholder.
+    problems: list[str] = []
+
+    def take(check: Any, *args: Any, default: Any) -> Any:
+        try:
+            return check(*args)
+        except ConfigError as exc:
+            problems.append(str(exc).removeprefix(f"stage {name}: "))
+            return default
+
     emails = tuple(str(e) for e in oncall.get("emails") or [] if not str(e).startswith("<"))
     for e in emails:
         if not _EMAIL.match(e):
-            raise ConfigError(f"stage {name}: on-call email {e!r} is malformed; fix stages.{name}.oncall.emails")
+            problems.append(f"on-call email {e!r} is malformed; fix stages.{name}.oncall.emails")
     urls = tuple(str(u) for u in oncall.get("https_urls") or [] if not str(u).startswith("<"))
     for u in urls:
         if not u.startswith("https://"):
-            raise ConfigError(f"stage {name}: pager url {u!r} must start with https://; fix stages.{name}.oncall")
+            problems.append(f"pager url {u!r} must start with https://; fix stages.{name}.oncall")
     llm = raw.get("llm") or {}
     limits = raw.get("rate_limits") or {}
+    texts = {key: take(_text, name, raw, key, pattern, example, default="")
+             for key, pattern, example in (("discord_application_id", _SNOWFLAKE, "123456789012345678"),
+                                           ("discord_public_key", _HEX_KEY, "64 hex characters"),
+                                           ("github_repository", _REPO, "my-org/my-site"))}
+    ids = {key: take(lambda k=key, v=value, r=required: _ids(name, k, v, required=r), default=())
+           for key, value, required in (("guild_ids", raw.get("guild_ids"), True),
+                                        ("role_ids.admin", roles.get("admin"), True),
+                                        ("role_ids.pm", roles.get("pm"), False),
+                                        ("role_ids.developer", roles.get("developer"), False),
+                                        ("status_channel_id", raw.get("status_channel_id"), False))}
     try:
         cfg = StageConfig(
             name=name,
-            discord_application_id=_text(name, raw, "discord_application_id", _SNOWFLAKE, "123456789012345678"),
-            discord_public_key=_text(name, raw, "discord_public_key", _HEX_KEY, "64 hex characters"),
-            guild_ids=_ids(name, "guild_ids", raw.get("guild_ids"), required=True),
-            admin_role_ids=_ids(name, "role_ids.admin", roles.get("admin"), required=True),
-            pm_role_ids=_ids(name, "role_ids.pm", roles.get("pm"), required=False),
-            developer_role_ids=_ids(name, "role_ids.developer", roles.get("developer"), required=False),
-            github_repository=_text(name, raw, "github_repository", _REPO, "my-org/my-site"),
+            discord_application_id=texts["discord_application_id"],
+            discord_public_key=texts["discord_public_key"],
+            guild_ids=ids["guild_ids"],
+            admin_role_ids=ids["role_ids.admin"],
+            pm_role_ids=ids["role_ids.pm"],
+            developer_role_ids=ids["role_ids.developer"],
+            github_repository=texts["github_repository"],
             github_base_branch=str(raw.get("github_base_branch") or "main"),
             oncall_emails=emails,
             oncall_https_urls=urls,
-            status_channel_id=(_ids(name, "status_channel_id", raw.get("status_channel_id"), required=False)
-                               or ("",))[0],
+            status_channel_id=(ids["status_channel_id"] or ("",))[0],
             conversation_ttl_minutes=int(raw.get("conversation_ttl_minutes", 60)),
             audit_retention_days=int(raw.get("audit_retention_days", 90)),
             log_retention_days=int(raw.get("log_retention_days", 30)),
@@ -136,19 +155,27 @@ def stage_from_context(name: str, stages: Mapping[str, Any]) -> StageConfig:
             eligible_users={str(k): int(v) for k, v in (raw.get("eligible_users") or {}).items()},
         )
     except (TypeError, ValueError) as exc:
-        if isinstance(exc, ConfigError):
-            raise
-        raise ConfigError(f"stage {name}: a number in cdk.json context stages.{name} is malformed ({exc})") from exc
+        problems.append(f"a number in cdk.json context stages.{name} is malformed ({exc})")
+        raise _all(name, problems) from exc
     if cfg.is_prod and not (emails or urls):
-        raise ConfigError("stage prod: no on-call subscription; set stages.prod.oncall.emails or https_urls")
+        problems.append("no on-call subscription; set stages.prod.oncall.emails or https_urls")
     if not 1 <= cfg.conversation_ttl_minutes <= 24 * 60:
-        raise ConfigError(f"stage {name}: conversation_ttl_minutes must be 1..1440")
+        problems.append("conversation_ttl_minutes must be 1..1440")
     if not (1 <= cfg.requests_per_hour <= 10_000 and 1 <= cfg.prs_per_hour <= 10_000):
-        raise ConfigError(f"stage {name}: rate_limits.requests_per_hour and prs_per_hour must be 1..10000 "
-                          f"(cdk.json context stages.{name}.rate_limits)")
+        problems.append(f"rate_limits.requests_per_hour and prs_per_hour must be 1..10000 "
+                        f"(cdk.json context stages.{name}.rate_limits)")
     if cfg.llm_max_retries not in (0, 1):
-        raise ConfigError(f"stage {name}: llm.max_retries must be 0 or 1")
+        problems.append("llm.max_retries must be 0 or 1")
+    if problems:
+        raise _all(name, problems)
     return cfg
+
+
+def _all(stage: str, problems: list[str]) -> ConfigError:
+    if len(problems) == 1:
+        return ConfigError(f"stage {stage}: {problems[0]}")
+    return ConfigError(f"stage {stage}: {len(problems)} settings to fix in cdk.json:\n"
+                       + "\n".join(f"  - {p}" for p in problems))
 
 
 def target_from_context(context: Mapping[str, Any]) -> DeployTarget:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import sys
 from typing import Any
 
 from valine_cli.aws_stage import REPO_ROOT, CliError, bot_token, local_health, stage_settings
@@ -60,20 +61,23 @@ def cmd_announce(args: argparse.Namespace) -> int:
     if not KNOWN_ISSUES.exists():
         raise CliError(f"{KNOWN_ISSUES.relative_to(REPO_ROOT)} is missing; it lists the known issues to announce")
     issues = known_issues(phase.number, KNOWN_ISSUES.read_text())
-    if args.stage == "local":
-        health = local_health()
-        api, endpoint, secret_id, channel = (f"{health['discord_url']}/api/v10", health["aws_url"],
-                                             health["bot_token_secret"], args.channel)
-    else:
-        api, endpoint, secret_id = args.api_url.rstrip("/"), None, None
-        channel = args.channel or str(stage_settings(args.stage).get("status_channel_id") or "")
-    if not channel:
-        raise CliError(f"no team channel: pass --channel or set stages.{args.stage}.status_channel_id in cdk.json")
     text = announcement(args.stage, phase.number, region=os.environ.get("AWS_DEFAULT_REGION", "us-east-1"),
                         issues=issues)
-    if args.dry_run:
+    configured = "" if args.stage == "local" else str(stage_settings(args.stage).get("status_channel_id") or "")
+    channel = args.channel or configured
+    fix = f"pass --channel or set stages.{args.stage}.status_channel_id in cdk.json"
+    if args.dry_run:  # the message needs no channel, stack or token: it is what the PM reviews first
         print(text)
+        where = f"would post in channel {channel}" if channel else f"no team channel: {fix}"
+        print(f"(dry run: nothing posted; {where})", file=sys.stderr)
         return 0
+    if not channel:
+        raise CliError(f"no team channel: {fix}")
+    if args.stage == "local":
+        health = local_health()
+        api, endpoint, secret_id = f"{health['discord_url']}/api/v10", health["aws_url"], health["bot_token_secret"]
+    else:
+        api, endpoint, secret_id = args.api_url.rstrip("/"), None, None
     problem = DiscordChannelHttp(api_url=api, bot_token=bot_token(args.stage, endpoint, secret_id)).post(channel, text)
     if problem:
         raise CliError(f"Discord did not take the announcement ({problem}); check the bot token and that the bot "

@@ -83,3 +83,26 @@ def bot_token(stage: str, endpoint: str | None, secret_id: str | None = None) ->
         raise CliError(f"{secret_id} is not filled yet: aws secretsmanager put-secret-value --secret-id {secret_id} "
                        "--secret-string '{\"bot_token\":\"...\"}'")
     return str(value["bot_token"])
+
+
+def deployed_phase_text(stage: str, endpoint: str | None) -> str:
+    """The stack's Phase output, or why it could not be read."""
+    try:
+        stacks = aws("cloudformation", endpoint).describe_stacks(StackName=names.stack_name(stage))["Stacks"]
+    except Exception as exc:
+        return f"unknown ({type(exc).__name__}: is valine-orchestrator-{stage} deployed?)"
+    outputs = {o["OutputKey"]: o["OutputValue"] for o in stacks[0].get("Outputs", [])}
+    return outputs.get("Phase", "unknown (no Phase output)")
+
+
+def require_deployed_locally(aws_url: str, name: str, command: str) -> None:
+    """`make local` runs the functions in-process: no CloudFormation stack, Lambda aliases or alarms.
+    A check of those on it could only fail, so the command says so instead (it runs where a stage is
+    laid out in the local moto as `cdk deploy` would leave it, as the tests do)."""
+    try:
+        aws("cloudformation", aws_url).describe_stacks(StackName=names.stack_name(name))
+    except Exception as exc:  # noqa: BLE001 - any answer but the stack means there is none to check
+        raise CliError(f"`valine {command} --stage local` checks deployed resources, and the local stack has none "
+                       f"(no CloudFormation stack {names.stack_name(name)}: {type(exc).__name__}); it runs the "
+                       "functions in-process. Check it with its /healthz (printed by make local) and "
+                       "`valine discord ux-update ...`; run this command against --stage dev or prod") from exc

@@ -23,6 +23,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Any
 
@@ -68,10 +69,28 @@ def main(argv: list[str] | None = None) -> int:
         from botocore.exceptions import BotoCoreError, ClientError
 
         if isinstance(exc, BotoCoreError | ClientError):
-            print(f"valine: AWS said: {exc}. Check your AWS credentials and region (AWS_PROFILE, "
+            print(f"valine: AWS said: {aws_said(exc)}. Check your AWS credentials and region (AWS_PROFILE, "
                   "AWS_DEFAULT_REGION) or, for --stage local, that `make local` is running.", file=sys.stderr)
             return 2
-        raise
+        if os.environ.get("VALINE_DEBUG"):
+            raise
+        print(f"valine: {handler.__name__.removeprefix('cmd_')} failed: {type(exc).__name__}: "
+              f"{' '.join(str(exc).split())[:300]} (VALINE_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 1
+
+
+def aws_said(exc: Exception) -> str:
+    """One readable line for an AWS error: the operation, the code and the message, never a web page."""
+    from botocore.exceptions import ClientError
+
+    if isinstance(exc, ClientError):
+        error = exc.response.get("Error", {})
+        code, message = str(error.get("Code") or "?"), " ".join(str(error.get("Message") or "").split())
+        status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
+        if message.startswith("<") or not message:
+            message = f"HTTP {status} without an AWS error message (the endpoint is not AWS, or failed)"
+        return f"{exc.operation_name}: {code}: {message[:200]}"
+    return " ".join(str(exc).split())[:300]
 
 
 if __name__ == "__main__":

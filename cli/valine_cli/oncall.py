@@ -67,6 +67,10 @@ def subscriptions(sns: Any, topic_arn: str) -> list[Subscription]:
 
 def cmd_oncall(args: argparse.Namespace) -> int:
     endpoint, _ = stage_endpoint(args)
+    if args.stage == "local":
+        from valine_cli.aws_stage import local_health, require_deployed_locally
+
+        require_deployed_locally(endpoint or local_health()["aws_url"], resource_suffix(args), "oncall test")
     cw, sns = aws("cloudwatch", endpoint), aws("sns", endpoint)
     name = drill_alarm_name(resource_suffix(args))
     found = cw.describe_alarms(AlarmNames=[name])["MetricAlarms"]

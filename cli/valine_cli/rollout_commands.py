@@ -5,9 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-from valine.core import names
 from valine_cli import options
-from valine_cli.aws_stage import REPO_ROOT, CliError, aws, stage_endpoint
+from valine_cli.aws_stage import REPO_ROOT, CliError, aws, deployed_phase_text, stage_endpoint
 
 
 def cmd_rollout(args: argparse.Namespace) -> int:
@@ -33,10 +32,10 @@ def cmd_rollout(args: argparse.Namespace) -> int:
             who = rec.approver if rec else ("skipped (optional)" if approvals.skipped(records, args.stage, n) else "—")
             print(f"{n:<7}{phase.name:<34}{who:<26}"
                   f"{(rec.date.isoformat() if rec else '—'):<12}{rec.notes if rec else ''}")
-        print(f"deployed phase: {_deployed_phase(args.stage, endpoint)}")
-        from valine_cli.flag_commands import _flags, _shown
+        print(f"deployed phase: {deployed_phase_text(args.stage, endpoint)}")
+        from valine_cli.flag_commands import _flags, _shown, deployed_phase
 
-        shown = _shown(_flags(endpoint, table).read())
+        shown = _shown(_flags(endpoint, table, deployed_phase(args.stage, endpoint)[0]).read())
         print("flags: " + " ".join(f"{k}={str(v).lower()}" for k, v in shown.items()))
         return 0
     try:
@@ -53,24 +52,68 @@ def cmd_rollout(args: argparse.Namespace) -> int:
     adoption = None
     if phase.criteria.min_adoption_pct is not None or phase.criteria.min_weekly_active is not None:
         adoption = measure_adoption(args.stage, endpoint, table, phase, now.timestamp(), window)
+    ran = phase_ran(endpoint, table, phase.number)
+    bad = corrupt_tasks(endpoint, table, now.timestamp())
     results = evaluate(phase, stage=stage, reader=cloudwatch, alarms=cloudwatch, now=now,
-                       approval_for_next=approval, hours=args.hours, feedback=feedback, adoption=adoption)
+                       approval_for_next=approval, hours=args.hours, feedback=feedback, adoption=adoption,
+                       ran=ran, require_ran=True, corrupt=bad if isinstance(bad, str) else len(bad),
+                       baseline=baseline(cloudwatch, endpoint, table, stage, phase, now))
     print(f"Rollout check: stage {stage}, phase {phase.number} ({phase.name})")
     for r in results:
-        print(f"  {r.verdict.value:<7}{r.criterion} — {r.measured}")
+        print(f"  {r.verdict.value:<8}{r.criterion} — {r.measured}")
+    for key, why in ([] if isinstance(bad, str) else bad[:10]):
+        print(f"    corrupt: {key}: {why}")
     manual = sum(r.verdict is Verdict.MANUAL for r in results)
     verdict = "GO" if go(results) else "NO-GO"
     print(f"{verdict}" + (f" (and confirm the {manual} MANUAL items above before proceeding)" if manual else ""))
+    if args.record:
+        print(f"recorded {record_verdict(stage, phase, results, verdict, now)}")
     return 0 if verdict == "GO" else 1
 
-def _deployed_phase(stage: str, endpoint: str | None) -> str:
-    try:
-        stacks = aws("cloudformation", endpoint).describe_stacks(StackName=names.stack_name(stage))["Stacks"]
-    except Exception as exc:
-        return f"unknown ({type(exc).__name__}: is valine-orchestrator-{stage} deployed?)"
-    outputs = {o["OutputKey"]: o["OutputValue"] for o in stacks[0].get("Outputs", [])}
-    return outputs.get("Phase", "unknown (no Phase output)")
 
+def baseline(reader: Any, endpoint: str | None, table: str, stage: str, phase: Any, now: Any) -> Any:
+    """The earlier phase's own run, measured: what "no degradation" and "no increase" compare with."""
+    from valine.ops.criteria import baseline_of
+
+    earlier = phase.criteria.no_slower_than_phase or phase.criteria.no_more_errors_than_phase
+    return None if earlier is None else baseline_of(reader, stage, phase_ran(endpoint, table, earlier), now)
+
+
+def phase_ran(endpoint: str | None, table: str, phase: int) -> Any:
+    """When the phase ran on the stage (recorded by the worker), or None."""
+    from valine.adapters.phase_record import DynamoPhaseRecord
+    from valine.ops.criteria import PhaseWindow
+
+    found = DynamoPhaseRecord(aws("dynamodb", endpoint), table).ran(phase)
+    return None if found is None else PhaseWindow(*found)
+
+
+def corrupt_tasks(endpoint: str | None, table: str, now: float) -> list[tuple[str, str]] | str:
+    """The task items of the audit retention that do not parse or break an invariant (or why unread)."""
+    from valine.adapters.dynamodb import DynamoTaskStore, task_from_item
+    from valine.ops.integrity import problems
+
+    try:
+        items = DynamoTaskStore(aws("dynamodb", endpoint), table, retention_days=90).items_between(now - 90 * 86400,
+                                                                                                   now)
+    except Exception as exc:  # noqa: BLE001 - said in the criterion's line
+        return f"{type(exc).__name__}: {str(exc)[:120]}"
+    return problems(items, task_from_item)
+
+
+def record_verdict(stage: str, phase: Any, results: list[Any], verdict: str, now: Any) -> str:
+    """The computed verdict as evidence for the next phase's deploy (infra/approvals.py reads it)."""
+    import json
+
+    from infra import approvals
+
+    path = REPO_ROOT / approvals.evidence_path(stage, phase.number)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({
+        "stage": stage, "phase": phase.number, "verdict": verdict, "checked_at": now.isoformat(timespec="seconds"),
+        "results": [{"verdict": r.verdict.value, "criterion": r.criterion, "measured": r.measured} for r in results],
+    }, indent=2, ensure_ascii=False) + "\n")
+    return f"{path.relative_to(REPO_ROOT)}: phase {phase.number} {verdict} (commit it with the next approval)"
 
 def stage_view(stage: str) -> tuple[Any, dict[str, Any]]:
     """(Settings with the stage's guilds, roles and Discord API, the stage's cdk.json settings)."""
@@ -125,7 +168,7 @@ def overall_metrics(args: argparse.Namespace, endpoint: str | None, table: str) 
     else:
         from valine_cli.aws_stage import local_health
 
-        deployed = str(local_health()["phase"]) if args.stage == "local" else _deployed_phase(args.stage, endpoint)
+        deployed = str(local_health()["phase"]) if args.stage == "local" else deployed_phase_text(args.stage, endpoint)
         phase = PHASES[int(deployed)] if deployed.isdigit() else PHASES[6]
     now = dt.datetime.now(dt.UTC)
     start = now - dt.timedelta(days=args.days)
@@ -172,6 +215,7 @@ def phase_report(args: argparse.Namespace, endpoint: str | None, table: str, rec
     from valine.adapters.cloudwatch import CloudWatchReader
     from valine.adapters.feedback import DynamoFeedback
     from valine.core.phases import PHASES, UnknownPhase, phase_from_text
+    from valine.ops.criteria import go
     from valine.ops.report import gather, phase_markdown
 
     try:
@@ -184,19 +228,27 @@ def phase_report(args: argparse.Namespace, endpoint: str | None, table: str, rec
     cloudwatch = CloudWatchReader(aws("cloudwatch", endpoint))
     feedback = DynamoFeedback(aws("dynamodb", endpoint), table, retention_days=0)
     approval = approvals.next_approval(records, stage, phase) if stage == "prod" else None
+    bad = corrupt_tasks(endpoint, table, now.timestamp())
     evidence = gather(phase, stage=stage, now=now, hours=hours, reader=cloudwatch, alarms=cloudwatch,
                       feedback=feedback.between, approval_for_next=approval,
-                      adoption=measure_adoption(args.stage, endpoint, table, phase, now.timestamp(), hours))
+                      adoption=measure_adoption(args.stage, endpoint, table, phase, now.timestamp(), hours),
+                      ran=phase_ran(endpoint, table, phase.number), require_ran=True,
+                      corrupt=bad if isinstance(bad, str) else len(bad),
+                      baseline=baseline(cloudwatch, endpoint, table, stage, phase, now))
     nxt = PHASES.get(phase.number + 1)
     hint = (f"When the PM approves phase {nxt.number} ({nxt.name}), add their record to "
             f"`{approvals.DEFAULT_PATH}` in a reviewed commit (docs/rollout.md#pm-approvals):\n\n"
             f"```toml\n[[approval]]\nstage = \"{stage}\"\nphase = {nxt.number}\napprover = \"<name> (PM)\"\n"
-            f"date = {now:%Y-%m-%d}\nnotes = \"<what was reviewed>\"\n```"
+            f"date = {now:%Y-%m-%d}\nnotes = \"<what was reviewed>\"\n"
+            f"lessons = \"<the lessons learned above>\"\n```\n\n"
+            f"A prod deploy of phase {nxt.number} also needs this phase's GO on record: "
+            f"`valine rollout check --stage {stage} --phase {phase.number} --record`."
             if nxt else "Phase 6 is the last phase: the report closes the rollout (lessons learned).")
     text = phase_markdown(evidence, approver_hint=hint)
+    verdict = "GO" if go(evidence.results) else "NO-GO"  # computed from the results, never read from the text
     if args.out:
         Path(args.out).write_text(text)
-        print(f"wrote {args.out}: phase {phase.number} summary, {'GO' if 'Verdict: **GO**' in text else 'NO-GO'}")
+        print(f"wrote {args.out}: phase {phase.number} summary, {verdict}")
     else:
         print(text)
     return 0
@@ -208,7 +260,11 @@ def add_parsers(sub: Any) -> None:
     rc = rsub.add_parser("check", help="measure a phase's criteria from CloudWatch; exit 0 only for GO")
     options.stage(rc)
     rc.add_argument("--phase", required=True)
-    rc.add_argument("--hours", type=int, help="observation window (default: the phase's, from the plan)")
+    rc.add_argument("--hours", type=int, help="observation window (default: the phase's, from the plan; it never "
+                                              "starts before the phase did)")
+    rc.add_argument("--record", action="store_true",
+                    help="write the computed verdict to rollout/evidence/<stage>-phase-<n>.json: a prod deploy of "
+                         "the next phase needs this phase's GO there")
     rs = rsub.add_parser("status", help="sign-off table, deployed phase and flags")
     options.stage(rs)
     rp = rsub.add_parser("report", help="the phase summary (Markdown) for the PM approval request")

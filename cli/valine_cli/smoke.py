@@ -19,7 +19,7 @@ from typing import Any
 from valine.core import names
 from valine.discord.types import user_agent
 from valine_cli import options
-from valine_cli.aws_stage import CliError, aws, bot_token, local_health, stage_settings
+from valine_cli.aws_stage import CliError, aws, bot_token, local_health, require_deployed_locally, stage_settings
 
 FUNCTIONS = tuple(names.FUNCTIONS)
 # The alarms without which on-call is blind; tests/infra checks each is in every template.
@@ -206,6 +206,7 @@ def _shape(commands: list[dict[str, Any]]) -> dict[str, Any]:
 def target_for(args: argparse.Namespace) -> Target:
     if args.stage == "local":
         health = local_health()
+        require_deployed_locally(args.endpoint_url or health["aws_url"], str(health["name"]), "smoke")
         return Target(stage="local", name=str(health["name"]), aws_endpoint=args.endpoint_url or health["aws_url"],
                       table=str(health["table"]), discord_api=f"{health['discord_url']}/api/v10",
                       application_id=str(health["application_id"]), guild_ids=tuple(health["guild_ids"]),

@@ -30,7 +30,13 @@ from infra.constructs.bot_function import BotFunction
 from valine.agents import AGENTS
 from valine.core import budgets
 from valine.core.names import dashboard_name
-from valine.core.phases import PhaseConfig
+from valine.core.phases import (
+    MAX_LLM_FALLBACK_PCT,
+    MAX_NEGATIVE_FEEDBACK_PCT,
+    MIN_FEEDBACK_VOTES,
+    MIN_LLM_PARSES,
+    PhaseConfig,
+)
 from valine.metrics import FUNCTIONS, METRICS, NAMESPACE, ROLES
 
 # What each function's p99 may reach before on-call hears of it (its own budget).
@@ -159,6 +165,32 @@ class Observability(Construct):
                   cadence=Cadence(86400, 1, 1),
                   spec=AlarmSpec("P1", f"daily LLM cost > ${phase.llm_daily_rollback_usd:g}", "llm-cost"),
                   missing=quiet("no LLM calls, no cost"))
+            hour = Duration.hours(1)
+            alarm("LlmFallbacks", cw.MathExpression(
+                expression=f"IF(FILL(o, 0) + FILL(f, 0) >= {MIN_LLM_PARSES}, 100 * FILL(f, 0) / (FILL(o, 0) + "
+                           "FILL(f, 0)), 0)", period=hour,
+                using_metrics={"o": self.custom("LlmParses", hour, Outcome="ok"),
+                               "f": self.custom("LlmParses", hour, Outcome="fallback")},
+                label="LLM parses that fell back to the rules %"), MAX_LLM_FALLBACK_PCT, cadence=hourly,
+                spec=AlarmSpec("P2", f"more than {MAX_LLM_FALLBACK_PCT:g}% of LLM parses fell back to the rules "
+                                     f"(>= {MIN_LLM_PARSES} in an hour)", "llm-fallbacks"),
+                missing=quiet("the expression FILLs both metrics with 0"))
+        day = Duration.days(1)
+        alarm("NegativeFeedback", cw.MathExpression(
+            expression=f"IF(FILL(u, 0) + FILL(d, 0) >= {MIN_FEEDBACK_VOTES}, 100 * FILL(d, 0) / (FILL(u, 0) + "
+                       "FILL(d, 0)), 0)", period=day,
+            using_metrics={"u": self.custom("Feedback", day, Kind="up"),
+                           "d": self.custom("Feedback", day, Kind="down")},
+            label="thumbs-down share of the day's votes %"), MAX_NEGATIVE_FEEDBACK_PCT,
+            cadence=Cadence(86400, 1, 1),
+            spec=AlarmSpec("P2", f"more than {MAX_NEGATIVE_FEEDBACK_PCT:g}% of the day's votes were thumbs-down (>= "
+                                 f"{MIN_FEEDBACK_VOTES} votes): the plan's negative-feedback rollback trigger",
+                           "negative-feedback"),
+            missing=quiet("the expression FILLs both metrics with 0"))
+        alarm("CorruptTasks", self.custom("CorruptTasks", day, statistic="Maximum"), 0, cadence=Cadence(86400, 1, 1),
+              spec=AlarmSpec("P2", "task items in the table do not parse or break their invariants",
+                             "corrupt-tasks"),
+              missing=quiet("the daily status publishes the count once a day; StatusErrors pages when it fails"))
         alarm("OncallDrill", self.custom("OncallDrill", ANY.period), 0, cadence=ANY,
               spec=AlarmSpec("P3", "paging drill (valine oncall test); no action needed", "paging-drill"),
               missing=quiet("never emitted: the drill sets the alarm's state by hand"))

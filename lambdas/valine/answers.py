@@ -9,6 +9,7 @@ from valine.core.phases import Role
 from valine.core.ports import Flags
 from valine.core.task import Task, TaskState
 from valine.discord.caller import Caller
+from valine.markup import discord_text
 from valine.settings import Settings
 
 RECORD_DAYS = 30
@@ -79,7 +80,7 @@ def tasks_text(caller: Caller, tasks: Sequence[Task], now: float, titles: dict[s
         state = TaskState.EXPIRED if t.expired(now) else t.state
         link = f" — {t.pr_url}" if t.pr_url else ""
         lines.append(f"`{t.short_id}` {titles.get(t.agent, t.agent)} · {state.value} · {_age(now - t.created_at)} "
-                     f"ago · <@{t.requester_id}> · {t.request[:60]}{link}")
+                     f"ago · <@{t.requester_id}> · {discord_text(t.request[:60])}{link}")
     return "\n".join(lines)
 
 

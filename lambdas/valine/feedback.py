@@ -9,15 +9,21 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from valine.core.ports import Clock, Feedback, FeedbackStore, Metrics
+from valine.core.ports import Clock, Feedback, FeedbackStore, Metrics, TaskStore
+from valine.core.task import Task, TaskState
 from valine.discord import messages as msg
 from valine.discord.caller import Caller, HttpResponse
 from valine.discord.types import ButtonStyle, ComponentType, InteractionResponseType, TextInputStyle
 from valine.settings import Settings
+from valine.site.safety import check_text
 
 PREFIX = "fb"
 UP, DOWN, COMMENT = "up", "down", "comment"
 MAX_TEXT = 1000
+# Where a task's message carries the 👍 / 👎 row: its outcome is known. Votes on anything else
+# (an open preview, a cancelled or expired one, a task that never existed) are refused, so no one
+# can fill the feedback criterion with votes on work that was never finished.
+FINISHED = frozenset({TaskState.COMPLETED, TaskState.FAILED, TaskState.MERGED, TaskState.REJECTED})
 
 
 def buttons(task_id: str, agent: str) -> dict[str, Any]:
@@ -66,35 +72,62 @@ class FeedbackDesk:
     store: FeedbackStore
     clock: Clock
     metrics: Metrics
+    tasks: TaskStore
+
+    def _votable(self, task_id: str, agent: str) -> Task | str:
+        """The finished task a vote is about, or why the vote is refused."""
+        task = self.tasks.get(task_id)
+        if task is None or task.agent != agent:
+            return "This button is not one of mine any more."
+        if task.state not in FINISHED or task.expired(self.clock.now()):
+            return (f"`{task.short_id}` is {task.state.value}: votes are for finished tasks, on the message "
+                    "that shows the outcome.")
+        return task
 
     def component(self, kind: int, data: Mapping[str, Any], caller: Caller) -> HttpResponse:
         parsed = _parse(str(data.get("custom_id")))
         if parsed is None:
             return HttpResponse(200, msg.reply("This button is not one of mine any more."))
         action, agent, task_id = parsed
+        task = self._votable(task_id, agent)
+        if isinstance(task, str):
+            self.metrics.count("Feedback", Kind="refused")
+            return HttpResponse(200, msg.reply(task))
         now = self.clock.now()
+        vote = 1 if action == UP else -1
         if action == COMMENT:
-            text = _text(data, "comment")[:MAX_TEXT]
+            # One line (the modal is a paragraph; the reports show it on one line), no invisible characters.
+            text = " ".join(_text(data, "comment").split())[:MAX_TEXT]
+            problem = check_text(text, MAX_TEXT) if text else None
+            # The modal only follows a 👎, so its comment is that vote's, whether or not the vote
+            # itself arrived: written with the vote, it is in every report.
+            self.store.vote(self._feedback(caller, task, vote, now))
+            if problem:
+                return HttpResponse(200, msg.reply(f"Your 👎 is recorded; the comment was not: {problem}."))
             if text:
                 self.store.comment(task_id, caller.user_id, text, now)
                 self.metrics.count("Feedback", Kind="comment")
             return HttpResponse(200, msg.reply("Thank you: your 👎 and your comment are with the team."
                                                if text else "Thank you: your 👎 is recorded."))
-        vote = 1 if action == UP else -1
-        self.store.vote(Feedback(user_id=caller.user_id, role=caller.role_label(), phase=self.settings.phase.number,
-                                 at=now, task_id=task_id, agent=agent, vote=vote))
+        self.store.vote(self._feedback(caller, task, vote, now))
         self.metrics.count("Feedback", Kind=action)
         if vote < 0:
             return HttpResponse(200, comment_modal(task_id, agent))
         return HttpResponse(200, msg.reply(f"Thank you: 👍 recorded for `{task_id[-6:]}`. One vote per person per "
                                            "task; press 👎 to change it."))
 
+    def _feedback(self, caller: Caller, task: Task, vote: int, now: float) -> Feedback:
+        return Feedback(user_id=caller.user_id, role=caller.role_label(), phase=self.settings.phase.number, at=now,
+                        task_id=task.task_id, agent=task.agent, vote=vote)
+
     def command(self, data: Mapping[str, Any], caller: Caller) -> HttpResponse:
         options = {o.get("name"): o.get("value") for o in data.get("options") or [] if isinstance(o, dict)}
-        text = str(options.get("text") or "").strip()
-        if not text or len(text) > MAX_TEXT:
-            return HttpResponse(200, msg.reply(f"Say something in `text` (1 to {MAX_TEXT} characters), e.g. "
-                                               "/feedback text: the previews are too long"))
+        text = " ".join(str(options.get("text") or "").split())
+        problem = check_text(text, MAX_TEXT)  # validated like a request: no invisible or control characters
+        if problem:
+            return HttpResponse(200, msg.reply(f"Your feedback was not saved: {problem}. Say it in `text` (1 to "
+                                               f"{MAX_TEXT} characters), e.g. /feedback text: the previews are too "
+                                               "long"))
         self.store.free_text(Feedback(user_id=caller.user_id, role=caller.role_label(),
                                       phase=self.settings.phase.number, at=self.clock.now(), comment=text),
                              uuid.uuid4().hex)

@@ -53,7 +53,7 @@ class Interactions:
         self._by_prefix = {a.prefix: a for a in self.agents}
         self.lifecycle = Lifecycle(settings=settings, store=store, queue=queue, flags=flags, clock=clock,
                                    metrics=metrics)
-        self.feedback = FeedbackDesk(settings=settings, store=feedback, clock=clock, metrics=metrics)
+        self.feedback = FeedbackDesk(settings=settings, store=feedback, clock=clock, metrics=metrics, tasks=store)
 
     # ---- entry point -------------------------------------------------------------------
     def handle(self, headers: Mapping[str, str], body: bytes) -> HttpResponse:

@@ -70,10 +70,13 @@ METRICS: dict[str, MetricSpec] = {
     # Never emitted: `valine oncall test` sets the drill alarm's state by hand.
     "OncallDrill": MetricSpec("Count"),
     "MessagesGone": MetricSpec("Count"),
-    # 👍 / 👎 on finished tasks, comments, and /feedback text (the votes themselves are in the table).
-    "Feedback": MetricSpec("Count", ("Kind",), ("up", "down", "comment", "text")),
+    # 👍 / 👎 on finished tasks, comments, and /feedback text (the votes themselves are in the table);
+    # refused: a vote on a task that is not finished, not this agent's, or does not exist.
+    "Feedback": MetricSpec("Count", ("Kind",), ("up", "down", "comment", "text", "refused")),
     "ColdStarts": MetricSpec("Count", ("Function",), ("interactions", "worker")),
     "TableItemCount": MetricSpec("Count"),
+    # Task items that do not parse or break an invariant (the daily status's integrity check).
+    "CorruptTasks": MetricSpec("Count"),
     # Published by the daily status from the tasks table: the plan's adoption goal on the dashboard.
     "AdoptionPct": MetricSpec("Percent"),
     "WeeklyActiveUsers": MetricSpec("Count"),

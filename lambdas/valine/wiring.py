@@ -10,13 +10,14 @@ from __future__ import annotations
 import importlib
 import json
 import logging
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from valine.adapters.aws import client
-from valine.adapters.dynamodb import DynamoFlags, DynamoTaskStore
+from valine.adapters.dynamodb import DynamoFlags, DynamoTaskStore, task_from_item
 from valine.adapters.secrets import SecretsCache
 from valine.adapters.site_sections import DynamoSiteSections
 from valine.adapters.sqs import SqsJobQueue
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
 
 logging.getLogger().setLevel(logging.INFO)
 install_correlation_ids()
+log = logging.getLogger("valine.wiring")
 
 
 def _secrets(settings: Settings) -> SecretsCache:
@@ -121,6 +123,16 @@ class WorkerDeps:
     sections: SiteSections | None = None  # where the site's section names are published (autocomplete, /agents)
 
 
+def _record_phase(db: Any, settings: Settings) -> None:
+    """The phase's start on this stage, for the go/no-go check's window (once per phase change)."""
+    from valine.adapters.phase_record import DynamoPhaseRecord
+
+    try:
+        DynamoPhaseRecord(db, settings.table_name).started(settings.phase.number, time.time())
+    except Exception:  # the worker works without it; rollout check then says NO DATA and why
+        log.exception("could not record the phase's start")
+
+
 def build_worker(settings: Settings, *, github: GitHub | None = None,
                  discord: DiscordWebhooks | None = None) -> TaskWorker:
     """The worker: the shared lifecycle with every registered agent's work. Heavy imports
@@ -151,6 +163,7 @@ def build_worker(settings: Settings, *, github: GitHub | None = None,
     github = github or GitHubClient(api_url=settings.github_api_url, repository=settings.github_repository,
                                     token_provider=github_token, retry=Retrying(policy))
     metrics = EmfMetrics(stage=settings.stage)
+    _record_phase(db, settings)
     site = SiteSource(github, settings.github_base_branch)
     deps = WorkerDeps(settings=settings, github=github, base_branch=settings.github_base_branch,
                       flags=build_flags(settings), metrics=metrics,
@@ -247,9 +260,10 @@ def build_status(settings: Settings, *, post: Callable[[str, str], str] | None =
 
     if post is None and s.status_channel_id:
         post = channel_poster(s, secrets)
+    tasks = DynamoTaskStore(db, s.table_name, retention_days=s.audit_retention_days)
     return StatusReports(
         phase=s.phase, stage=s.stage, region=s.region, channel=s.status_channel_id, reader=reader, alarms=reader,
-        tasks=DynamoTaskStore(db, s.table_name, retention_days=s.audit_retention_days),
+        tasks=tasks, task_items=tasks.items_between, parse_item=task_from_item,
         feedback=DynamoFeedback(db, s.table_name, retention_days=s.audit_retention_days).between,
         eligible=eligible, table_items=lambda: int(db.describe_table(TableName=s.table_name)["Table"]
                                                     .get("ItemCount", 0)),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import io
 import json
+import logging
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any
@@ -20,6 +21,8 @@ from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_ba
 from werkzeug.serving import make_server
 
 from valine_local.faults import FaultBook
+
+log = logging.getLogger("valine.local.aws")
 
 _DDB_ERRORS = {
     "throttle": ("400 Bad Request", "ProvisionedThroughputExceededException",
@@ -48,6 +51,21 @@ class _SerializeDynamoDb:
         self._faults = faults
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        try:
+            return self._answer(environ, start_response)
+        except Exception as exc:  # noqa: BLE001 - moto's gaps become one log line and an AWS-shaped 500
+            # Without this werkzeug prints moto's traceback into the `make local` terminal and answers
+            # with an HTML page, which boto shows as "<!doctype html>...".
+            what = str(environ.get("HTTP_X_AMZ_TARGET") or environ.get("PATH_INFO") or "?")
+            log.warning("the local AWS stand-in (moto) could not answer %s: %s: %s", what, type(exc).__name__,
+                        str(exc)[:200])
+            body = json.dumps({"__type": "InternalFailure",
+                               "message": f"moto could not answer this ({type(exc).__name__})"}).encode()
+            start_response("500 Internal Server Error", [("Content-Type", "application/x-amz-json-1.0"),
+                                                        ("Content-Length", str(len(body)))])
+            return [body]
+
+    def _answer(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         target = str(environ.get("HTTP_X_AMZ_TARGET", ""))
         if target.startswith("DynamoDB_"):
             # Faults match "<Operation> <pk>", so a test can aim at one item: "DDB PutItem.TASK#42 -> ...".
@@ -86,7 +104,14 @@ class MotoServer(ThreadedMotoServer):
     def _server_entry(self) -> None:
         from moto.moto_server.threaded_moto_server import MotoRequestHandler
 
-        app = _SerializeDynamoDb(DomainDispatcherApplication(create_backend_app), self.faults)
+        def backend(service: str) -> Any:
+            flask_app = create_backend_app(service)  # type: ignore[arg-type]
+            # moto's failures reach _SerializeDynamoDb (one log line, a JSON 500), not Flask's
+            # traceback-and-HTML-page handler.
+            flask_app.config["PROPAGATE_EXCEPTIONS"] = True
+            return flask_app
+
+        app = _SerializeDynamoDb(DomainDispatcherApplication(backend), self.faults)
         self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
         self._server_ready_event.set()
         self._server.serve_forever()

@@ -102,11 +102,11 @@ class FakeTaskStore:
     def update(self, task_id: str, *, changes: Mapping[str, Any], event: str, expect: tuple[TaskState, ...],
                now: float, by: str | None = None, actor_id: str | None = None, actor_is_admin: bool = False,
                expect_version: int | None = None, check_expiry: bool = True,
-               quota: Quota | None = None) -> TransitionResult:
+               quota: Quota | None = None, expect_agent: str | None = None) -> TransitionResult:
         with self._lock:
             current = self.tasks.get(task_id)
-        if current is None:
-            return TransitionResult(None, TransitionError.NOT_FOUND)
+        if current is None or (expect_agent is not None and current.agent != expect_agent):
+            return TransitionResult(current, TransitionError.NOT_FOUND)
         updated = current.with_event(now, event, by=by, **changes)
         result = self.transition(updated, expect=expect, now=now, actor_id=actor_id, actor_is_admin=actor_is_admin,
                                  expect_version=expect_version, check_expiry=check_expiry, quota=quota)

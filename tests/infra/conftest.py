@@ -29,10 +29,23 @@ PROD_SETTINGS = {
 
 APPROVALS_ALL = "\n".join(
     f'[[approval]]\nstage = "prod"\nphase = {n}\napprover = "PM {n}"\ndate = 2026-11-0{n}\nnotes = "ok"\n'
+    + (f'lessons = "what phase {n - 1} taught"\n' if n > 1 else "")
     + ('checklist = { budget_cap_tested = true, fallback_tested = true, billing_alerts_configured = true }\n'
        if n in (5, 6) else "")
     for n in range(1, 7)
 )
+
+
+def write_approvals(directory: Path, text: str = APPROVALS_ALL, go: tuple[int, ...] = (1, 2, 3, 4, 5, 6)) -> Path:
+    """An approvals file, with the recorded GO of each phase in ``go`` beside it (rollout/evidence/)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    path = directory / "approvals.toml"
+    path.write_text(text)
+    (directory / "evidence").mkdir(exist_ok=True)
+    for n in go:
+        (directory / "evidence" / f"prod-phase-{n}.json").write_text(
+            json.dumps({"stage": "prod", "phase": n, "verdict": "GO", "results": []}))
+    return path
 
 
 def cdk_json_context() -> dict[str, Any]:
@@ -54,9 +67,7 @@ def synth_context(phase: int | str | None, stage: str, *, approvals: Path | None
 
 @cache
 def _approvals_file() -> Path:
-    path = Path(os.environ.get("PYTEST_TMP_APPROVALS", "/tmp")) / "valine-test-approvals.toml"
-    path.write_text(APPROVALS_ALL)
-    return path
+    return write_approvals(Path(os.environ.get("PYTEST_TMP_APPROVALS", "/tmp")) / f"valine-approvals-{os.getpid()}")
 
 
 def build(phase: int, stage: str) -> tuple[cdk.App, Any]:

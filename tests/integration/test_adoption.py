@@ -132,7 +132,8 @@ def test_rollout_report_writes_the_phase_summary_for_the_pm(stack, client, guild
     text = out.read_text()
     assert text.startswith("# Phase 4 summary: Developer role (local)")
     for part in ("## Criteria", "| FAIL | successful UX update flows >= 50", "## Metrics", "| PullRequestsMerged |",
-                 "| adoption |", "## Feedback", "/feedback (pm): love the previews", "## Incidents",
+                 "| adoption |", "## Feedback", "/feedback (pm): `love the previews`", "## Incidents",
+                 "## Lessons learned",
                  "alarm history unavailable", "## Approval", 'stage = "local"\nphase = 5'):
         assert part in text, (part, text)
     assert "wrote " in capsys.readouterr().out
@@ -150,6 +151,11 @@ def test_announce_posts_the_phase_start_with_the_dashboard_feedback_and_known_is
     assert "- Dry run: Confirm makes no pull request" in text  # phase 1's own
     assert valine(["announce", "--stage", "local", "--phase", "2"]) == 2  # no channel: said how to fix
     assert "pass --channel" in capsys.readouterr().err
+    # A dry run needs no channel (prod ships none) and no stack: it prints the message to review (#20).
+    monkeypatch.setenv("PORT", "1")
+    assert valine(["announce", "--stage", "prod", "--phase", "2", "--dry-run"]) == 0
+    out = capsys.readouterr()
+    assert out.out.startswith("**Valine rollout, prod: phase 2") and "no team channel: pass --channel" in out.err
 
 
 def test_the_daily_status_publishes_adoption_for_the_dashboard(stack, client, guild, capfd):
@@ -183,3 +189,51 @@ def test_a_member_list_without_any_eligible_member_falls_back_to_the_configured_
     finally:
         stack.discord.members.pop(gid, None)
     assert eligible is not None and eligible.count == 2 and eligible.source.startswith("configured per stage")
+
+
+def test_feedback_that_says_go_cannot_make_the_report_say_go(stack, client, guild, monkeypatch, capsys, tmp_path):
+    """#20 (high): `valine discord feedback 'Verdict: **GO**'` then `rollout report --out` printed
+    "GO" while the document said NO-GO: the CLI searched the text, which quotes the feedback."""
+    monkeypatch.setenv("PORT", str(stack.config.port))
+    payload = "Verdict: **GO**\n## Verdict: **GO**\n[approve](https://evil.example) <@&1> @everyone"
+    out = client.command("feedback", "eve", ["member"], {"text": payload})
+    assert "with the team" in out["response"]["data"]["content"]
+    doc = tmp_path / "p4.md"
+    assert valine(["rollout", "report", "--stage", "local", "--phase", "4", "--out", str(doc)]) == 0
+    printed = capsys.readouterr().out
+    text = doc.read_text()
+    assert "Verdict: **NO-GO**" in text and printed.strip().endswith("phase 4 summary, NO-GO")
+    # The payload is quoted in a code span on one line: no heading, bold or link of its own.
+    (line,) = [ln for ln in text.splitlines() if "evil.example" in ln]
+    assert line.startswith("- /feedback (member): `") and line.endswith("`")
+    assert [ln for ln in text.splitlines() if ln.startswith("## ")] == [
+        "## Criteria", "## Metrics", "## Feedback", "## Incidents (alarms that fired)", "## Lessons learned",
+        "## Approval"]
+
+
+def test_a_corrupt_task_item_is_found_listed_and_counted(stack, monkeypatch, capfd, caplog):
+    import boto3
+
+    from valine.handlers.status import run_daily_status
+
+    db = boto3.client("dynamodb", endpoint_url=stack.aws_url)
+    key = {"pk": {"S": "TASK#corrupt1"}, "sk": {"S": "TASK"}}
+    doc = ('{"task_id":"corrupt1","requester_id":"1","requester_name":"a","requester_roles":[],"guild_id":"g",'
+           '"channel_id":"c","request":"x","state":"awaiting_confirmation","created_at":1,"updated_at":1,'
+           '"expires_at":2}')
+    db.put_item(TableName=stack.TABLE, Item={**key, "doc": {"S": doc}, "state": {"S": "awaiting_confirmation"},
+                                             "requester_id": {"S": "1"}, "version": {"N": "0"},
+                                             "expires_at": {"N": "2"}, "gsi2pk": {"S": "TASKS"},
+                                             "created_at": {"S": "2026-12-01T00:00:00.000000Z"}})
+    try:
+        monkeypatch.setenv("PORT", str(stack.config.port))
+        assert valine(["rollout", "check", "--stage", "local", "--phase", "4"]) == 1
+        out = capfd.readouterr().out
+        assert "FAIL    No data corruption in DynamoDB" in out and "1 bad task items" in out
+        assert "corrupt: TASK#corrupt1: it awaits confirmation of a preview it does not hold" in out
+        run_daily_status(stack.settings)
+        assert '"CorruptTasks":1.0' in capfd.readouterr().out
+        assert any('"event": "corrupt_task"' in r.getMessage() and "TASK#corrupt1" in r.getMessage()
+                   for r in caplog.records)
+    finally:
+        db.delete_item(TableName=stack.TABLE, Key=key)

@@ -48,8 +48,36 @@ def test_costs_and_flags_read_the_stage(stack, monkeypatch, capsys):
     assert valine(["costs", "--stage", "local"]) == 0
     assert "spent $0.0000 of $5.00" in capsys.readouterr().out
     assert valine(["flags", "get", "--stage", "local"]) == 0
-    assert json.loads(capsys.readouterr().out) == {"stage": "local", "DISABLE_UX_UPDATES": False,
-                                                   "DISABLE_COPY_UPDATES": False, "USE_LLM_PARSING": False}
+    shown = json.loads(capsys.readouterr().out)
+    assert {k: v for k, v in shown.items() if k != "sources"} == {
+        "stage": "local", "phase": 4, "DISABLE_UX_UPDATES": False, "DISABLE_COPY_UPDATES": False,
+        "USE_LLM_PARSING": False}
+    assert shown["sources"]["USE_LLM_PARSING"] == "default for phase 4 (the local stack)"
+
+
+def test_flags_show_the_effective_llm_switch_and_rollback_says_what_it_changed(tmp_path_factory, monkeypatch,
+                                                                                capsys):
+    """Phases 5-6 parse with the LLM by default: `flags get` says true (and why), and a rollback that
+    switches it off says so instead of "was already false" (#20)."""
+    from tests.integration.conftest import start_stack
+
+    five = start_stack(tmp_path_factory, "5", worker_threads=0)
+    try:
+        monkeypatch.setenv("PORT", str(five.config.port))
+        assert valine(["flags", "get", "--stage", "local"]) == 0
+        shown = json.loads(capsys.readouterr().out)
+        assert shown["USE_LLM_PARSING"] is True and shown["phase"] == 5
+        assert shown["sources"]["USE_LLM_PARSING"] == "default for phase 5 (the local stack)"
+        assert valine(["rollback", "--stage", "local", "--disable-llm"]) == 0
+        out = capsys.readouterr().out
+        assert "USE_LLM_PARSING true -> false" in out and "rollback changed USE_LLM_PARSING true -> false" in out
+        assert "already" not in out
+        assert valine(["flags", "get", "--stage", "local"]) == 0
+        shown = json.loads(capsys.readouterr().out)
+        assert shown["USE_LLM_PARSING"] is False
+        assert shown["sources"]["USE_LLM_PARSING"].startswith("set in the table by")
+    finally:
+        five.stop()
 
 
 def test_flags_set_needs_something_to_set(stack, monkeypatch, capsys):
@@ -64,3 +92,24 @@ def test_eval_parse_prints_each_class_and_exits_by_the_goal(capsys):
     for cls in ("quoted", "polite", "compound", "link", "replace", "clarify"):
         assert f"\n{cls:<10}" in "\n" + out
     assert out.strip().splitlines()[-1].startswith("all ")
+
+
+def test_aws_errors_are_one_readable_line_and_moto_prints_no_traceback(stack, monkeypatch, capfd, caplog):
+    """#20: `rollout check` printed a raw ClientError ending in "<!" and moto left tracebacks in the
+    `make local` terminal. An endpoint that is not AWS, and an API moto lacks, each say one line."""
+    import boto3
+    from botocore.exceptions import ClientError
+
+    monkeypatch.setenv("PORT", str(stack.config.port))
+    # A web server that is not AWS (the GitHub emulator) as the AWS endpoint.
+    assert valine(["rollout", "check", "--stage", "local", "--phase", "2", "--endpoint-url", stack.github.url]) == 2
+    err = capfd.readouterr().err.strip()
+    assert err.startswith("valine: AWS said: ") and len(err.splitlines()) == 1 and "<" not in err, err
+    # An API moto does not implement: one warning line, an AWS-shaped error, no traceback anywhere.
+    cw = boto3.client("cloudwatch", endpoint_url=stack.aws_url)
+    with pytest.raises(ClientError) as refused:
+        cw.describe_alarm_history(HistoryItemType="StateUpdate")
+    assert refused.value.response["Error"]["Code"] == "InternalFailure"
+    printed = capfd.readouterr()
+    assert "Traceback" not in printed.err + printed.out
+    assert any("could not answer" in r.getMessage() for r in caplog.records)

@@ -206,3 +206,23 @@ def test_recover_refuses_a_retained_resource_it_cannot_adopt():
     with pytest.raises(CliError, match="cannot adopt that type"):
         retained({"Resources": {"Logs": {"Type": "AWS::Logs::LogGroup", "DeletionPolicy": "Retain",
                                          "Properties": {"LogGroupName": "x"}}}})
+
+
+def test_commands_that_check_deployed_resources_refuse_a_bare_local_stack(tmp_path_factory, monkeypatch, capsys):
+    """`make local` runs the functions in-process: smoke and the drill say so in one line instead of
+    failing 12 of 16 checks or reporting "no alarm"; recover does not offer local at all (#20)."""
+    from tests.integration.conftest import start_stack
+
+    bare = start_stack(tmp_path_factory, "2", name="bare-local", worker_threads=0)
+    try:
+        monkeypatch.setenv("PORT", str(bare.config.port))
+        for command in (["smoke", "--stage", "local"], ["oncall", "test", "--stage", "local", "--wait", "0"]):
+            assert valine(command) == 2, command
+            err = capsys.readouterr().err
+            assert "--stage local` checks deployed resources, and the local stack has none" in err, err
+            assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    finally:
+        bare.stop()
+    with pytest.raises(SystemExit):
+        valine(["recover", "--help"])
+    assert "or local" not in capsys.readouterr().out

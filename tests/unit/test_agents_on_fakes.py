@@ -141,7 +141,8 @@ def test_the_router_sends_each_prefix_to_its_agent_and_refuses_unknown_ones():
     (task,) = w.store.tasks.values()
     # A UX button cannot act on a copy task: the task is not the UX agent's.
     out = w.press(f"ux:cancel:{task.task_id}")
-    assert "gone" in out.body["data"]["content"] and w.store.get(task.task_id).state is TaskState.PROPOSED
+    assert "another agent's request" in out.body["data"]["content"]
+    assert w.store.get(task.task_id).state is TaskState.PROPOSED
 
 
 def test_each_agent_has_its_own_kill_switch():

@@ -105,11 +105,13 @@ def test_feedback_from_the_phases_people_passes_fails_and_lists_the_complaints()
     happy = feedback_result(target, _votes([(10, 1, ""), (20, 1, ""), (30, 1, "")]), 0, 100, "w")
     assert happy.verdict is Verdict.PASS and happy.measured == "3 votes, 100% 👍"
     few = feedback_result(target, _votes([(10, 1, "")]), 0, 100, "w")
-    assert few.verdict is Verdict.FAIL and "too few responses" in few.measured
+    assert few.verdict is Verdict.NO_DATA and "too few responses" in few.measured  # no evidence is no pass
     others = feedback_result(target, _votes([(10, 1, "")] * 5, role="member"), 0, 100, "w")
-    assert others.verdict is Verdict.FAIL and others.measured.startswith("0 votes")  # only admins count here
+    assert others.verdict is Verdict.NO_DATA and others.measured.startswith("0 votes")  # only admins count here
     unhappy = feedback_result(target, _votes([(10, 1, ""), (20, -1, "wrong file"), (30, -1, "")]), 0, 100, "w")
-    assert unhappy.verdict is Verdict.FAIL and "33% 👍" in unhappy.measured and "'wrong file'" in unhappy.measured
+    # The comments are counted, never quoted in a verdict's line (the reports quote them, inert).
+    assert unhappy.verdict is Verdict.FAIL and "33% 👍" in unhappy.measured and "1 👎 comment " in unhappy.measured
+    assert "wrong file" not in unhappy.measured
     assert feedback_result(target, None, 0, 100, "w").verdict is Verdict.MANUAL
 
 
@@ -122,7 +124,7 @@ def test_a_negative_trend_is_a_no_go_even_when_the_total_looks_fine():
     late = [(60, 1, ""), (70, -1, "slow"), (80, -1, "broke the page"), (90, -1, "")]
     result = feedback_result(target, _votes(early + late, role="member"), 0, 100, "w")
     assert "negative trend: 100% 👍 in the first half, 25% in the second" in result.measured
-    assert result.verdict is Verdict.FAIL and "'broke the page'" in result.measured
+    assert result.verdict is Verdict.FAIL and "2 👎 comments" in result.measured
 
 
 class _Reader:
@@ -150,4 +152,16 @@ def test_the_phase_5_accuracy_criterion_is_the_proxy_with_a_minimum_sample():
     good = accuracy({"FirstPreviews:llm": 30, "ConfirmedUnchanged:llm": 27})
     assert good.verdict is Verdict.PASS
     few = accuracy({"FirstPreviews:llm": 12, "ConfirmedUnchanged:llm": 2})
-    assert few.verdict is Verdict.MANUAL and "fewer than 20" in few.measured
+    assert few.verdict is Verdict.NO_DATA and "fewer than the 20" in few.measured
+
+
+def test_adoption_of_an_unknown_population_is_no_go_in_prod_with_the_fix():
+    from valine.ops.adoption import Adoption
+    from valine.ops.criteria import Verdict, adoption_result
+
+    one = Adoption(unique_window=1, unique_7d=1, unique_30d=1, eligible=None,
+                   why_no_eligible="the bot lacks the Server Members intent")
+    prod = adoption_result(20.0, one, "w", prod=True)
+    assert prod.verdict is Verdict.FAIL and "Server Members intent" in prod.measured
+    assert "eligible_users in cdk.json" in prod.measured
+    assert adoption_result(20.0, one, "w").verdict is Verdict.MANUAL  # dev and local: a person judges

@@ -13,7 +13,7 @@ import pytest
 
 from infra import approvals
 from infra.config import ConfigError, target_from_context
-from tests.infra.conftest import APPROVALS_ALL, PROD_SETTINGS, ROOT, synth_context
+from tests.infra.conftest import APPROVALS_ALL, PROD_SETTINGS, ROOT, synth_context, write_approvals
 from valine.core.phases import PHASES, Role, phase_from_text
 
 
@@ -42,8 +42,14 @@ def test_unknown_stage_is_refused():
 def test_shipped_prod_placeholders_are_refused_with_the_key_to_fill():
     ctx = json.loads((ROOT / "cdk.json").read_text())["context"]
     ctx = {**ctx, "phase": "1", "stage": "prod"}
-    with pytest.raises(ConfigError, match=r"stages\.prod\.discord_application_id"):
+    with pytest.raises(ConfigError, match=r"stages\.prod\.discord_application_id") as refused:
         target_from_context(ctx)
+    # Every placeholder in one answer (#20: filling them took 9 synths of 10 s each).
+    message = str(refused.value)
+    assert message.startswith("stage prod: 8 settings to fix in cdk.json:\n")
+    for key in ("discord_application_id", "discord_public_key", "github_repository", "guild_ids", "role_ids.admin",
+                "role_ids.pm", "role_ids.developer", "oncall"):
+        assert f"stages.prod.{key}" in message, key
 
 
 @pytest.mark.parametrize(
@@ -77,10 +83,8 @@ def test_phase_table_matches_the_plan():
     assert phase_from_text(" 4 ").number == 4
 
 
-def _approvals(tmp_path: Path, text: str) -> Path:
-    path = tmp_path / "approvals.toml"
-    path.write_text(text)
-    return path
+def _approvals(tmp_path: Path, text: str, go: tuple[int, ...] = (1, 2, 3, 4, 5, 6)) -> Path:
+    return write_approvals(tmp_path, text, go)
 
 
 def test_prod_needs_an_approval_for_every_required_phase(tmp_path):
@@ -105,6 +109,27 @@ def test_llm_phases_need_the_checklist(tmp_path):
     path = _approvals(tmp_path, text)
     with pytest.raises(ConfigError, match=r"checklist\.fallback_tested = true"):
         approvals.check_gate(path, "prod", PHASES[5])
+
+
+def test_the_next_phase_needs_the_previous_phases_recorded_go(tmp_path, capsys):
+    # Phase 3 needs phase 2's recorded GO, not only the PM's approval (#20).
+    path = _approvals(tmp_path, APPROVALS_ALL, go=(1,))
+    with pytest.raises(ConfigError, match=r"prod phase 3 needs phase 2 judged GO: run `valine rollout check "
+                                          r"--stage prod --phase 2 --record`"):
+        approvals.check_gate(path, "prod", PHASES[3])
+    approvals.check_gate(path, "prod", PHASES[2])  # phase 1's GO is there
+    (tmp_path / "evidence" / "prod-phase-2.json").write_text(
+        json.dumps({"stage": "prod", "phase": 2, "verdict": "NO-GO"}))
+    with pytest.raises(ConfigError, match="says NO-GO"):
+        approvals.check_gate(path, "prod", PHASES[3])
+    # An explicit override with a reason lets it go ahead, and every synth says so.
+    overridden = APPROVALS_ALL.replace('phase = 3\n', 'phase = 3\noverride = "CloudWatch lost a day; by hand"\n')
+    approvals.check_gate(_approvals(tmp_path, overridden, go=(1,)), "prod", PHASES[3])
+    assert "WARNING: prod phase 3 deploys without phase 2's recorded GO" in capsys.readouterr().err
+    # The lessons learned travel with the approval.
+    without = APPROVALS_ALL.replace('lessons = "what phase 2 taught"\n', "")
+    with pytest.raises(ConfigError, match="must record the lessons learned in phase 2"):
+        approvals.check_gate(_approvals(tmp_path, without), "prod", PHASES[3])
 
 
 def test_malformed_approvals_file_is_a_clear_error(tmp_path):

@@ -76,6 +76,7 @@ class DynamoTaskStore:
             "sk": {"S": "TASK"},
             "state": {"S": task.state.value},
             "requester_id": {"S": task.requester_id},
+            "agent": {"S": task.agent},  # top level, so a write can be conditional on whose task it is
             "expires_at": {"N": f"{task.expires_at:.3f}"},
             "version": {"N": str(task.version)},
             "created_at": {"S": _iso(task.created_at)},
@@ -128,7 +129,8 @@ class DynamoTaskStore:
         return task_from_item(item) if item else None
 
     def _conditions(self, *, expect: tuple[TaskState, ...], now: float, actor_id: str | None, actor_is_admin: bool,
-                    expect_version: int | None, check_expiry: bool) -> tuple[str, dict[str, str], dict[str, Any]]:
+                    expect_version: int | None, check_expiry: bool,
+                    expect_agent: str | None = None) -> tuple[str, dict[str, str], dict[str, Any]]:
         names = {"#state": "state"}
         values: dict[str, Any] = {}
         conditions = ["attribute_exists(pk)"]
@@ -146,6 +148,11 @@ class DynamoTaskStore:
         if expect_version is not None:
             conditions.append("version = :v")
             values[":v"] = {"N": str(expect_version)}
+        if expect_agent is not None:
+            # Items written before the attribute existed lack it; they expire within one preview's TTL.
+            names["#agent"] = "agent"
+            conditions.append("(#agent = :agent OR attribute_not_exists(#agent))")
+            values[":agent"] = {"S": expect_agent}
         return " AND ".join(conditions), names, values
 
     def transition(self, task: Task, *, expect: tuple[TaskState, ...], now: float, actor_id: str | None = None,
@@ -166,10 +173,10 @@ class DynamoTaskStore:
     def update(self, task_id: str, *, changes: Mapping[str, Any], event: str, expect: tuple[TaskState, ...],
                now: float, by: str | None = None, actor_id: str | None = None, actor_is_admin: bool = False,
                expect_version: int | None = None, check_expiry: bool = True,
-               quota: Quota | None = None) -> TransitionResult:
+               quota: Quota | None = None, expect_agent: str | None = None) -> TransitionResult:
         condition, names, values = self._conditions(expect=expect, now=now, actor_id=actor_id,
                                                     actor_is_admin=actor_is_admin, expect_version=expect_version,
-                                                    check_expiry=check_expiry)
+                                                    check_expiry=check_expiry, expect_agent=expect_agent)
         sets = []
         for i, (field, value) in enumerate({**changes, "updated_at": now}.items()):
             if field == "state":
@@ -217,6 +224,8 @@ class DynamoTaskStore:
             item = reasons[0].get("Item")
         # The item as it was comes back with the refusal; a store that does not return it is read.
         current = task_from_item(item) if item else self.get(task_id)
+        if current is not None and expect_agent is not None and current.agent != expect_agent:
+            return TransitionResult(current, TransitionError.NOT_FOUND)  # not this agent's task
         return TransitionResult(current, _why(current, expect, now, actor_id, actor_is_admin, expect_version,
                                               check_expiry))
 
@@ -233,7 +242,11 @@ class DynamoTaskStore:
 
 
     def created_between(self, start: float, end: float) -> list[Task]:
-        out: list[Task] = []
+        return [task_from_item(i) for i in self.items_between(start, end)]
+
+    def items_between(self, start: float, end: float) -> list[dict[str, Any]]:
+        """The task items created in a window, as stored (the integrity check reads them raw)."""
+        out: list[dict[str, Any]] = []
         kwargs: dict[str, Any] = {
             "TableName": self._table, "IndexName": "by-time",
             "KeyConditionExpression": "gsi2pk = :k AND created_at BETWEEN :a AND :b",
@@ -241,7 +254,7 @@ class DynamoTaskStore:
         }
         while True:
             page = self._db.query(**kwargs)
-            out.extend(task_from_item(i) for i in page.get("Items", []))
+            out.extend(page.get("Items", []))
             if "LastEvaluatedKey" not in page:
                 return out
             kwargs["ExclusiveStartKey"] = page["LastEvaluatedKey"]

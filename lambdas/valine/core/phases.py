@@ -41,6 +41,20 @@ class FeedbackTarget:
     max_drop_pts: float = 20.0
 
 
+# How far a phase may be from its baseline phase: P95 request to preview up to 20% slower (the
+# noise of a week's traffic), the error rate up to 0.1 points higher.
+BASELINE_SLOWER_PCT = 20.0
+BASELINE_MORE_ERRORS_PTS = 0.1
+# What a phase with the LLM on is held to, by the go/no-go check and the LlmFallbacks alarm alike:
+# at least MIN_LLM_PARSES parses to judge, and fewer than MAX_LLM_FALLBACK_PCT of them falling back.
+MIN_LLM_PARSES = 20
+MAX_LLM_FALLBACK_PCT = 10.0
+# The plan's phase-2 rollback trigger "negative feedback from admins", as a number: more than this
+# share of 👎 among at least MIN_FEEDBACK_VOTES votes in a day (the feedback criterion's 80% 👍, inverted).
+MAX_NEGATIVE_FEEDBACK_PCT = 20.0
+MIN_FEEDBACK_VOTES = 3
+
+
 @dataclass(frozen=True)
 class Criteria:
     """What must hold before leaving a phase (its success + the next phase's go/no-go).
@@ -60,6 +74,10 @@ class Criteria:
     feedback: FeedbackTarget | None = None
     min_adoption_pct: float | None = None  # distinct requesters in the window / eligible users
     min_weekly_active: int | None = None  # distinct requesters in the last 7 days
+    # "No performance degradation" / "no increase in error rate": against that earlier phase's
+    # measured baseline (its own run on the stage), within BASELINE_SLOWER_PCT / BASELINE_MORE_ERRORS_PTS.
+    no_slower_than_phase: int | None = None
+    no_more_errors_than_phase: int | None = None
     manual: tuple[str, ...] = ()
 
 
@@ -137,7 +155,7 @@ PHASES: dict[int, PhaseConfig] = {
         criteria=Criteria(
             observation_hours=72,
             min_successful_flows=5,
-            max_error_rate_pct=1.0,
+            max_error_rate_pct=0.0,  # the plan: "No errors in Lambda logs" (the rollback trigger stays > 1%)
             max_avg_duration_ms=3000,
             max_p95_duration_ms=5000,
             # Also the rollback trigger "Negative feedback from admins": a negative trend is a NO-GO.
@@ -161,7 +179,7 @@ PHASES: dict[int, PhaseConfig] = {
             max_p95_duration_ms=5000,
             feedback=FeedbackTarget("Positive feedback from PMs", frozenset({Role.PM}), min_responses=5,
                                     min_positive_pct=75.0),
-            manual=("No performance degradation vs phase 2",),
+            no_slower_than_phase=2,  # the plan: "No performance degradation"
         ),
     ),
     4: PhaseConfig(
@@ -195,6 +213,7 @@ PHASES: dict[int, PhaseConfig] = {
             max_error_rate_pct=0.3,
             max_daily_llm_cost_usd=5.0,
             min_llm_accuracy_pct=80.0,
+            no_more_errors_than_phase=4,  # the plan: "No increase in error rate"
             manual=("LLM parsing accuracy > 80% by manual review (valine eval-llm helps)",
                     "PM aware of ongoing costs"),
         ),

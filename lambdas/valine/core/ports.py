@@ -95,6 +95,7 @@ class TaskStore(Protocol):
         expect_version: int | None = None,
         check_expiry: bool = True,
         quota: Quota | None = None,
+        expect_agent: str | None = None,
     ) -> TransitionResult:
         """Change the named fields of the stored task (and record ``event``) without reading it
         first, under the same conditions as ``transition``: one round trip on the 3-second path.

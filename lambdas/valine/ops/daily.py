@@ -26,7 +26,7 @@ def daily_report(*, phase: PhaseConfig, stage: str, reader: MetricsReader, now: 
     day = per_day(phase)
     results = evaluate(day, stage=stage, reader=reader, now=now, approval_for_next=None, hours=24)
     measured = [r for r in results if r.verdict is not Verdict.MANUAL]
-    mark = {Verdict.PASS: "✅", Verdict.FAIL: "❌"}
+    mark = {Verdict.PASS: "✅", Verdict.FAIL: "❌", Verdict.NO_DATA: "⬜"}
     lines = [f"**Valine daily status** — {stage}, rollout phase {phase.number} ({phase.name}), last 24 h: "
              f"{'on target' if go(results) else 'OFF TARGET'}"]
     lines += [f"{mark[r.verdict]} {r.criterion}: {r.measured}" for r in measured]

@@ -11,7 +11,7 @@ from typing import Any
 
 from valine.core.ports import Metrics
 from valine.discord.types import PROJECT_URL
-from valine.markup import discord_text
+from valine.markup import code_span, discord_text
 
 log = logging.getLogger("valine.relay")
 
@@ -27,21 +27,22 @@ def incident_text(message: Mapping[str, Any], *, drill_suffix: str = "OncallDril
         return None
     m = _DESCRIPTION.match(str(message.get("AlarmDescription") or ""))
     severity, what, runbook = (m.group("severity"), m.group("what"), m.group("runbook")) if m else ("P?", "", "")
-    link = f"{PROJECT_URL}/blob/main/{runbook}" if runbook.startswith("docs/") else runbook
+    # Only the project's own runbook pages become links; anything else in a description is text.
+    link = f"{PROJECT_URL}/blob/main/{runbook}" if re.fullmatch(r"docs/[\w./#-]+", runbook) else discord_text(runbook)
     reason = discord_text(str(message.get("NewStateReason") or ""))[:600]
     drill = name.endswith(drill_suffix)
     if state == "ALARM":
-        head = ("🔔 **Paging drill**" if drill else f"🚨 **{severity} incident**") + f" — `{name}` is in ALARM"
+        head = ("🔔 **Paging drill**" if drill else f"🚨 **{severity} incident**") + f" — {code_span(name)} is in ALARM"
     elif state == "OK":
-        head = f"✅ **Resolved ({severity})** — `{name}` is OK again"
+        head = f"✅ **Resolved ({severity})** — {code_span(name)} is OK again"
     else:
-        head = f"⚠️ **{severity}** — `{name}` has insufficient data (its metric stopped arriving)"
+        head = f"⚠️ **{severity}** — {code_span(name)} has insufficient data (its metric stopped arriving)"
     lines = [head + (f": {discord_text(what)}" if what else ""), f"Why: {reason}" if reason else ""]
     if runbook and state != "OK":
         lines.append(f"Runbook: {link}")
     when = str(message.get("StateChangeTime") or "")
     if when:
-        lines.append(f"At {when}")
+        lines.append(f"At {discord_text(when)}")
     return "\n".join(line for line in lines if line)
 
 

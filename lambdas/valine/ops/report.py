@@ -15,9 +15,20 @@ from dataclasses import dataclass
 from valine.core.names import dashboard_url
 from valine.core.phases import PhaseConfig
 from valine.core.ports import Feedback
+from valine.markup import code_span, discord_text
 from valine.metrics import NAMESPACE
 from valine.ops.adoption import Adoption
-from valine.ops.criteria import NOT_INCIDENTS, AlarmHistory, MetricsReader, Result, Verdict, evaluate, go
+from valine.ops.criteria import (
+    NOT_INCIDENTS,
+    AlarmHistory,
+    Measured,
+    MetricsReader,
+    PhaseWindow,
+    Result,
+    Verdict,
+    evaluate,
+    go,
+)
 
 TOTALS = ("Requests", "Previews", "Confirmations", "Cancellations", "ConversationsExpired", "PullRequestsCreated",
           "PullRequestsFailed", "PullRequestsMerged", "PullRequestsRejected", "PullRequestsReopened")
@@ -61,11 +72,15 @@ class Evidence:
 def gather(phase: PhaseConfig, *, stage: str, now: dt.datetime, hours: int, reader: MetricsReader,
            alarms: AlarmHistory, feedback: Callable[[float, float], list[Feedback]],
            adoption: Adoption | None, approval_for_next: tuple[bool, str] | None = None,
-           region: str = "us-east-1") -> Evidence:
+           region: str = "us-east-1", ran: PhaseWindow | None = None, require_ran: bool = False,
+           corrupt: int | str | None = None, baseline: Measured | None = None) -> Evidence:
     start = now - dt.timedelta(hours=hours)
+    if ran is not None:
+        start = max(start, ran.since)
     given = feedback(start.timestamp(), now.timestamp())
     results = evaluate(phase, stage=stage, reader=reader, now=now, approval_for_next=approval_for_next,
-                       hours=hours, alarms=alarms, feedback=given, adoption=adoption)
+                       hours=hours, alarms=alarms, feedback=given, adoption=adoption, ran=ran,
+                       require_ran=require_ran, corrupt=corrupt, baseline=baseline)
     totals = {name: float(sum(reader.stat(NAMESPACE, name, {"Stage": stage}, "Sum", start, now))) for name in TOTALS}
     fired = alarms.fired(stage, start, now)
     incidents = fired if isinstance(fired, str) else [(n, at) for n, at in fired if not n.endswith(NOT_INCIDENTS)]
@@ -74,7 +89,9 @@ def gather(phase: PhaseConfig, *, stage: str, now: dt.datetime, hours: int, read
                     adoption=adoption, incidents=incidents, region=region, preview_p95_ms=p95)
 
 
-def _feedback_lines(given: Sequence[Feedback]) -> list[str]:
+def _feedback_lines(given: Sequence[Feedback], inert: Callable[[str], str]) -> list[str]:
+    """``inert`` renders what a person typed so it cannot become a heading, link, mention or a
+    line of its own where it is shown (Discord or GitHub Markdown)."""
     votes = [f for f in given if f.vote]
     if not given:
         return ["none given"]
@@ -84,7 +101,7 @@ def _feedback_lines(given: Sequence[Feedback]) -> list[str]:
     lines += [f"{role}: {n} votes, {100.0 * sum(f.vote > 0 for f in votes if f.role == role) / n:.0f}% helpful"
               for role, n in sorted(by_role.items())]
     words = [f for f in sorted(given, key=lambda f: f.at) if f.comment]
-    lines += [f"{'👎' if f.vote < 0 else ('👍' if f.vote > 0 else '/feedback')} ({f.role}): {f.comment[:200]}"
+    lines += [f"{'👎' if f.vote < 0 else ('👍' if f.vote > 0 else '/feedback')} ({f.role}): {inert(f.comment[:200])}"
               for f in words[-10:]]
     return lines
 
@@ -105,7 +122,7 @@ def _incident_lines(e: Evidence) -> list[str]:
 
 def weekly_text(e: Evidence) -> str:
     """The Monday report for the team channel (one Discord message, within 2,000 characters)."""
-    mark = {Verdict.PASS: "✅", Verdict.FAIL: "❌", Verdict.MANUAL: "❔"}
+    mark = {Verdict.PASS: "✅", Verdict.FAIL: "❌", Verdict.MANUAL: "❔", Verdict.NO_DATA: "⬜"}
     lines = [f"**Valine weekly report** — {e.stage}, rollout phase {e.phase.number} ({e.phase.name}), "
              f"{e.start:%Y-%m-%d} to {e.end:%Y-%m-%d}: {'on track' if go(e.results) else 'OFF TRACK'}"]
     lines += [f"{mark[r.verdict]} {r.criterion}: {r.measured}"[:220] for r in e.results]
@@ -115,7 +132,7 @@ def weekly_text(e: Evidence) -> str:
                  f"{e.rejection_rate()}")
     lines.append("**P95 request to preview** (plan: < 5 s): " + ("no previews" if e.preview_p95_ms is None
                                                                   else f"{e.preview_p95_ms:.0f} ms"))
-    lines.append("**Feedback**: " + "; ".join(_feedback_lines(e.feedback)[:4]))
+    lines.append("**Feedback**: " + "; ".join(_feedback_lines(e.feedback, discord_text)[:4]))
     lines.append("**Alarms fired**: " + "; ".join(_incident_lines(e)[:5]))
     lines.append(f"Dashboard: {dashboard_url(e.stage, e.region)}")
     text = "\n".join(lines)
@@ -135,7 +152,11 @@ def phase_markdown(e: Evidence, *, approver_hint: str) -> str:
             f"| rejection rate | {e.rejection_rate()} |",
             f"| adoption | {_adoption_line(e.adoption)} |",
             f"| P95 request to preview | {'n/a' if e.preview_p95_ms is None else f'{e.preview_p95_ms:.0f} ms'} |"]
-    out += ["", "## Feedback", ""] + [f"- {line}" for line in _feedback_lines(e.feedback)]
+    out += ["", "## Feedback", ""] + [f"- {line}" for line in _feedback_lines(e.feedback, code_span)]
     out += ["", "## Incidents (alarms that fired)", ""] + [f"- {line}" for line in _incident_lines(e)]
-    out += ["", "## Approval", "", approver_hint, ""]
+    out += ["", "## Lessons learned", "",
+            "What this phase taught: what went wrong, what surprised the team, what to change before the next "
+            "phase. Draft it here with the team; the PM's approval record keeps it (`lessons = \"...\"` in "
+            "rollout/approvals.toml), and a prod deploy of the next phase needs it.", "", "- ", ""]
+    out += ["## Approval", "", approver_hint, ""]
     return "\n".join(out)

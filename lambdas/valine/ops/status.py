@@ -41,6 +41,9 @@ class StatusReports:
     table_items: Callable[[], int]
     metrics: Metrics
     post: Callable[[str, str], str] | None
+    # The task items as stored, created in a window, and the store's reader of one: the integrity check.
+    task_items: Callable[[float, float], list[dict[str, Any]]] | None = None
+    parse_item: Callable[[dict[str, Any]], Any] | None = None
 
     def adoption(self, now: dt.datetime) -> Adoption:
         eligible, why = self.eligible()
@@ -53,7 +56,28 @@ class StatusReports:
         # DynamoDB has no item-count metric; DescribeTable's (refreshed about every 6 hours) feeds the dashboard.
         self.metrics.count("TableItemCount", float(self.table_items()))
         self._publish_adoption(now)
+        bad = self._check_integrity(now)
+        if bad:
+            text += (f"\n❌ {len(bad)} task items in the table are corrupt (the CorruptTasks alarm pages): "
+                     + "; ".join(f"{key}: {why}" for key, why in bad[:3]))
         return self._send("daily_status", text)
+
+    def _check_integrity(self, now: dt.datetime) -> list[tuple[str, str]]:
+        """Every task item of the audit retention parses and keeps its invariants; the bad ones are
+        counted (CorruptTasks, alarmed) and logged with their keys."""
+        from valine.ops.integrity import problems
+
+        if self.task_items is None or self.parse_item is None:
+            return []
+        try:
+            bad = problems(self.task_items(now.timestamp() - 90 * DAY, now.timestamp()), self.parse_item)
+        except Exception:  # the count stays missing (the alarm treats that as no breach); the log says why
+            log.exception("the integrity check could not read the tasks")
+            return []
+        self.metrics.count("CorruptTasks", float(len(bad)))
+        for key, why in bad:
+            log.error(json.dumps({"event": "corrupt_task", "key": key, "problem": why}))
+        return bad
 
     def weekly(self, now: dt.datetime | None = None) -> dict[str, Any]:
         """The plan's weekly report: the phase's criteria over 7 days with measured values, adoption,

@@ -27,6 +27,8 @@ log = logging.getLogger("valine.lifecycle")
 MAX_REQUEST_CHARS = 1000
 
 
+_NOT_THIS_AGENT = "This button belongs to another agent's request; use the buttons on that request's own message."
+
 class Lifecycle:
     def __init__(self, *, settings: Settings, store: TaskStore, queue: JobQueue, flags: FlagSource, clock: Clock,
                  metrics: Metrics) -> None:
@@ -91,8 +93,10 @@ class Lifecycle:
             return self._pick(spec, interaction, caller, task_id, version)
         task = self.store.get(task_id)
         now = self.clock.now()
-        if task is None or task.agent != spec.name:
+        if task is None:
             return HttpResponse(200, msg.update("This request is gone (older than the audit retention).", []))
+        if task.agent != spec.name:  # a button of another agent's: the task's own message stays as it is
+            return HttpResponse(200, msg.reply(_NOT_THIS_AGENT))
         if action != msg.CANCEL:  # anyone who may start a task may cancel their own, even after a rollback
             refusal = self.refusal(spec, caller)
             if refusal:
@@ -193,7 +197,7 @@ class Lifecycle:
         result = self.store.update(
             task_id, changes={"state": TaskState.IN_PROGRESS, "confirmed_by": caller.user_id, "confirmed_at": now},
             event="confirmed", by=caller.user_id, expect=(TaskState.AWAITING_CONFIRMATION,), now=now,
-            actor_id=caller.user_id, actor_is_admin=caller.is_admin, expect_version=version,
+            actor_id=caller.user_id, actor_is_admin=caller.is_admin, expect_version=version, expect_agent=spec.name,
             quota=Quota.hourly(caller.user_id, "pr", self.settings.prs_per_hour, now))
         if not result.ok:
             return self._pinned_refusal(spec, result.error, result.task, "confirm", now)
@@ -223,8 +227,10 @@ class Lifecycle:
         """Why a write pinned to a button's version was refused, from the item as it was."""
         if error is TransitionError.RATE_LIMITED:
             return self._rate_limited(spec, "pr" if action == msg.CONFIRM else "request", now)
-        if task is None or task.agent != spec.name:
+        if task is None:
             return HttpResponse(200, msg.update("This request is gone (older than the audit retention).", []))
+        if task.agent != spec.name:
+            return HttpResponse(200, msg.reply(_NOT_THIS_AGENT))
         return self._transition_refusal(spec, error, task, now, action=f"{action} this request")
 
     def _transition_refusal(self, spec: AgentSpec, error: TransitionError | None, task: Task | None,
@@ -259,8 +265,10 @@ class Lifecycle:
             return self._edit_pinned(spec, interaction, caller, task_id, version, text)
         task = self.store.get(task_id)
         now = self.clock.now()
-        if task is None or task.agent != spec.name:
+        if task is None:
             return HttpResponse(200, msg.reply(f"This request is gone; run /{spec.command} again."))
+        if task.agent != spec.name:
+            return HttpResponse(200, msg.reply(_NOT_THIS_AGENT))
         if task.expired(now):
             return self.expire(spec, task, now)
         edited = task.with_event(now, "edited", by=caller.user_id, request=text, state=TaskState.PROPOSED,
@@ -316,7 +324,7 @@ class Lifecycle:
                               "expires_at": now + self.settings.conversation_ttl_seconds},
             event="edited", by=caller.user_id, expect=(TaskState.PROPOSED, TaskState.AWAITING_CONFIRMATION),
             now=now, actor_id=caller.user_id, actor_is_admin=caller.is_admin, expect_version=version,
-            quota=Quota.hourly(caller.user_id, "request", self.settings.requests_per_hour, now))
+            expect_agent=spec.name, quota=Quota.hourly(caller.user_id, "request", self.settings.requests_per_hour, now))
         if not result.ok:
             return self._pinned_refusal(spec, result.error, result.task, "edit", now)
         self.queue.send(Job(kind="preview", task_id=task_id, application_id=self._app_id(interaction),
