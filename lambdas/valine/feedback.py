@@ -120,17 +120,15 @@ class FeedbackDesk:
         return Feedback(user_id=caller.user_id, role=caller.role_label(), phase=self.settings.phase.number, at=now,
                         task_id=task.task_id, agent=task.agent, vote=vote)
 
-    def command(self, data: Mapping[str, Any], caller: Caller) -> HttpResponse:
-        options = {o.get("name"): o.get("value") for o in data.get("options") or [] if isinstance(o, dict)}
+    def command(self, options: Mapping[str, Any], caller: Caller) -> str:
+        """/feedback text:...: the reply to the person (one write when the text is acceptable)."""
         text = " ".join(str(options.get("text") or "").split())
         problem = check_text(text, MAX_TEXT)  # validated like a request: no invisible or control characters
         if problem:
-            return HttpResponse(200, msg.reply(f"Your feedback was not saved: {problem}. Say it in `text` (1 to "
-                                               f"{MAX_TEXT} characters), e.g. /feedback text: the previews are too "
-                                               "long"))
+            return (f"Your feedback was not saved: {problem}. Say it in `text` (1 to {MAX_TEXT} characters), e.g. "
+                    "/feedback text: the previews are too long")
         self.store.free_text(Feedback(user_id=caller.user_id, role=caller.role_label(),
                                       phase=self.settings.phase.number, at=self.clock.now(), comment=text),
                              uuid.uuid4().hex)
         self.metrics.count("Feedback", Kind="text")
-        return HttpResponse(200, msg.reply("Thank you: your feedback is with the team (it goes into the phase "
-                                           "report)."))
+        return "Thank you: your feedback is with the team (it goes into the phase report)."

@@ -8,15 +8,16 @@ the LLM run in the worker.
 
 from __future__ import annotations
 
+import importlib
 import json
 import logging
 import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from valine import answers
+from valine import commands
 from valine.core.agent import AgentSpec
-from valine.core.phases import Role
+from valine.core.commands import CommandAsk
 from valine.core.ports import Clock, FeedbackStore, FlagSource, JobQueue, Metrics, SiteSections, TaskStore
 from valine.discord import messages as msg
 from valine.discord.caller import Caller, HttpResponse, caller_of
@@ -126,20 +127,14 @@ class Interactions:
         agent = self._by_command.get(name)
         if agent is not None:
             return self.lifecycle.start(agent, interaction, data, caller)
-        now = self.clock.now()
-        if name == "feedback":
-            return self.feedback.command(data, caller)
-        if name == "status":
-            text = answers.status_text(self.settings, self.flags.current(), caller, self.agents)
-        elif name == "agents":
-            recent = self.store.recent(requester_id=None, limit=answers.RECORD_TASKS)
-            sections = self.sections.current() if self.sections is not None else ()
-            text = answers.agents_text(self.settings, self.flags.current(), caller, self.agents, recent, now,
-                                       sections=sections)
-        elif name == "tasks":
-            everyone = caller.is_admin or Role.PM in caller.roles
-            tasks = self.store.recent(requester_id=None if everyone else caller.user_id, limit=10)
-            text = answers.tasks_text(caller, tasks, now, {a.name: a.title for a in self.agents})
-        else:
-            text = f"I do not know /{name}; try /agents."
+        command = commands.by_name().get(name)
+        if command is None:
+            return HttpResponse(200, msg.reply(f"I do not know /{name}; try /agents."))
+        options = {str(o.get("name")): o.get("value") for o in data.get("options") or [] if isinstance(o, dict)}
+        sections = self.sections
+        ask = CommandAsk(settings=self.settings, caller=caller, agents=self.agents, store=self.store,
+                         now=self.clock.now(), options=options, feedback=self.feedback,
+                         read_flags=self.flags.current,
+                         read_sections=sections.current if sections is not None else tuple)
+        text = importlib.import_module(command.answer).answer(ask)
         return HttpResponse(200, msg.reply(text))

@@ -36,8 +36,12 @@ def test_register_commands_refuses_global_plus_guild(stack, monkeypatch, capsys)
     guild = stack.health()["guild_ids"][0]
     assert valine(["register-commands", "--stage", "local", "--guild", guild]) == 0
     assert valine(["register-commands", "--stage", "local", "--guild", guild]) == 0  # idempotent overwrite
-    assert [c["name"] for c in stack.discord.commands[guild]] == ["ux-update", "copy-update", "agents", "status",
-                                                                  "tasks", "feedback"]
+    from valine.agents import AGENTS
+    from valine.commands import COMMANDS
+
+    # Every registered agent's command, then every registered read-only command, in registry order.
+    assert [c["name"] for c in stack.discord.commands[guild]] == [a.command for a in AGENTS] + [
+        c.name for c in COMMANDS]
     assert valine(["register-commands", "--stage", "local"]) == 2
     assert "shows each one twice" in capsys.readouterr().err
     assert "global" not in stack.discord.commands
