@@ -18,6 +18,11 @@ def cmd_rollout(args: argparse.Namespace) -> int:
     from valine.core.phases import PHASES, UnknownPhase, phase_from_text
     from valine.ops.criteria import Verdict, evaluate, go
 
+    if args.rollout_action == "criteria":
+        from valine.ops.criteria import criteria_table
+
+        print(criteria_table())
+        return 0
     endpoint, table = stage_endpoint(args)
     records = approvals.load(REPO_ROOT / approvals.DEFAULT_PATH)
     if args.rollout_action == "metrics":
@@ -272,6 +277,8 @@ def add_parsers(sub: Any) -> None:
     rp.add_argument("--phase", required=True)
     rp.add_argument("--hours", type=int, help="window (default: the phase's observation window)")
     rp.add_argument("--out", help="write the Markdown to this file (default: print it)")
+    rsub.add_parser("criteria", help="every go/no-go criterion: what it reads, the evidence it needs, its phases "
+                                     "(the table in docs/rollout.md)")
     rm = rsub.add_parser("metrics", help="the plan's overall success metrics, each PASS or FAIL")
     options.stage(rm)
     rm.add_argument("--days", type=int, default=30, help="window (default %(default)s, as the plan)")

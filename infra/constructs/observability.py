@@ -35,6 +35,7 @@ from valine.core.phases import (
     MAX_NEGATIVE_FEEDBACK_PCT,
     MIN_FEEDBACK_VOTES,
     MIN_LLM_PARSES,
+    MONITORING,
     PhaseConfig,
 )
 from valine.metrics import FUNCTIONS, METRICS, NAMESPACE, ROLES
@@ -101,7 +102,7 @@ class Observability(Construct):
         self.canary_alarms["interactions"].append(api_errors)
 
         # The plan's key-metric thresholds, where they can be reached: the end-to-end preview time.
-        for stat, limit in (("p50", 5000), ("p95", 10000)):
+        for stat, limit in (("p50", MONITORING.p50_alert_ms), ("p95", MONITORING.p95_alert_ms)):
             alarm(f"PreviewTime{stat.upper()}", custom_metric("PreviewLatency", SLOW.period, stage=stage,
                                                               statistic=stat),
                   limit, cadence=SLOW, spec=AlarmSpec("P2", f"end-to-end preview time {stat} > {limit / 1000:g} s",
@@ -118,15 +119,17 @@ class Observability(Construct):
                                dimensions_map={"TableName": table.table_name}, period=Duration.hours(1)),
             })
         hourly = Cadence(3600, 1, 1)
-        alarm("DynamoDbThrottles", ddb_throttles, 5, cadence=hourly,
-              spec=AlarmSpec("P2", "DynamoDB throttles > 5 per hour", "dynamodb-throttling"),
+        throttles_per_hour = MONITORING.dynamodb_throttles_alert_per_hour
+        alarm("DynamoDbThrottles", ddb_throttles, throttles_per_hour, cadence=hourly,
+              spec=AlarmSpec("P2", f"DynamoDB throttles > {throttles_per_hour} per hour", "dynamodb-throttling"),
               missing=quiet("the expression FILLs both metrics with 0"))
         previews, expired = self.custom("Previews", Duration.hours(1)), self.custom("ConversationsExpired",
                                                                                      Duration.hours(1))
         alarm("ExpiryRate", cw.MathExpression(expression="IF(p > 0, 100 * FILL(e, 0) / p, 0)",
                                               period=Duration.hours(1), using_metrics={"p": previews, "e": expired},
                                               label="conversation expiry rate %"),
-              20, cadence=hourly, spec=AlarmSpec("P3", "conversation TTL expiry rate > 20%", "expiry-rate"),
+              MONITORING.expiry_alert_pct, cadence=hourly,
+              spec=AlarmSpec("P3", f"conversation TTL expiry rate > {MONITORING.expiry_alert_pct:g}%", "expiry-rate"),
               missing=quiet("no previews in the hour, so nothing could expire"))
         alarm("DeadLetters", dead_letters.metric_approximate_number_of_messages_visible(
             statistic="Maximum", period=ANY.period), 0, cadence=ANY,

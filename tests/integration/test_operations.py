@@ -14,8 +14,8 @@ import boto3
 import pytest
 
 from valine.core import names
-from valine_cli.main import main as valine
 from valine.discord.commands import command_schema
+from valine_cli.main import main as valine
 from valine_cli.smoke import FUNCTIONS, REQUIRED_ALARMS
 
 

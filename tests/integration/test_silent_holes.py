@@ -4,6 +4,7 @@ someone. Each test reproduces one of the holes as it was found."""
 from __future__ import annotations
 
 import io
+import json
 import time
 from typing import Any
 
@@ -83,6 +84,14 @@ def test_the_drill_and_smoke_fail_when_only_the_relay_is_confirmed(stack: LocalS
     cw.put_metric_alarm(AlarmName=f"valine-{name}-OncallDrill", Namespace="Valine/UxAgent", MetricName="OncallDrill",
                         Statistic="Sum", Period=60, EvaluationPeriods=1, Threshold=0,
                         ComparisonOperator="GreaterThanThreshold", AlarmActions=[topic], OKActions=[topic])
+    # The stage as `cdk deploy` leaves it (smoke and the drill check deployed resources).
+    cfn = boto3.client("cloudformation", endpoint_url=stack.aws_url)
+    stack_name = f"valine-orchestrator-{name}"
+    existing = {s["StackName"] for s in cfn.list_stacks(StackStatusFilter=["CREATE_COMPLETE"])["StackSummaries"]}
+    made = stack_name not in existing
+    if made:
+        cfn.create_stack(StackName=stack_name, TemplateBody=json.dumps({"Resources": {"Marker": {
+            "Type": "AWS::SQS::Queue", "Properties": {"QueueName": f"marker-{name}"}}}}))
     monkeypatch.setenv("PORT", str(stack.config.port))
     try:
         assert valine(["oncall", "test", "--stage", "local", "--wait", "0"]) == 1
@@ -93,6 +102,8 @@ def test_the_drill_and_smoke_fail_when_only_the_relay_is_confirmed(stack: LocalS
     finally:
         sns.delete_topic(TopicArn=topic)
         cw.delete_alarms(AlarmNames=[f"valine-{name}-OncallDrill"])
+        if made:
+            cfn.delete_stack(StackName=stack_name)
 
 
 # ---- point 5: the webhook path --------------------------------------------------------------------

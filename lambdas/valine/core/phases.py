@@ -41,6 +41,22 @@ class FeedbackTarget:
     max_drop_pts: float = 20.0
 
 
+@dataclass(frozen=True)
+class MonitoringTable:
+    """The plan's "key metrics to monitor": each target (what a go/no-go check judges) and alert
+    threshold (what pages), read by the criteria and the alarms alike."""
+
+    p50_target_ms: int = 2000
+    p50_alert_ms: int = 5000
+    p95_target_ms: int = 5000
+    p95_alert_ms: int = 10000
+    expiry_target_pct: float = 5.0
+    expiry_alert_pct: float = 20.0
+    dynamodb_throttles_alert_per_hour: int = 5
+
+
+MONITORING = MonitoringTable()
+
 # How far a phase may be from its baseline phase: P95 request to preview up to 20% slower (the
 # noise of a week's traffic), the error rate up to 0.1 points higher.
 BASELINE_SLOWER_PCT = 20.0
