@@ -174,7 +174,7 @@ def _warm(count: int) -> dict[str, Any]:
                     "id": "1", "name": "ux-update", "type": 1,
                     "options": [{"name": "request", "type": 3, "value": "make the navbar blue"}]}), "command"))
                 task = Task(task_id=f"bench-{i}", requester_id="1", requester_name="b", requester_roles=("admin",),
-                            guild_id="g", channel_id="c", request="make the navbar blue",
+                            agent="ux", guild_id="g", channel_id="c", request="make the navbar blue",
                             state=TaskState.AWAITING_CONFIRMATION, created_at=now, updated_at=now,
                             expires_at=now + 3600, preview_diff="-a\n+b", intent={"section": "navbar"})
                 stack.interactions.store.create(task)
@@ -184,7 +184,7 @@ def _warm(count: int) -> dict[str, Any]:
             for i in range(50):
                 for kind, custom in (("cancel", "ux:cancel:{}"), ("edit_button", "ux:edit:{}"),
                                      ("edit_submit", "ux:edit:{}:0")):
-                    task = Task(task_id=f"bench-{kind}-{i}", requester_id="1", requester_name="b",
+                    task = Task(agent="ux", task_id=f"bench-{kind}-{i}", requester_id="1", requester_name="b",
                                 requester_roles=("admin",), guild_id="g", channel_id="c", request="make it blue",
                                 state=TaskState.AWAITING_CONFIRMATION, created_at=now, updated_at=now,
                                 expires_at=now + 3600, preview_diff="-a\n+b")

@@ -86,7 +86,7 @@ def cmd_eval_llm(args: argparse.Namespace) -> int:
         for i, case in enumerate(cases):
             now = time.time()
             task = Task(task_id=f"eval-{i}", requester_id="0", requester_name="eval", requester_roles=("admin",),
-                        guild_id="", channel_id="", request=case["request"], state=TaskState.PROPOSED,
+                        agent="ux", guild_id="", channel_id="", request=case["request"], state=TaskState.PROPOSED,
                         created_at=now, updated_at=now, expires_at=now + 60)
             result = parser.parse(task, catalog)
             expect = case["expect"]

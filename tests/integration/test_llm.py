@@ -33,7 +33,7 @@ _ids = iter(range(10**6))
 def task(request: str, roles: tuple[str, ...] = ("admin", "member"), use_llm: bool = False) -> Task:
     now = time.time()
     return Task(task_id=f"t{next(_ids)}", requester_id="1", requester_name="a", requester_roles=roles, guild_id="g",
-                channel_id="c", request=request, state=TaskState.PROPOSED, created_at=now, updated_at=now,
+                agent="ux", channel_id="c", request=request, state=TaskState.PROPOSED, created_at=now, updated_at=now,
                 expires_at=now + 60, use_llm=use_llm)
 
 

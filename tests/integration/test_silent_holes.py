@@ -251,8 +251,8 @@ def test_a_null_number_does_not_mark_a_dry_run_task_merged(client: Any, stack: L
     store = DynamoTaskStore(stack.dynamodb, stack.TABLE, retention_days=30)
     now = time.time()
     task = Task(task_id="1311000000000000001", requester_id="1", requester_name="d", requester_roles=("admin",),
-                guild_id="g", channel_id="c", request="make it blue", state=TaskState.PROPOSED, created_at=now,
-                updated_at=now, expires_at=now + 3600)
+                agent="ux", guild_id="g", channel_id="c", request="make it blue", state=TaskState.PROPOSED,
+                created_at=now, updated_at=now, expires_at=now + 3600)
     assert store.create(task).ok
     done = dataclasses.replace(task, state=TaskState.COMPLETED, outcome="dry run: phase 1 makes no pull request")
     assert store.transition(done, expect=(TaskState.PROPOSED,), now=now, check_expiry=False).ok

@@ -63,7 +63,7 @@ def record(client: Any) -> list[tuple[str, bool]]:
 def a_task() -> Task:
     now = time.time()
     return Task(task_id=str(time.time_ns()), requester_id="1", requester_name="a", requester_roles=("admin",),
-                guild_id="g", channel_id="c", request="make the footer teal", state=TaskState.PROPOSED,
+                agent="ux", guild_id="g", channel_id="c", request="make the footer teal", state=TaskState.PROPOSED,
                 created_at=now, updated_at=now, expires_at=now + 600)
 
 

@@ -52,6 +52,7 @@ def task_from_item(item: dict[str, Any]) -> Task:
 
 
 def _task(data: dict[str, Any]) -> Task:
+    data.setdefault("agent", "ux")  # items written before agents had names were the UX agent's
     data["state"] = TaskState(data["state"])
     data["requester_roles"] = tuple(data.get("requester_roles") or ())
     data["history"] = tuple(data.get("history") or ())

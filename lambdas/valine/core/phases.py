@@ -134,7 +134,8 @@ class PhaseConfig:
             return self.allowed_roles
         return self.agents.get(agent, frozenset())
 
-    def may_use(self, roles: frozenset[Role], agent: str = "ux") -> bool:
+    def may_use(self, roles: frozenset[Role], agent: str) -> bool:
+        """Whether someone with ``roles`` may ask ``agent`` in this phase."""
         return bool(roles & self.roles_for(agent))
 
 

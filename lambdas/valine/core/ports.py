@@ -145,13 +145,11 @@ class Flags:
     disabled: frozenset[str] = frozenset()
 
     def paused(self, kill_switch: str) -> bool:
+        """Whether the agent with this kill switch is paused."""
         return kill_switch in self.disabled
 
-    @property
-    def disable_ux_updates(self) -> bool:
-        return self.paused("DISABLE_UX_UPDATES")
-
     def to_json(self) -> dict[str, Any]:
+        """The flags as stored in the audit trail."""
         return {"use_llm_parsing": self.use_llm_parsing, "disabled": sorted(self.disabled)}
 
 

@@ -53,8 +53,8 @@ class Task:
     created_at: float
     updated_at: float
     expires_at: float  # confirmation deadline; readers must check it (TTL deletes late)
+    agent: str  # which agent owns it (its name in the agent registry)
     use_llm: bool = False
-    agent: str = "ux"  # which agent owns it (tasks written before agents had names were the UX agent's)
     version: int = 0  # bumped on every edit so stale worker jobs can tell they are stale
     intent: dict[str, Any] | None = None
     parser: str | None = None
