@@ -25,7 +25,8 @@ from valine.site.render import Ctx, Element, Item, Loop, Renderer
 from valine.site.routes import SPA_APPS, Entry, entries
 from valine.site.styles import SiteStyles, read_styles
 from valine.site.syntax import walk
-from valine.site.values import Evaluator, Fn, Jsx, Props
+from valine.site.value_types import Fn, Jsx, Props
+from valine.site.values import Evaluator
 
 log = logging.getLogger("valine.site")
 

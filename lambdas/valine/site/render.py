@@ -7,18 +7,14 @@ attribute (with the literal it comes from, wherever that is written) and each HT
 
 from __future__ import annotations
 
-import html
-import re
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-
 from tree_sitter import Node
 
 from valine.site.modules import Module
-from valine.site.values import (
+from valine.site.render_helpers import BREAKS, _arrays, _component_name, _line_break, _literals, _route_page, _with
+from valine.site.rendered import ATTRIBUTES, HOST_LIKE, LABEL_PROPS, MAX_DEPTH, Ctx, Element, Frame, Item, Loop, visible
+from valine.site.value_types import (
     Alt,
     Children,
-    Evaluator,
     External,
     Fn,
     Index,
@@ -31,100 +27,8 @@ from valine.site.values import (
     Styled,
     Unknown,
     Value,
-    strings_in,
 )
-
-MAX_DEPTH = 60
-ATTRIBUTES = ("alt", "aria-label", "title", "placeholder", "href", "to", "value", "label", "content", "src",
-              "target")
-LANDMARKS = ("header", "nav", "main", "footer", "section", "aside", "form", "article")
-# Components from packages that render as a known element.
-HOST_LIKE = {"Link": "a", "NavLink": "a", "Image": "img", "Img": "img", "Button": "button", "Input": "input",
-             "Head": "head", "Title": "title"}
-_WS = re.compile(r"\s+")
-LABEL_PROPS = ("packageName", "title", "name", "label", "heading", "plan", "tier")
-
-
-@dataclass(frozen=True)
-class Frame:
-    """A host element or a component instance on the way from the page to a text."""
-
-    kind: str  # "host" | "component"
-    name: str  # the tag (h1, section) or the component's name (Hero, SectionTitle)
-    file: str  # where the element (or, for a component, its call site) is written
-    start: int
-    end: int
-    id: str = ""
-    classes: tuple[str, ...] = ()
-    defined_in: str = ""  # a component's own file
-    label: str = ""  # a component's short string props (packageName="Lite", title="Pricing"): what it is of
-
-
-@dataclass(eq=False)
-class Element:
-    frame: Frame
-    path: tuple[Frame, ...]
-    module: Module | None  # None: not a component's element (a page's metadata, a Markdown heading)
-    node: Node | None
-    attrs: dict[str, Value]
-    class_strs: tuple[Str, ...]
-    page: str
-    conditional: bool
-    instance: tuple[tuple[tuple[str, int], int], ...]
-    rank: int = 0
-    texts: list[Item] = field(default_factory=list)
-    css: tuple[Str, ...] = ()  # styled-components: the template literals that style it
-
-    @property
-    def tag(self) -> str:
-        return self.frame.name
-
-    def text(self) -> str:
-        return " ".join(i.text for i in self.texts if i.attr is None).strip()
-
-
-@dataclass(eq=False)
-class Item:
-    text: str  # what a visitor reads (entities decoded, whitespace collapsed)
-    source: Str  # the literal it is written as
-    attr: str | None  # None: visible text; else the attribute it is the value of
-    element: Element
-    page: str
-    conditional: bool
-    instance: tuple[tuple[tuple[str, int], int], ...]  # ((array, index), ...) of the .map()s around it
-    rank: int = 0  # 0 always shown; 1 the likely branch of a condition; 2 the less likely one
-
-    @property
-    def path(self) -> tuple[Frame, ...]:
-        return (*self.element.path, self.element.frame)
-
-
-@dataclass(eq=False)
-class Loop:
-    """A ``.map()`` over an array literal: the array, the callback, and the element that holds it."""
-
-    array: Obj
-    callback: Fn
-    container: Element | None
-    node: Node
-    module: Module
-    page: str
-
-
-@dataclass
-class Ctx:
-    path: tuple[Frame, ...]
-    element: Element | None
-    page: str
-    conditional: bool = False
-    instance: tuple[tuple[tuple[str, int], int], ...] = ()
-    depth: int = 0
-    active: frozenset[tuple[str, int]] = frozenset()
-    rank: int = 0
-
-
-def visible(text: str) -> str:
-    return _WS.sub(" ", html.unescape(text)).strip()
+from valine.site.values import Evaluator, strings_in
 
 
 class Renderer:
@@ -383,49 +287,3 @@ class Renderer:
             self.value(result, inner)
 
 
-def _route_page(parent: str, path: Value | None) -> str:
-    """A route's page: absolute ("/pricing"), or relative to the route it is nested in ("team")."""
-    if not isinstance(path, Str) or not path.value or path.value == "*":
-        return parent
-    if path.value.startswith("/"):
-        return path.value
-    return parent.rstrip("/") + "/" + path.value
-
-
-BREAKS = re.compile(r"<br\b[^>]*>|\{\s*(?:\"\s*\"|'\s*'|`\s*`)\s*\}")
-
-
-def _line_break(src: object, node: Node) -> bool:
-    """``<br/>`` (with any props) or a ``{" "}`` spacer: inside a text, not an element of its own."""
-    if node.type == "jsx_self_closing_element":
-        name = node.child_by_field_name("name")
-        return name is not None and name.text == b"br"
-    return node.type == "jsx_expression" and BREAKS.fullmatch(node.text.decode("utf-8", "replace")) is not None \
-        if node.text else False
-
-
-def _arrays(value: Value, rank: int = 0) -> Iterator[tuple[Obj, int]]:
-    """The array literals a value may be (``links = custom || config.mainNav`` may be either), each with
-    how likely it is the one shown."""
-    if isinstance(value, Obj) and value.is_array:
-        yield value, rank
-    elif isinstance(value, Alt):
-        for i, option in enumerate(value.options):
-            yield from _arrays(option, max(rank, value.rank(i)))
-
-
-def _literals(value: Value | None) -> Iterator[Str]:
-    if isinstance(value, Str):
-        yield value
-    elif isinstance(value, Alt):
-        for option in value.options:
-            yield from _literals(option)
-
-
-def _component_name(tag: str, fn: Fn) -> str:
-    return fn.name or tag.rsplit(".", 1)[-1]
-
-
-def _with(ctx: Ctx, **changes: object) -> Ctx:
-    values = {**ctx.__dict__, **changes}
-    return Ctx(**values)

@@ -11,180 +11,40 @@ header component leads back to the ``"title"`` string in ``src/data/data.json``.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterator
 from typing import Any
 
 from tree_sitter import Node
 
 from valine.site.modules import Module, Modules
-from valine.site.syntax import property_name, string_value, unwrap, walk
-
-MAX_DEPTH = 40
-CLASS_HELPERS = {"cn", "clsx", "classnames", "classNames", "cx", "twMerge", "twJoin", "tw"}
-WRAPPERS = {"memo", "forwardRef", "observer", "styled"}
-TRANSLATE = {"t", "$t", "translate", "formatMessage", "__"}
-LOCALE_FILE = re.compile(r"(?:^|/)(?:locales?|i18n|lang|langs|translations?|messages|intl)/(?:[\w-]+/)*[\w.-]+\.json$")
-# react-router's route tables: the routes are the (first) argument.
-ROUTER_FACTORIES = {"createBrowserRouter", "createHashRouter", "createMemoryRouter", "createRoutesFromElements",
-                    "createRoutesFromChildren", "useRoutes"}
-
-
-class Value:
-    """Something an expression evaluates to."""
-
-
-@dataclass(frozen=True, eq=False)
-class Unknown(Value):
-    why: str = ""
-
-
-UNKNOWN = Unknown()
-
-
-@dataclass(frozen=True, eq=False, repr=False)
-class Str(Value):
-    """A literal as written: ``file`` and ``start``/``end`` (bytes) span exactly the literal, quotes
-    included for strings. ``kind``: string, template, number or text (JSX text)."""
-
-    file: str
-    start: int
-    end: int
-    value: str
-    kind: str
-    node: Node | None = None
-
-    @property
-    def key(self) -> tuple[str, int, int]:
-        return (self.file, self.start, self.end)
-
-    def __repr__(self) -> str:
-        return f"Str({self.value[:40]!r} {self.file}@{self.start})"
+from valine.site.syntax import string_value, unwrap
+from valine.site.value_objects import ObjectReader
+from valine.site.value_types import (
+    CLASS_HELPERS,
+    LOCALE_FILE,
+    MAX_DEPTH,
+    ROUTER_FACTORIES,
+    STYLESHEETS,
+    TRANSLATE,
+    UNKNOWN,
+    WRAPPERS,
+    Alt,
+    CssModule,
+    External,
+    Fn,
+    Jsx,
+    Namespace,
+    Obj,
+    Parts,
+    Scope,
+    Str,
+    Styled,
+    Unknown,
+    Value,
+)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class Obj(Value):
-    """An object or array literal (in code or a JSON file), read lazily in its module's scope."""
-
-    module: Module
-    node: Node
-    scope: Scope
-
-    @property
-    def is_array(self) -> bool:
-        return self.node.type == "array"
-
-    def __repr__(self) -> str:
-        return f"Obj({self.module.path}:{self.node.start_point[0] + 1} {self.node.type})"
-
-    @property
-    def key(self) -> tuple[str, int]:
-        return (self.module.path, self.node.start_byte)
-
-
-@dataclass(frozen=True, eq=False, repr=False)
-class Fn(Value):
-    module: Module
-    node: Node
-    scope: Scope
-    name: str = ""
-
-    def __repr__(self) -> str:
-        return f"Fn({self.name or '?'} {self.module.path}:{self.node.start_point[0] + 1})"
-
-
-@dataclass(frozen=True, eq=False, repr=False)
-class Jsx(Value):
-    module: Module
-    node: Node
-    scope: Scope
-
-
-@dataclass(frozen=True, eq=False, repr=False)
-class Children(Value):
-    """The children a call site passes to a component: rendered in the caller's scope."""
-
-    module: Module
-    nodes: tuple[Node, ...]
-    scope: Scope
-
-
-@dataclass(frozen=True, eq=False)
-class Props(Value):
-    attrs: Mapping[str, Value]
-    children: Children | None = None
-
-
-@dataclass(frozen=True, eq=False)
-class Alt(Value):
-    """One of several values (a ternary, ``a || b``, ``cond && x``). ``ranks``: how likely each is what a
-    visitor sees, 1 the likely one (a ternary's first branch, ``a || b``'s default), 2 the less likely."""
-
-    options: tuple[Value, ...]
-    ranks: tuple[int, ...] = ()
-
-    def rank(self, i: int) -> int:
-        return self.ranks[i] if i < len(self.ranks) else 1
-
-
-@dataclass(frozen=True, eq=False)
-class Parts(Value):
-    """Pieces joined into one string: a template with substitutions, ``a + b``, ``cn(...)``."""
-
-    parts: tuple[Value, ...]
-
-
-@dataclass(frozen=True, eq=False)
-class External(Value):
-    """A value from a package (``next/link``'s ``Link``, ``react``'s ``useState``)."""
-
-    specifier: str
-    name: str
-
-
-STYLESHEETS = (".css", ".scss", ".sass", ".less")
-
-
-@dataclass(frozen=True, eq=False)
-class CssModule(Value):
-    """A stylesheet imported as an object (CSS modules): its members are its class names."""
-
-    path: str
-
-
-@dataclass(frozen=True, eq=False)
-class Styled(Value):
-    """A styled-components (or emotion) component: ``styled.a`...``` renders an ``a``, ``styled(Link)`...```
-    renders what it wraps; ``css`` are the template literals that style it, outermost last."""
-
-    tag: str | None
-    wraps: Value | None
-    css: tuple[Node, ...]
-    module: Module
-
-
-@dataclass(frozen=True, eq=False)
-class Index(Value):
-    """The position a ``.map`` callback is at."""
-
-    value: int
-
-
-@dataclass(eq=False)
-class Scope:
-    module: Module
-    names: dict[str, Value] = field(default_factory=dict)
-    parent: Scope | None = None
-
-    def child(self, names: dict[str, Value] | None = None) -> Scope:
-        """A nested scope; ``names`` is used as it is, so bindings added to it later are seen."""
-        return Scope(self.module, names if names is not None else {}, self)
-
-    def __repr__(self) -> str:
-        return f"Scope({self.module.path}, {sorted(self.names)})"
-
-
-class Evaluator:
+class Evaluator(ObjectReader):
     def __init__(self, modules: Modules) -> None:
         self.modules = modules
         self._module_scopes: dict[str, Scope] = {}
@@ -407,192 +267,6 @@ class Evaluator:
             if isinstance(value, Str):
                 return value
         return UNKNOWN
-
-    def get(self, obj: Value, name: str | None, depth: int = 0) -> Value:
-        if name is None or depth > MAX_DEPTH:
-            return UNKNOWN
-        if isinstance(obj, Props):
-            if name == "children":
-                return obj.children or UNKNOWN
-            return obj.attrs.get(name, UNKNOWN)
-        if isinstance(obj, Alt):
-            found = [(self.get(o, name, depth + 1), obj.rank(i)) for i, o in enumerate(obj.options)]
-            known = [(v, r) for v, r in found if not isinstance(v, Unknown)]
-            if len(known) > 1:
-                return Alt(tuple(v for v, _ in known), tuple(r for _, r in known))
-            return known[0][0] if known else UNKNOWN
-        if isinstance(obj, Namespace):
-            return self.export(obj.module, name)
-        if isinstance(obj, CssModule):  # styles.hero: the class .hero of that stylesheet (not writable text)
-            return Str(obj.path, 0, 0, name, "cssmodule")
-        if isinstance(obj, Obj):
-            if obj.is_array:
-                if name.isdigit():
-                    items = list(self.elements(obj))
-                    i = int(name)
-                    return items[i] if i < len(items) else UNKNOWN
-                return UNKNOWN
-            return self.property(obj, name, depth)
-        return UNKNOWN
-
-    def property(self, obj: Obj, name: str, depth: int = 0) -> Value:
-        src = obj.module.source
-        found: Value = UNKNOWN
-        for member in obj.node.named_children:
-            if member.type == "pair" and property_name(src, member.child_by_field_name("key")) == name:
-                found = self.eval(member.child_by_field_name("value"), obj.scope, depth + 1)
-            elif member.type == "shorthand_property_identifier" and src.text(member) == name:
-                found = self.lookup(obj.scope, name)
-            elif member.type == "method_definition" and property_name(src, member.child_by_field_name("name")) \
-                    == name:
-                found = Fn(obj.module, member, obj.scope, name)
-            elif member.type == "spread_element" and isinstance(found, Unknown):
-                spread = self.eval(member.named_children[0] if member.named_children else None, obj.scope,
-                                   depth + 1)
-                inner = self.get(spread, name, depth + 1)
-                if not isinstance(inner, Unknown):
-                    found = inner
-        return found
-
-    def elements(self, obj: Obj) -> Iterator[Value]:
-        for member in obj.node.named_children:
-            if member.type == "comment":
-                continue
-            if member.type == "spread_element":
-                inner = self.eval(member.named_children[0] if member.named_children else None, obj.scope)
-                if isinstance(inner, Obj) and inner.is_array:
-                    yield from self.elements(inner)
-                continue
-            yield self.eval(member, obj.scope)
-
-    def pairs(self, obj: Obj) -> Iterator[tuple[str, Node, Value]]:
-        """(key, key node, value) of an object literal's own properties."""
-        src = obj.module.source
-        for member in obj.node.named_children:
-            if member.type == "pair":
-                key = property_name(src, member.child_by_field_name("key"))
-                if key is not None:
-                    yield key, member, self.eval(member.child_by_field_name("value"), obj.scope)
-
-    # ---- binding patterns ----------------------------------------------------------------
-    def bind(self, pattern: Node | None, value: Value, names: dict[str, Value], scope: Scope) -> None:
-        if pattern is None:
-            return
-        src = scope.module.source
-        kind = pattern.type
-        if kind in ("required_parameter", "optional_parameter"):
-            self.bind(pattern.child_by_field_name("pattern"), value, names, scope)
-        elif kind in ("identifier", "shorthand_property_identifier_pattern"):
-            names[src.text(pattern)] = value
-        elif kind == "assignment_pattern":
-            left = pattern.child_by_field_name("left")
-            default = self.eval(pattern.child_by_field_name("right"), scope)
-            self.bind(left, value if not isinstance(value, Unknown) else default, names, scope)
-        elif kind == "object_pattern":
-            for part in pattern.named_children:
-                if part.type == "shorthand_property_identifier_pattern":
-                    names[src.text(part)] = self.get(value, src.text(part))
-                elif part.type == "pair_pattern":
-                    key = property_name(src, part.child_by_field_name("key"))
-                    self.bind(part.child_by_field_name("value"), self.get(value, key), names, scope)
-                elif part.type == "object_assignment_pattern":
-                    left = part.child_by_field_name("left")
-                    got = self.get(value, src.text(left)) if left is not None else UNKNOWN
-                    if isinstance(got, Unknown):
-                        got = self.eval(part.child_by_field_name("right"), scope)
-                    if left is not None:
-                        names[src.text(left)] = got
-                elif part.type == "rest_pattern":
-                    inner = part.named_children[0] if part.named_children else None
-                    if inner is not None:
-                        names[src.text(inner)] = value
-        elif kind == "array_pattern":
-            items = list(self.elements(value)) if isinstance(value, Obj) and value.is_array else []
-            for i, part in enumerate(p for p in pattern.named_children if p.type != "comment"):
-                self.bind(part, items[i] if i < len(items) else UNKNOWN, names, scope)
-
-    # ---- functions -----------------------------------------------------------------------
-    def call_scope(self, fn: Fn, args: list[Value]) -> Scope:
-        """The scope of ``fn``'s body for these arguments, its local declarations included."""
-        params = fn.node.child_by_field_name("parameters")
-        names: dict[str, Value] = {}
-        scope = fn.scope.child(names)
-        if params is None:
-            single = fn.node.child_by_field_name("parameter")
-            if single is not None:
-                self.bind(single, args[0] if args else UNKNOWN, names, scope)
-        else:
-            for i, param in enumerate(p for p in params.named_children if p.type != "comment"):
-                self.bind(param, args[i] if i < len(args) else UNKNOWN, names, scope)
-        body = fn.node.child_by_field_name("body")
-        if body is not None and body.type == "statement_block":
-            self._declarations(body, scope, names)
-        return scope
-
-    def _declarations(self, body: Node, scope: Scope, names: dict[str, Value]) -> None:
-        src = scope.module.source
-        setters: dict[str, str] = {}
-        for statement in body.named_children:
-            if statement.type in ("lexical_declaration", "variable_declaration"):
-                for declarator in statement.named_children:
-                    if declarator.type != "variable_declarator":
-                        continue
-                    pattern, value = declarator.child_by_field_name("name"), declarator.child_by_field_name("value")
-                    call = unwrap(value)
-                    if pattern is not None and pattern.type == "array_pattern" and call is not None and \
-                            call.type == "call_expression" and src.text(call.child_by_field_name("function")) \
-                            .endswith("useState"):
-                        parts = [p for p in pattern.named_children if p.type != "comment"]
-                        args = [a for a in (call.child_by_field_name("arguments") or call).named_children]
-                        if parts and parts[0].type == "identifier":
-                            names[src.text(parts[0])] = self.eval(args[0] if args else None, scope)
-                            if len(parts) > 1:
-                                setters[src.text(parts[1])] = src.text(parts[0])
-                        continue
-                    self.bind(pattern, self.eval(value, scope), names, scope)
-            elif statement.type == "function_declaration":
-                name = statement.child_by_field_name("name")
-                if name is not None:
-                    names[src.text(name)] = Fn(scope.module, statement, scope, src.text(name))
-        if setters:
-            # State set from data once loaded (useEffect(() => setData(JsonData))) is that data.
-            for node in walk(body):
-                if node.type != "call_expression":
-                    continue
-                callee = src.text(node.child_by_field_name("function"))
-                args = [a for a in (node.child_by_field_name("arguments") or node).named_children]
-                first = unwrap(args[0]) if args else None
-                if callee in setters and first is not None and \
-                        first.type in ("identifier", "member_expression", "object", "array"):
-                    found = self.eval(first, scope)
-                    if isinstance(found, Obj | Str):
-                        names[setters[callee]] = found
-
-    def returns(self, fn: Fn, scope: Scope) -> list[Value]:
-        """What the function can return (each ``return`` with a value, or the arrow's expression)."""
-        body = fn.node.child_by_field_name("body")
-        if body is None:
-            return []
-        if body.type != "statement_block":
-            return [self.eval(body, scope)]
-        out = []
-        stack = list(body.named_children)
-        while stack:
-            node = stack.pop(0)
-            if node.type == "return_statement":
-                expr = node.named_children[0] if node.named_children else None
-                if expr is not None:
-                    out.append(self.eval(expr, scope))
-            elif node.type in ("if_statement", "else_clause", "statement_block", "switch_statement",
-                               "switch_body", "switch_case", "switch_default", "try_statement"):
-                stack[0:0] = list(node.named_children)
-        return out
-
-
-@dataclass(frozen=True, eq=False)
-class Namespace(Value):
-    module: Module
-
 
 def _default_name(module: Module) -> str:
     stem = module.path.rsplit("/", 1)[-1].split(".", 1)[0]

@@ -7,7 +7,17 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from valine.agents.ux import edit_brand, edit_colour, edit_lists, edit_order, edit_text
+from valine.agents.ux import (
+    edit_brand,
+    edit_colour,
+    edit_links,
+    edit_list_add,
+    edit_lists,
+    edit_order,
+    edit_phrase,
+    edit_prices,
+    edit_text,
+)
 from valine.agents.ux.choose import Proposal, Question, Result
 from valine.agents.ux.wish import Wish, read, scope_words
 from valine.site.model import SiteModel
@@ -24,11 +34,11 @@ _STRUCTURED = re.compile(r'^\s*section:\s*(?P<section>[\w-]+)\s+(?P<prop>[\w-]+)
 
 
 def _handlers() -> dict[str, Handler]:
-    return {"text": edit_text.text, "phrase": edit_text.phrase, "attr": edit_text.attribute,
-            "retarget": edit_text.retarget, "new_tab": edit_text.new_tab, "remove": edit_lists.remove,
-            "entry_add": edit_lists.entry_add, "list_set": edit_lists.list_set, "price": edit_lists.price,
-            "brand": edit_brand.brand, "colour": edit_colour.colour, "link_add": edit_lists.entry_add,
-            "email": edit_text.email, "move": edit_order.move}
+    return {"text": edit_text.text, "phrase": edit_phrase.phrase, "attr": edit_links.attribute,
+            "retarget": edit_links.retarget, "new_tab": edit_links.new_tab, "remove": edit_lists.remove,
+            "entry_add": edit_list_add.entry_add, "list_set": edit_lists.list_set, "price": edit_prices.price,
+            "brand": edit_brand.brand, "colour": edit_colour.colour, "link_add": edit_list_add.entry_add,
+            "email": edit_links.email, "move": edit_order.move}
 
 
 def structured(request: str) -> Wish | None:
