@@ -102,7 +102,7 @@ def cmd_local(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise CliError(str(exc)) from exc
     h = stack.health()
-    from valine_local.stack import REPO_ROOT
+    from valine_local.config import REPO_ROOT
 
     try_first = ('.venv/bin/valine discord ux-update "make the navbar blue" --user alice --role admin'
                  if config.site == REPO_ROOT / "example-site" else

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from graphql import parse, validate
 
-from valine.adapters.github_graphql import PREVIEW, STATE, mutation
+from valine.adapters.github_graphql_queries import PREVIEW, STATE, mutation
 from valine.discord import messages as msg
 from valine.discord.commands import command_schema
 from valine_local import contracts

@@ -6,7 +6,7 @@ import json
 
 import requests
 
-from valine.adapters.github_graphql import error_of, graphql_delay, graphql_url
+from valine.adapters.github_graphql_queries import error_of, graphql_delay, graphql_url
 from valine.adapters.http import retry_delay
 
 

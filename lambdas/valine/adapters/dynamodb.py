@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from valine.adapters.task_items import PATCHED, task_from_item, task_to_doc
 from valine.core.ports import Quota, TransitionError, TransitionResult
 from valine.core.task import Task, TaskState
 
@@ -26,40 +26,6 @@ BUDGET = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
 
 def _iso(ts: float) -> str:
     return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def task_to_doc(task: Task) -> str:
-    data = dataclasses.asdict(task)
-    data["state"] = task.state.value
-    return json.dumps(data, separators=(",", ":"))
-
-
-PATCHED = "~"  # attributes "~<field>" hold fields changed by update() since the last full write
-
-
-def task_from_item(item: dict[str, Any]) -> Task:
-    """The task in an item: its document, with what ``update`` changed since the last full write
-    (``~<field>`` attributes, the top-level state, version and expiry, and ``events``) on top."""
-    data = json.loads(item["doc"]["S"])
-    for name, value in item.items():
-        if name.startswith(PATCHED):
-            data[name[1:]] = json.loads(value["S"])
-    data["state"] = item["state"]["S"]
-    data["version"] = int(item["version"]["N"])
-    data["expires_at"] = float(item["expires_at"]["N"])
-    data["history"] = [*(data.get("history") or ()), *(json.loads(e["S"]) for e in item.get("events", {}).get("L", []))]
-    return _task(data)
-
-
-def _task(data: dict[str, Any]) -> Task:
-    data.setdefault("agent", "ux")  # items written before agents had names were the UX agent's
-    data["state"] = TaskState(data["state"])
-    data["requester_roles"] = tuple(data.get("requester_roles") or ())
-    data["history"] = tuple(data.get("history") or ())
-    data["more_files"] = tuple(dict(f) for f in data.get("more_files") or ())
-    data["notes"] = tuple(data.get("notes") or ())
-    fields = {f.name for f in dataclasses.fields(Task)}
-    return Task(**{k: v for k, v in data.items() if k in fields})
 
 
 class DynamoTaskStore:

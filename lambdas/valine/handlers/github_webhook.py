@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 from valine.handlers.apigw import serve
-from valine.wiring import github_webhook_app, run_notices, settings
+from valine.wiring import settings
+from valine.wiring.support import github_webhook_app, run_notices
 
 
 def handler(event: dict[str, Any], context: Any = None, app: Any = None) -> dict[str, Any]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from valine.wiring import run_probe, settings
+from valine.wiring import settings
+from valine.wiring.support import run_probe
 
 
 def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:

@@ -6,7 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from valine.settings import Settings
-from valine.wiring import run_relay, settings
+from valine.wiring import settings
+from valine.wiring.support import run_relay
 
 
 def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from typing import Any
 
 from valine.settings import Settings
-from valine.wiring import build_status, settings
+from valine.wiring import settings
+from valine.wiring.support import build_status
 
 
 def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:

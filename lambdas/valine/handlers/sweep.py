@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from valine.wiring import run_sweep, settings
+from valine.wiring import settings
+from valine.wiring.support import run_sweep
 
 # Previews live conversation_ttl_minutes; a day of lookback covers any TTL the stage allows.
 LOOKBACK_SECONDS = 24 * 3600

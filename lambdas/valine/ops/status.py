@@ -1,6 +1,6 @@
 """The scheduled status function: every day the last 24 hours' key metrics, every Monday the
 weekly report, both to the team channel. It decides and writes text; the composition root
-(``valine.wiring.build_status``) gives it CloudWatch, the tables and the channel."""
+(``valine.wiring.support.build_status``) gives it CloudWatch, the tables and the channel."""
 
 from __future__ import annotations
 

@@ -22,14 +22,14 @@ from valine.markup import discord_code_block, discord_text
 from valine.metrics import parser_family
 from valine.settings import Settings
 from valine.workflow import refusals
+from valine.workflow.pinned import NOT_THIS_AGENT, PinnedWrites
 
 log = logging.getLogger("valine.lifecycle")
 MAX_REQUEST_CHARS = 1000
 
 
-_NOT_THIS_AGENT = "This button belongs to another agent's request; use the buttons on that request's own message."
 
-class Lifecycle:
+class Lifecycle(PinnedWrites):
     def __init__(self, *, settings: Settings, store: TaskStore, queue: JobQueue, flags: FlagSource, clock: Clock,
                  metrics: Metrics) -> None:
         self.settings = settings
@@ -96,7 +96,7 @@ class Lifecycle:
         if task is None:
             return HttpResponse(200, msg.update("This request is gone (older than the audit retention).", []))
         if task.agent != spec.name:  # a button of another agent's: the task's own message stays as it is
-            return HttpResponse(200, msg.reply(_NOT_THIS_AGENT))
+            return HttpResponse(200, msg.reply(NOT_THIS_AGENT))
         if action != msg.CANCEL:  # anyone who may start a task may cancel their own, even after a rollback
             refusal = self.refusal(spec, caller)
             if refusal:
@@ -186,53 +186,6 @@ class Lifecycle:
         return HttpResponse(200, msg.update(
             f"{header}\nConfirmed by <@{caller.user_id}>: creating the draft pull request…", []))
 
-    def _confirm_pinned(self, spec: AgentSpec, interaction: Mapping[str, Any], caller: Caller, task_id: str,
-                        version: int) -> HttpResponse:
-        """Confirm in two AWS calls: one conditional write pinned to the version on the button (the
-        preview the person saw; an Edit since bumps it), with the PR quota, then the hand-off."""
-        now = self.clock.now()
-        refusal = self.refusal(spec, caller)
-        if refusal:
-            return HttpResponse(200, msg.reply(refusal))
-        result = self.store.update(
-            task_id, changes={"state": TaskState.IN_PROGRESS, "confirmed_by": caller.user_id, "confirmed_at": now},
-            event="confirmed", by=caller.user_id, expect=(TaskState.AWAITING_CONFIRMATION,), now=now,
-            actor_id=caller.user_id, actor_is_admin=caller.is_admin, expect_version=version, expect_agent=spec.name,
-            quota=Quota.hourly(caller.user_id, "pr", self.settings.prs_per_hour, now))
-        if not result.ok:
-            return self._pinned_refusal(spec, result.error, result.task, "confirm", now)
-        try:
-            self.queue.send(Job(kind="create_pr", task_id=task_id, application_id=self._app_id(interaction),
-                                token=str(interaction["token"]), version=version,
-                                interaction_id=str(interaction["id"])))
-        except Exception:
-            # Put the task back so the user can press Confirm again; nothing is lost.
-            log.exception("hand-off failed", extra={"task_id": task_id})
-            self.metrics.count("HandledFailures", Function="interactions")
-            self.store.update(task_id, changes={"state": TaskState.AWAITING_CONFIRMATION, "confirmed_by": None,
-                                                "confirmed_at": None}, event="hand-off failed",
-                              expect=(TaskState.IN_PROGRESS,), now=now, check_expiry=False)
-            ref = uuid.uuid4().hex[:8]
-            return HttpResponse(200, msg.reply(f"I could not start the pull request (ref {ref}); "
-                                               "press Confirm again in a moment."))
-        self.metrics.count("Confirmations", Agent=spec.name)
-        # The task was not read: the header is the first line of the preview that was clicked.
-        clicked = str(((interaction.get("message") or {}).get("content")) or "").split("\n", 1)[0]
-        header = clicked if clicked.startswith("**") else f"**{spec.title}** `{task_id[-6:]}`"
-        return HttpResponse(200, msg.update(
-            f"{header}\nConfirmed by <@{caller.user_id}>: creating the draft pull request…", []))
-
-    def _pinned_refusal(self, spec: AgentSpec, error: TransitionError | None, task: Task | None, action: str,
-                        now: float) -> HttpResponse:
-        """Why a write pinned to a button's version was refused, from the item as it was."""
-        if error is TransitionError.RATE_LIMITED:
-            return self._rate_limited(spec, "pr" if action == msg.CONFIRM else "request", now)
-        if task is None:
-            return HttpResponse(200, msg.update("This request is gone (older than the audit retention).", []))
-        if task.agent != spec.name:
-            return HttpResponse(200, msg.reply(_NOT_THIS_AGENT))
-        return self._transition_refusal(spec, error, task, now, action=f"{action} this request")
-
     def _transition_refusal(self, spec: AgentSpec, error: TransitionError | None, task: Task | None,
                             now: float, action: str = "do that") -> HttpResponse:
         """Every refusal after a race says what happened and what to do."""
@@ -268,7 +221,7 @@ class Lifecycle:
         if task is None:
             return HttpResponse(200, msg.reply(f"This request is gone; run /{spec.command} again."))
         if task.agent != spec.name:
-            return HttpResponse(200, msg.reply(_NOT_THIS_AGENT))
+            return HttpResponse(200, msg.reply(NOT_THIS_AGENT))
         if task.expired(now):
             return self.expire(spec, task, now)
         edited = task.with_event(now, "edited", by=caller.user_id, request=text, state=TaskState.PROPOSED,
@@ -288,49 +241,3 @@ class Lifecycle:
                             interaction_id=str(interaction["id"])))
         return HttpResponse(200, msg.update(f"Updating the preview for: {discord_text(text)}", []))
 
-    def _pick(self, spec: AgentSpec, interaction: Mapping[str, Any], caller: Caller, task_id: str,
-              version: int | None) -> HttpResponse:
-        """The requester picked one of the agent's candidates: the preview is made again for that one."""
-        values = (interaction.get("data") or {}).get("values") or []
-        value = values[0] if isinstance(values, list) and values and isinstance(values[0], str) else ""
-        if not value or len(value) > 100 or version is None:
-            return HttpResponse(200, msg.reply("Pick one of the options in the menu, or press Edit request."))
-        refusal = self.refusal(spec, caller)
-        if refusal:
-            return HttpResponse(200, msg.reply(refusal))
-        now = self.clock.now()
-        result = self.store.update(
-            task_id, changes={"pick": value, "state": TaskState.PROPOSED, "version": version + 1, "intent": None,
-                              "preview_diff": None, "new_content": None, "summary": None,
-                              "expires_at": now + self.settings.conversation_ttl_seconds},
-            event="picked", by=caller.user_id, expect=(TaskState.PROPOSED,), now=now, actor_id=caller.user_id,
-            actor_is_admin=caller.is_admin, expect_version=version,
-            quota=Quota.hourly(caller.user_id, "request", self.settings.requests_per_hour, now))
-        if not result.ok:
-            return self._pinned_refusal(spec, result.error, result.task, "pick", now)
-        self.queue.send(Job(kind="preview", task_id=task_id, application_id=self._app_id(interaction),
-                            token=str(interaction["token"]), version=version + 1,
-                            interaction_id=str(interaction["id"])))
-        return HttpResponse(200, msg.update("Making the preview for your pick…", []))
-
-    def _edit_pinned(self, spec: AgentSpec, interaction: Mapping[str, Any], caller: Caller, task_id: str,
-                     version: int, text: str) -> HttpResponse:
-        """The edited request in two AWS calls: one write pinned to the version the modal was opened
-        at (with the request quota), then the preview job."""
-        now = self.clock.now()
-        result = self.store.update(
-            task_id, changes={"request": text, "state": TaskState.PROPOSED, "version": version + 1, "intent": None,
-                              "preview_diff": None, "new_content": None, "summary": None,
-                              "expires_at": now + self.settings.conversation_ttl_seconds},
-            event="edited", by=caller.user_id, expect=(TaskState.PROPOSED, TaskState.AWAITING_CONFIRMATION),
-            now=now, actor_id=caller.user_id, actor_is_admin=caller.is_admin, expect_version=version,
-            expect_agent=spec.name, quota=Quota.hourly(caller.user_id, "request", self.settings.requests_per_hour, now))
-        if not result.ok:
-            return self._pinned_refusal(spec, result.error, result.task, "edit", now)
-        self.queue.send(Job(kind="preview", task_id=task_id, application_id=self._app_id(interaction),
-                            token=str(interaction["token"]), version=version + 1,
-                            interaction_id=str(interaction["id"])))
-        return HttpResponse(200, msg.update(f"Updating the preview for: {discord_text(text)}", []))
-
-    def _app_id(self, interaction: Mapping[str, Any]) -> str:
-        return str(interaction.get("application_id") or self.settings.application_id)

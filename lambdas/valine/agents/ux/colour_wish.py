@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from valine.agents.ux.wish import Wish, colour_words
+from valine.agents.ux.wish import Wish
+from valine.agents.ux.wish_words import colour_words
 
 PROPERTIES = {"bg": ("background", "background-color"), "text": ("color",), "border": ("border", "border-color"),
               "gradient": ("background", "background-image")}

@@ -10,7 +10,8 @@ import re
 from valine.agents.ux.choose import Proposal, Question, Result, ask_which, decide, rank, same
 from valine.agents.ux.colour_wish import PREFIXES, Ask, read_colour
 from valine.agents.ux.recolour import _probe, _recolour, _tokens
-from valine.agents.ux.wish import Wish, colour_words
+from valine.agents.ux.wish import Wish
+from valine.agents.ux.wish_words import colour_words
 from valine.site.colours import hex_of, hsl_triplet, rewrite_like, same_colour_as, utility
 from valine.site.model import SiteModel
 from valine.site.places import Places, split_words

@@ -12,7 +12,8 @@ from valine.site.colours import UNAMBIGUOUS, hex_of, rewrite_like, utility
 from valine.site.model import SiteModel
 from valine.site.places import Places
 from valine.site.render import Element, Item
-from valine.site.styles import COLOUR_TOKEN, selector_targets
+from valine.site.selectors import selector_targets
+from valine.site.styles import COLOUR_TOKEN
 from valine.site.values import Str
 from valine.site.writing import Splice
 
