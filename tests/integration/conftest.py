@@ -43,3 +43,15 @@ def wait_for(predicate: Any, timeout: float = 20.0, interval: float = 0.05) -> A
             return value
         time.sleep(interval)
     return predicate()
+
+
+def drain(stack: LocalStack, queue_url: str) -> None:
+    """Empty a queue by receiving and deleting (SQS allows one PurgeQueue a minute per queue, and
+    two tests that each purge the dead-letter queue can run within a minute)."""
+    while True:
+        out = stack.sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10, WaitTimeSeconds=0)
+        messages = out.get("Messages", [])
+        if not messages:
+            return
+        for m in messages:
+            stack.sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=m["ReceiptHandle"])

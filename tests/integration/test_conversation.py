@@ -15,7 +15,7 @@ from valine.adapters.dynamodb import task_from_item, task_to_doc
 from valine.markup import shown
 from valine_cli.main import main as valine
 
-from .conftest import labels, preview, start_stack, wait_for
+from .conftest import drain, labels, preview, start_stack, wait_for
 
 
 def changed_lines(diff: str) -> list[str]:
@@ -212,7 +212,7 @@ def test_a_job_that_keeps_failing_tells_the_user_and_lands_in_the_dlq(client, st
     message = preview(client, "make the footer orange", user="max", timeout=60)
     assert "could not finish this request" in message["content"]
     assert wait_for(lambda: stack.queue_depth()[1] >= 1, timeout=20)
-    stack.sqs.purge_queue(QueueUrl=stack.dlq_url)
+    drain(stack, stack.dlq_url)
 
 
 @pytest.fixture(scope="module")

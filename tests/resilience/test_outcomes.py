@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from tests.integration.conftest import preview, wait_for
+from tests.integration.conftest import drain, preview, wait_for
 from tests.integration.test_conversation import task_id_of, task_item
 from tests.integration.test_github_flow import confirm_and_wait, pr_for
 from valine.core.ports import Job
@@ -56,7 +56,7 @@ def test_when_the_task_store_is_down_the_last_delivery_still_tells_the_user(clie
     assert "Nothing was merged" in message["content"] and out["interaction_id"][-8:] in message["content"]
     stack.moto.faults.clear()
     assert wait_for(lambda: stack.queue_depth() == (0, 1), timeout=20)  # and on-call gets the dead letter
-    stack.sqs.purge_queue(QueueUrl=stack.dlq_url)
+    drain(stack, stack.dlq_url)
 
 
 @pytest.mark.parametrize("api,spec", [("graphql", "POST /graphql:Propose -> lost"), ("rest", "POST /pulls -> lost")])

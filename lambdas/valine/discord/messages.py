@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from valine.core.outcomes import CANCEL, CONFIRM, EDIT, PICK
 from valine.discord.types import (
     EPHEMERAL,
     MAX_CONTENT,
@@ -17,7 +18,6 @@ from valine.discord.types import (
 from valine.markup import discord_code_block
 from valine.site.diff import trim_diff
 
-CONFIRM, EDIT, CANCEL, PICK = "confirm", "edit", "cancel", "pick"
 ACTIONS = (CONFIRM, EDIT, CANCEL, PICK)
 
 

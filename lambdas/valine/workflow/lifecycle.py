@@ -12,12 +12,11 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from valine import feedback
 from valine.core.agent import AgentSpec
+from valine.core.outcomes import CANCEL, CONFIRM, EDIT, PICK, AskEdit, Outcome, Said, Shown, Thinking
 from valine.core.ports import Clock, FlagSource, Job, JobQueue, Metrics, Quota, TaskStore, TransitionError
 from valine.core.task import Task, TaskState
-from valine.discord import messages as msg
-from valine.discord.caller import Caller, HttpResponse, options_of
+from valine.discord.caller import Caller, options_of
 from valine.markup import discord_code_block, discord_text
 from valine.metrics import parser_family
 from valine.settings import Settings
@@ -49,20 +48,20 @@ class Lifecycle(PinnedWrites):
 
     # ---- start ---------------------------------------------------------------------------
     def start(self, spec: AgentSpec, interaction: Mapping[str, Any], data: Mapping[str, Any],
-              caller: Caller) -> HttpResponse:
+              caller: Caller) -> Outcome:
         refusal = self.refusal(spec, caller)
         if refusal:
             self.metrics.count("Refused", Agent=spec.name, Role=caller.role_label())
-            return HttpResponse(200, msg.reply(refusal))
+            return Said(refusal)
         options = options_of(data)
         request, problem = spec.compose(options)
         if problem:
-            return HttpResponse(200, msg.reply(f"I did not start anything: {problem}. Try: {spec.ask}"))
+            return Said(f"I did not start anything: {problem}. Try: {spec.ask}")
         if not request:
-            return HttpResponse(200, msg.reply(f"Tell me what to change, e.g. {spec.ask}"))
+            return Said(f"Tell me what to change, e.g. {spec.ask}")
         if len(request) > MAX_REQUEST_CHARS:
-            return HttpResponse(200, msg.reply(
-                f"That request is {len(request)} characters; keep it under {MAX_REQUEST_CHARS}."))
+            return Said(
+                f"That request is {len(request)} characters; keep it under {MAX_REQUEST_CHARS}.")
         flags = self.flags.current()
         use_llm = flags.use_llm_parsing and options.get("use_llm", "").lower() in ("true", "1", "yes")
         now = self.clock.now()
@@ -76,55 +75,55 @@ class Lifecycle(PinnedWrites):
         created = self.store.create(task, quota=Quota.hourly(caller.user_id, "request",
                                                              self.settings.requests_per_hour, now))
         if created.error is TransitionError.DUPLICATE:
-            return HttpResponse(200, msg.reply("I already have this request (a replayed interaction)."))
+            return Said("I already have this request (a replayed interaction).")
         if created.error is TransitionError.RATE_LIMITED:
             return self._rate_limited(spec, "request", now)
         self.queue.send(Job(kind="preview", task_id=task.task_id, application_id=self._app_id(interaction),
                             token=str(interaction["token"]), version=task.version, interaction_id=task.task_id))
         self.metrics.count("Requests", Agent=spec.name, Role=caller.role_label())
-        return HttpResponse(200, msg.deferred())
+        return Thinking()
 
     # ---- buttons -------------------------------------------------------------------------
     def button(self, spec: AgentSpec, interaction: Mapping[str, Any], caller: Caller, action: str,
-               task_id: str, version: int | None = None) -> HttpResponse:
-        if action == msg.CONFIRM and version is not None and not self.settings.phase.dry_run:
+               task_id: str, version: int | None = None) -> Outcome:
+        if action == CONFIRM and version is not None and not self.settings.phase.dry_run:
             return self._confirm_pinned(spec, interaction, caller, task_id, version)
-        if action == msg.PICK:
+        if action == PICK:
             return self._pick(spec, interaction, caller, task_id, version)
         task = self.store.get(task_id)
         now = self.clock.now()
         if task is None:
-            return HttpResponse(200, msg.update("This request is gone (older than the audit retention).", []))
+            return Shown("This request is gone (older than the audit retention).")
         if task.agent != spec.name:  # a button of another agent's: the task's own message stays as it is
-            return HttpResponse(200, msg.reply(NOT_THIS_AGENT))
-        if action != msg.CANCEL:  # anyone who may start a task may cancel their own, even after a rollback
+            return Said(NOT_THIS_AGENT)
+        if action != CANCEL:  # anyone who may start a task may cancel their own, even after a rollback
             refusal = self.refusal(spec, caller)
             if refusal:
-                return HttpResponse(200, msg.reply(refusal))
+                return Said(refusal)
         if caller.user_id != task.requester_id and not caller.is_admin:
-            return HttpResponse(200, msg.reply(
-                f"Only <@{task.requester_id}> (who asked) or an admin can {action} this request."))
+            return Said(
+                f"Only <@{task.requester_id}> (who asked) or an admin can {action} this request.")
         if task.expired(now):
             return self.expire(spec, task, now)
-        if action == msg.EDIT:
+        if action == EDIT:
             if not task.state.open:
-                return HttpResponse(200, msg.reply(f"This request is already {task.state.value}."))
-            return HttpResponse(200, msg.edit_modal(task.task_id, task.request, prefix=spec.prefix, title=spec.title,
-                                                    version=task.version))
-        if action == msg.CANCEL:
+                return Said(f"This request is already {task.state.value}.")
+            return AskEdit(task.task_id, task.request, prefix=spec.prefix, title=spec.title,
+                                                    version=task.version)
+        if action == CANCEL:
             return self._cancel(spec, task, caller, now)
         return self._confirm(spec, interaction, task, caller, now)
 
-    def expire(self, spec: AgentSpec, task: Task, now: float) -> HttpResponse:
+    def expire(self, spec: AgentSpec, task: Task, now: float) -> Outcome:
         expired = task.with_event(now, "expired", state=TaskState.EXPIRED)
         if self.store.transition(expired, expect=(TaskState.PROPOSED, TaskState.AWAITING_CONFIRMATION), now=now,
                                  check_expiry=False).ok:
             self.metrics.count("ConversationsExpired", Agent=spec.name)  # once per preview, however many clicks
         minutes = self.settings.conversation_ttl_seconds // 60
-        return HttpResponse(200, msg.update(
-            f"This preview expired (previews last {minutes} minutes). Run /{spec.command} again for a fresh one.", []))
+        return Shown(f"This preview expired (previews last {minutes} minutes). Run /{spec.command} again for a "
+                     "fresh one.")
 
-    def _cancel(self, spec: AgentSpec, task: Task, caller: Caller, now: float) -> HttpResponse:
+    def _cancel(self, spec: AgentSpec, task: Task, caller: Caller, now: float) -> Outcome:
         cancelled = task.with_event(now, "cancelled", by=caller.user_id, state=TaskState.CANCELLED,
                                     completed_at=now, outcome=f"cancelled by {caller.name}")
         result = self.store.transition(cancelled, expect=(TaskState.PROPOSED, TaskState.AWAITING_CONFIRMATION),
@@ -133,10 +132,10 @@ class Lifecycle(PinnedWrites):
         if not result.ok:
             return self._transition_refusal(spec, result.error, result.task, now)
         self.metrics.count("Cancellations", Agent=spec.name)
-        return HttpResponse(200, msg.update(f"Cancelled by <@{caller.user_id}>. Nothing was changed.", []))
+        return Shown(f"Cancelled by <@{caller.user_id}>. Nothing was changed.")
 
     def _confirm(self, spec: AgentSpec, interaction: Mapping[str, Any], task: Task, caller: Caller,
-                 now: float) -> HttpResponse:
+                 now: float) -> Outcome:
         phase = self.settings.phase
         if task.state is not TaskState.AWAITING_CONFIRMATION:
             return self._transition_refusal(spec, TransitionError.WRONG_STATE, task, now)
@@ -153,10 +152,9 @@ class Lifecycle(PinnedWrites):
             self.metrics.count("Confirmations", Agent=spec.name)
             if task.version == 0:
                 self.metrics.count("ConfirmedUnchanged", Parser=parser_family(task.parser))
-            return HttpResponse(200, msg.update(
-                f"{header}\n{discord_code_block(task.preview_diff or '', 'diff')}"[:1500]
-                + f"\nDry run: rollout phase {phase.number} shows previews only, so no pull request was made.",
-                [feedback.buttons(task.task_id, task.agent)]))
+            return Shown(f"{header}\n{discord_code_block(task.preview_diff or '', 'diff')}"[:1500]
+                         + f"\nDry run: rollout phase {phase.number} shows previews only, so no pull request was "
+                         "made.", votes=(task.task_id, task.agent))
         started = task.with_event(now, "confirmed", by=caller.user_id, state=TaskState.IN_PROGRESS,
                                   confirmed_by=caller.user_id, confirmed_at=now)
         # The version pins the confirmation to the preview that was read: an Edit in between
@@ -178,31 +176,30 @@ class Lifecycle(PinnedWrites):
             self.store.transition(replace(task, updated_at=now), expect=(TaskState.IN_PROGRESS,), now=now,
                                   check_expiry=False)
             ref = uuid.uuid4().hex[:8]
-            return HttpResponse(200, msg.reply(f"I could not start the pull request (ref {ref}); "
-                                               "press Confirm again in a moment."))
+            return Said(f"I could not start the pull request (ref {ref}); "
+                                               "press Confirm again in a moment.")
         self.metrics.count("Confirmations", Agent=spec.name)
         if task.previewed_at:
             self.metrics.timing("PreviewToConfirmation", (now - task.previewed_at) * 1000, Agent=spec.name)
-        return HttpResponse(200, msg.update(
-            f"{header}\nConfirmed by <@{caller.user_id}>: creating the draft pull request…", []))
+        return Shown(f"{header}\nConfirmed by <@{caller.user_id}>: creating the draft pull request…")
 
     def _transition_refusal(self, spec: AgentSpec, error: TransitionError | None, task: Task | None,
-                            now: float, action: str = "do that") -> HttpResponse:
+                            now: float, action: str = "do that") -> Outcome:
         """Every refusal after a race says what happened and what to do."""
         if error is TransitionError.RATE_LIMITED:
             return self._rate_limited(spec, "pr", now)
         if error is TransitionError.EXPIRED and task is not None:
             return self.expire(spec, task, now)
-        return HttpResponse(200, msg.reply(refusals.race_text(spec, error, task, action)))
+        return Said(refusals.race_text(spec, error, task, action))
 
-    def _rate_limited(self, spec: AgentSpec, kind: str, now: float) -> HttpResponse:
+    def _rate_limited(self, spec: AgentSpec, kind: str, now: float) -> Outcome:
         """Not an error: counted as RateLimited, with when to try again."""
         self.metrics.count("RateLimited", Kind=kind)
-        return HttpResponse(200, msg.reply(refusals.rate_limited_text(spec, kind, now, self.settings)))
+        return Said(refusals.rate_limited_text(spec, kind, now, self.settings))
 
     # ---- the Edit modal ------------------------------------------------------------------
     def edit_submitted(self, spec: AgentSpec, interaction: Mapping[str, Any], data: Mapping[str, Any],
-                       caller: Caller, task_id: str, version: int | None = None) -> HttpResponse:
+                       caller: Caller, task_id: str, version: int | None = None) -> Outcome:
         text = ""
         for top in data.get("components") or []:  # a Label holds one ``component``; an Action Row a list
             top = top if isinstance(top, dict) else {}
@@ -210,18 +207,18 @@ class Lifecycle(PinnedWrites):
                 if isinstance(comp, dict) and comp.get("custom_id") == "request":
                     text = str(comp.get("value") or "").strip()
         if not text or len(text) > MAX_REQUEST_CHARS:
-            return HttpResponse(200, msg.reply(f"The request must be 1 to {MAX_REQUEST_CHARS} characters."))
+            return Said(f"The request must be 1 to {MAX_REQUEST_CHARS} characters.")
         refusal = self.refusal(spec, caller)
         if refusal:
-            return HttpResponse(200, msg.reply(refusal))
+            return Said(refusal)
         if version is not None:
             return self._edit_pinned(spec, interaction, caller, task_id, version, text)
         task = self.store.get(task_id)
         now = self.clock.now()
         if task is None:
-            return HttpResponse(200, msg.reply(f"This request is gone; run /{spec.command} again."))
+            return Said(f"This request is gone; run /{spec.command} again.")
         if task.agent != spec.name:
-            return HttpResponse(200, msg.reply(NOT_THIS_AGENT))
+            return Said(NOT_THIS_AGENT)
         if task.expired(now):
             return self.expire(spec, task, now)
         edited = task.with_event(now, "edited", by=caller.user_id, request=text, state=TaskState.PROPOSED,
@@ -239,5 +236,5 @@ class Lifecycle(PinnedWrites):
         self.queue.send(Job(kind="preview", task_id=task.task_id, application_id=self._app_id(interaction),
                             token=str(interaction["token"]), version=edited.version,
                             interaction_id=str(interaction["id"])))
-        return HttpResponse(200, msg.update(f"Updating the preview for: {discord_text(text)}", []))
+        return Shown(f"Updating the preview for: {discord_text(text)}")
 

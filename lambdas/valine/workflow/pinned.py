@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from valine.core.agent import AgentSpec
+from valine.core.outcomes import CONFIRM, Outcome, Said, Shown
 from valine.core.ports import Clock, Job, JobQueue, Metrics, Quota, TaskStore, TransitionError
 from valine.core.task import Task, TaskState
-from valine.discord import messages as msg
-from valine.discord.caller import Caller, HttpResponse
+from valine.discord.caller import Caller
 from valine.markup import discord_text
 from valine.settings import Settings
 
@@ -34,21 +34,21 @@ class PinnedWrites:
     def refusal(self, spec: AgentSpec, caller: Caller) -> str | None:
         raise NotImplementedError
 
-    def _rate_limited(self, spec: AgentSpec, kind: str, now: float) -> HttpResponse:
+    def _rate_limited(self, spec: AgentSpec, kind: str, now: float) -> Outcome:
         raise NotImplementedError
 
     def _transition_refusal(self, spec: AgentSpec, error: TransitionError | None, task: Task | None,
-                            now: float, action: str = "do that") -> HttpResponse:
+                            now: float, action: str = "do that") -> Outcome:
         raise NotImplementedError
 
     def _confirm_pinned(self, spec: AgentSpec, interaction: Mapping[str, Any], caller: Caller, task_id: str,
-                        version: int) -> HttpResponse:
+                        version: int) -> Outcome:
         """Confirm in two AWS calls: one conditional write pinned to the version on the button (the
         preview the person saw; an Edit since bumps it), with the PR quota, then the hand-off."""
         now = self.clock.now()
         refusal = self.refusal(spec, caller)
         if refusal:
-            return HttpResponse(200, msg.reply(refusal))
+            return Said(refusal)
         result = self.store.update(
             task_id, changes={"state": TaskState.IN_PROGRESS, "confirmed_by": caller.user_id, "confirmed_at": now},
             event="confirmed", by=caller.user_id, expect=(TaskState.AWAITING_CONFIRMATION,), now=now,
@@ -68,38 +68,37 @@ class PinnedWrites:
                                                 "confirmed_at": None}, event="hand-off failed",
                               expect=(TaskState.IN_PROGRESS,), now=now, check_expiry=False)
             ref = uuid.uuid4().hex[:8]
-            return HttpResponse(200, msg.reply(f"I could not start the pull request (ref {ref}); "
-                                               "press Confirm again in a moment."))
+            return Said(f"I could not start the pull request (ref {ref}); "
+                                               "press Confirm again in a moment.")
         self.metrics.count("Confirmations", Agent=spec.name)
         # The task was not read: the header is the first line of the preview that was clicked.
         clicked = str(((interaction.get("message") or {}).get("content")) or "").split("\n", 1)[0]
         header = clicked if clicked.startswith("**") else f"**{spec.title}** `{task_id[-6:]}`"
-        return HttpResponse(200, msg.update(
-            f"{header}\nConfirmed by <@{caller.user_id}>: creating the draft pull request…", []))
+        return Shown(f"{header}\nConfirmed by <@{caller.user_id}>: creating the draft pull request…")
 
 
     def _pinned_refusal(self, spec: AgentSpec, error: TransitionError | None, task: Task | None, action: str,
-                        now: float) -> HttpResponse:
+                        now: float) -> Outcome:
         """Why a write pinned to a button's version was refused, from the item as it was."""
         if error is TransitionError.RATE_LIMITED:
-            return self._rate_limited(spec, "pr" if action == msg.CONFIRM else "request", now)
+            return self._rate_limited(spec, "pr" if action == CONFIRM else "request", now)
         if task is None:
-            return HttpResponse(200, msg.update("This request is gone (older than the audit retention).", []))
+            return Shown("This request is gone (older than the audit retention).")
         if task.agent != spec.name:
-            return HttpResponse(200, msg.reply(NOT_THIS_AGENT))
+            return Said(NOT_THIS_AGENT)
         return self._transition_refusal(spec, error, task, now, action=f"{action} this request")
 
 
     def _pick(self, spec: AgentSpec, interaction: Mapping[str, Any], caller: Caller, task_id: str,
-              version: int | None) -> HttpResponse:
+              version: int | None) -> Outcome:
         """The requester picked one of the agent's candidates: the preview is made again for that one."""
         values = (interaction.get("data") or {}).get("values") or []
         value = values[0] if isinstance(values, list) and values and isinstance(values[0], str) else ""
         if not value or len(value) > 100 or version is None:
-            return HttpResponse(200, msg.reply("Pick one of the options in the menu, or press Edit request."))
+            return Said("Pick one of the options in the menu, or press Edit request.")
         refusal = self.refusal(spec, caller)
         if refusal:
-            return HttpResponse(200, msg.reply(refusal))
+            return Said(refusal)
         now = self.clock.now()
         result = self.store.update(
             task_id, changes={"pick": value, "state": TaskState.PROPOSED, "version": version + 1, "intent": None,
@@ -113,11 +112,11 @@ class PinnedWrites:
         self.queue.send(Job(kind="preview", task_id=task_id, application_id=self._app_id(interaction),
                             token=str(interaction["token"]), version=version + 1,
                             interaction_id=str(interaction["id"])))
-        return HttpResponse(200, msg.update("Making the preview for your pick…", []))
+        return Shown("Making the preview for your pick…")
 
 
     def _edit_pinned(self, spec: AgentSpec, interaction: Mapping[str, Any], caller: Caller, task_id: str,
-                     version: int, text: str) -> HttpResponse:
+                     version: int, text: str) -> Outcome:
         """The edited request in two AWS calls: one write pinned to the version the modal was opened
         at (with the request quota), then the preview job."""
         now = self.clock.now()
@@ -133,7 +132,7 @@ class PinnedWrites:
         self.queue.send(Job(kind="preview", task_id=task_id, application_id=self._app_id(interaction),
                             token=str(interaction["token"]), version=version + 1,
                             interaction_id=str(interaction["id"])))
-        return HttpResponse(200, msg.update(f"Updating the preview for: {discord_text(text)}", []))
+        return Shown(f"Updating the preview for: {discord_text(text)}")
 
     def _app_id(self, interaction: Mapping[str, Any]) -> str:
         return str(interaction.get("application_id") or self.settings.application_id)
