@@ -47,6 +47,14 @@ IDLE = quiet("no invocations in the window; the probe's heartbeat and endpoint a
 
 
 
+def share(part: cw.Metric, other: cw.Metric, *, at_least: int, period: Duration, label: str) -> cw.MathExpression:
+    """``part``'s share (%) of ``part`` + ``other``; 0 below ``at_least`` of both together, so a quiet
+    window cannot alarm (FILL makes a missing metric 0)."""
+    return cw.MathExpression(
+        expression=f"IF(FILL(p, 0) + FILL(o, 0) >= {at_least}, 100 * FILL(p, 0) / (FILL(p, 0) + FILL(o, 0)), 0)",
+        period=period, using_metrics={"p": part, "o": other}, label=label)
+
+
 class Observability(DashboardWidgets, Construct):
     def __init__(self, scope: Construct, construct_id: str, *, stage: str, phase: PhaseConfig,
                  functions: dict[str, BotFunction], table: dynamodb.TableV2, queue: sqs.IQueue,
@@ -165,22 +173,18 @@ class Observability(DashboardWidgets, Construct):
                   spec=AlarmSpec("P1", f"daily LLM cost > ${phase.llm_daily_rollback_usd:g}", "llm-cost"),
                   missing=quiet("no LLM calls, no cost"))
             hour = Duration.hours(1)
-            alarm("LlmFallbacks", cw.MathExpression(
-                expression=f"IF(FILL(o, 0) + FILL(f, 0) >= {MIN_LLM_PARSES}, 100 * FILL(f, 0) / (FILL(o, 0) + "
-                           "FILL(f, 0)), 0)", period=hour,
-                using_metrics={"o": self.custom("LlmParses", hour, Outcome="ok"),
-                               "f": self.custom("LlmParses", hour, Outcome="fallback")},
-                label="LLM parses that fell back to the rules %"), MAX_LLM_FALLBACK_PCT, cadence=hourly,
+            alarm("LlmFallbacks", share(self.custom("LlmParses", hour, Outcome="fallback"),
+                                        self.custom("LlmParses", hour, Outcome="ok"), at_least=MIN_LLM_PARSES,
+                                        period=hour, label="LLM parses that fell back to the rules %"),
+                  MAX_LLM_FALLBACK_PCT, cadence=hourly,
                 spec=AlarmSpec("P2", f"more than {MAX_LLM_FALLBACK_PCT:g}% of LLM parses fell back to the rules "
                                      f"(>= {MIN_LLM_PARSES} in an hour)", "llm-fallbacks"),
                 missing=quiet("the expression FILLs both metrics with 0"))
         day = Duration.days(1)
-        alarm("NegativeFeedback", cw.MathExpression(
-            expression=f"IF(FILL(u, 0) + FILL(d, 0) >= {MIN_FEEDBACK_VOTES}, 100 * FILL(d, 0) / (FILL(u, 0) + "
-                       "FILL(d, 0)), 0)", period=day,
-            using_metrics={"u": self.custom("Feedback", day, Kind="up"),
-                           "d": self.custom("Feedback", day, Kind="down")},
-            label="thumbs-down share of the day's votes %"), MAX_NEGATIVE_FEEDBACK_PCT,
+        alarm("NegativeFeedback", share(self.custom("Feedback", day, Kind="down"),
+                                        self.custom("Feedback", day, Kind="up"), at_least=MIN_FEEDBACK_VOTES,
+                                        period=day, label="thumbs-down share of the day's votes %"),
+              MAX_NEGATIVE_FEEDBACK_PCT,
             cadence=Cadence(86400, 1, 1),
             spec=AlarmSpec("P2", f"more than {MAX_NEGATIVE_FEEDBACK_PCT:g}% of the day's votes were thumbs-down (>= "
                                  f"{MIN_FEEDBACK_VOTES} votes): the plan's negative-feedback rollback trigger",

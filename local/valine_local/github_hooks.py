@@ -71,14 +71,7 @@ class WebhookRoutes:
                 self.repo.git("update-ref", f"refs/heads/{base}", sha)
                 pr.update(merged=True, merged_at=stamp, merged_by={"login": by}, merge_commit_sha=sha)
             pr.update(state="closed", closed_at=stamp)
-        return {"pull_request": self._pull_json(pr), "deliveries": self.deliver("pull_request", {
-            "action": "closed", "number": number, "sender": {"login": by, "id": 1, "type": "User"},
-            "repository": {"full_name": self.full_name, "name": self.full_name.split("/")[1],
-                           "owner": {"login": self.full_name.split("/")[0]}, "private": True},
-            "pull_request": {**{k: v for k, v in self._pull_json(pr).items() if k != "labels"},
-                             "merged": bool(pr.get("merged")), "merged_by": pr.get("merged_by"),
-                             "labels": [{"name": n} for n in pr["labels"]]},
-        }, name="pull-request-closed")}
+        return self._pull_event("closed", pr, by)
 
     def reopen_pull(self, number: int, *, by: str = "octocat") -> dict[str, Any]:
         """Reopen a closed, unmerged pull request and deliver ``pull_request`` ``reopened``."""
@@ -87,13 +80,19 @@ class WebhookRoutes:
             raise LookupError(f"pull request #{number} is not closed unmerged")
         with self.lock:
             pr.update(state="open", closed_at=None)
+        return self._pull_event("reopened", pr, by)
+
+    def _pull_event(self, action: str, pr: dict[str, Any], by: str) -> dict[str, Any]:
+        """Deliver GitHub's ``pull_request`` event for ``action`` (its payload's shape, as octokit's
+        webhooks schema has it) and return the pull request with the deliveries."""
+        owner, name = self.full_name.split("/")
         return {"pull_request": self._pull_json(pr), "deliveries": self.deliver("pull_request", {
-            "action": "reopened", "number": number, "sender": {"login": by, "id": 1, "type": "User"},
-            "repository": {"full_name": self.full_name, "name": self.full_name.split("/")[1],
-                           "owner": {"login": self.full_name.split("/")[0]}, "private": True},
+            "action": action, "number": pr["number"], "sender": {"login": by, "id": 1, "type": "User"},
+            "repository": {"full_name": self.full_name, "name": name, "owner": {"login": owner}, "private": True},
             "pull_request": {**{k: v for k, v in self._pull_json(pr).items() if k != "labels"},
-                             "merged": False, "merged_by": None, "labels": [{"name": n} for n in pr["labels"]]},
-        }, name="pull-request-reopened")}
+                             "merged": bool(pr.get("merged")), "merged_by": pr.get("merged_by"),
+                             "labels": [{"name": n} for n in pr["labels"]]},
+        }, name=f"pull-request-{action}")}
 
     def deliver(self, event: str, payload: dict[str, Any], *, name: str) -> list[dict[str, Any]]:
         import hashlib

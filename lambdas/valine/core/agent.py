@@ -30,6 +30,8 @@ GUILD_COMMAND: Mapping[str, Any] = {"type": 1, "contexts": [0], "integration_typ
 
 @dataclass(frozen=True)
 class AgentSpec:
+    """Everything the 3-second path needs to know of an agent: its command, buttons, kill switch and help."""
+
     name: str  # stored on each task; the Agent metric dimension; lowercase
     employee: str  # "UX agent": how /agents introduces it
     title: str  # "UX update": message headers, PR titles
@@ -48,6 +50,7 @@ class AgentSpec:
     work: str  # "package.module" whose build(deps) returns its AgentWork (worker only)
 
     def schema(self) -> dict[str, Any]:
+        """The agent's slash command in the shape of Discord's bulk-overwrite endpoint."""
         return {"name": self.command, **GUILD_COMMAND, "description": self.description,
                 "options": [dict(o) for o in self.options()]}
 

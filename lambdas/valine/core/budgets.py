@@ -66,6 +66,7 @@ def last_delivery_ends_after_seconds() -> int:
 
 
 class BudgetError(ValueError):
+    """A time budget that does not fit inside the one it belongs to (checked at import and synth)."""
     pass
 
 
@@ -107,6 +108,7 @@ class Deadline:
     reserve: float = TELL_USER_RESERVE_SECONDS
 
     def remaining(self) -> float:
+        """Seconds left before the deadline (negative once past it)."""
         return self.at - time.monotonic()
 
     def for_work(self) -> float:
@@ -118,6 +120,7 @@ _current: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar("vali
 
 
 def current() -> Deadline | None:
+    """The deadline of the job this thread is working on, if any."""
     return _current.get()
 
 
@@ -130,6 +133,7 @@ def budget(wanted: float) -> float:
 
 
 def work_time_left() -> float | None:
+    """Seconds the current job may still spend on work, keeping the reserve to tell the user."""
     deadline = _current.get()
     return None if deadline is None else deadline.for_work()
 

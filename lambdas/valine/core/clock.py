@@ -4,5 +4,8 @@ import time
 
 
 class SystemClock:
+    """The Clock port on the system's wall clock."""
+
     def now(self) -> float:
+        """Seconds since the epoch."""
         return time.time()

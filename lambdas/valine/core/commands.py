@@ -54,8 +54,10 @@ class CommandAsk:
 
     @property
     def flags(self) -> Flags:
+        """The kill switches and the LLM switch, read when a command asks for them."""
         return self.read_flags()
 
     @property
     def sections(self) -> Sequence[str]:
+        """The site's sections, read when a command asks for them."""
         return self.read_sections()

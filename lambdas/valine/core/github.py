@@ -11,6 +11,8 @@ from typing import Protocol
 
 @dataclass(frozen=True)
 class RepoFile:
+    """A file of the repository as read at one commit: its path, content and blob sha."""
+
     path: str
     content: str
     sha: str  # blob sha
@@ -20,6 +22,8 @@ class RepoFile:
 
 @dataclass(frozen=True)
 class PullRequest:
+    """A pull request the bot opened: its number, URL, branch and whether it is a draft."""
+
     number: int
     url: str
     draft: bool
@@ -87,6 +91,8 @@ class Head:
 
 @dataclass(frozen=True)
 class TreeEntry:
+    """One entry of a git tree: its path, mode, type and sha."""
+
     path: str
     sha: str  # blob sha
     size: int
@@ -99,7 +105,8 @@ class BaseFileChanged(Exception):
 class GitHub(Protocol):
     """What the agents need from GitHub: read the repository, propose a change, find or clean up a branch."""
 
-    def read_file(self, path: str, ref: str) -> RepoFile: ...
+    def read_file(self, path: str, ref: str) -> RepoFile:
+        """The file at ``path`` on ``ref`` (RepoFileMissing when it is not there)."""
 
     def head(self, ref: str) -> Head:
         """The branch's head commit and tree, in one round trip."""
@@ -118,6 +125,8 @@ class GitHub(Protocol):
         ``resume``: an earlier attempt may have made the branch or the pull request; find and
         finish them instead of making a second commit or pull request."""
 
-    def find_pull(self, branch: str) -> PullRequest | None: ...
+    def find_pull(self, branch: str) -> PullRequest | None:
+        """The open pull request from ``branch``, if one exists (for an answer that was lost)."""
 
-    def delete_branch(self, branch: str) -> None: ...
+    def delete_branch(self, branch: str) -> None:
+        """Delete a branch the bot made (a failed pull request leaves none behind)."""

@@ -22,7 +22,10 @@ class LlmUnavailable(Exception):
 
 
 class LlmClient(Protocol):
-    def complete(self, *, system: str, user: str, schema: dict[str, Any], max_output_tokens: int) -> LlmReply: ...
+    """The LLM port: one structured completion."""
+
+    def complete(self, *, system: str, user: str, schema: dict[str, Any], max_output_tokens: int) -> LlmReply:
+        """Answer ``user`` under ``system`` in the JSON ``schema``, within ``max_output_tokens``."""
 
 
 class Budget(Protocol):
@@ -34,4 +37,5 @@ class Budget(Protocol):
     def settle(self, *, day: str, reservation: str, reserved_usd: float, actual_usd: float) -> None:
         """Replace the reservation by the actual cost, exactly once per reservation."""
 
-    def today(self, *, day: str) -> dict[str, float]: ...
+    def today(self, *, day: str) -> dict[str, float]:
+        """The day's committed and spent amounts, calls and open reservations."""

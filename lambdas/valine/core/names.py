@@ -45,22 +45,27 @@ RATE_LIMITS = RateLimits()
 
 
 def stack_name(stage: str) -> str:
+    """The CloudFormation stack of a stage."""
     return f"valine-orchestrator-{stage}"
 
 
 def function_name(kind: str, stage: str) -> str:
+    """A function's name on a stage."""
     return f"valine-orchestrator-{FUNCTIONS[kind]}-{stage}"
 
 
 def table_name(stage: str) -> str:
+    """The conversation table of a stage."""
     return f"valine-ux-agent-conversations-{stage}"
 
 
 def queue_name(stage: str) -> str:
+    """The job queue of a stage."""
     return f"valine-jobs-{stage}"
 
 
 def dead_letter_queue_name(stage: str) -> str:
+    """The job queue's dead-letter queue of a stage."""
     return f"valine-jobs-dlq-{stage}"
 
 
@@ -75,23 +80,28 @@ def failed_events_queue_name(stage: str) -> str:
 
 
 def topic_name(stage: str) -> str:
+    """The on-call SNS topic of a stage."""
     return f"valine-oncall-{stage}"
 
 
 def secret_name(stage: str, key: str) -> str:
+    """A Secrets Manager secret's name on a stage."""
     assert key in SECRETS, key
     return f"valine/{stage}/{key}"
 
 
 def dashboard_name(stage: str) -> str:
+    """The CloudWatch dashboard of a stage."""
     return "Valine-UX-Agent-Production" if stage == "prod" else f"Valine-UX-Agent-{stage.title()}"
 
 
 def dashboard_url(stage: str, region: str) -> str:
+    """The console address of a stage's dashboard."""
     return f"https://console.aws.amazon.com/cloudwatch/home?region={region}#dashboards:name={dashboard_name(stage)}"
 
 
 def alarm_name(stage: str, alarm: str) -> str:
+    """An alarm's name on a stage."""
     return f"valine-{stage}-{alarm}"
 
 

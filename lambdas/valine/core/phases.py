@@ -23,6 +23,7 @@ class Role(StrEnum):
 
 
 class LlmMode(StrEnum):
+    """Who the LLM parser serves in a phase: nobody, admins, or whoever opts in."""
     OFF = "off"
     ADMINS = "admins"  # phase 5: admins only
     OPT_IN = "opt_in"  # phase 6: any allowed user who asks for it
@@ -99,6 +100,8 @@ class Criteria:
 
 @dataclass(frozen=True)
 class PhaseConfig:
+    """One phase of the rollout plan: who may ask, what it writes, its LLM mode, triggers and criteria."""
+
     number: int
     name: str
     allowed_roles: frozenset[Role]
@@ -117,10 +120,12 @@ class PhaseConfig:
 
     @property
     def dry_run(self) -> bool:
+        """True when the phase makes previews only and no pull request."""
         return not self.github_writes
 
     @property
     def llm_enabled(self) -> bool:
+        """True when the phase parses with the LLM for someone."""
         return self.llm is not LlmMode.OFF
 
     @property
@@ -261,6 +266,7 @@ VALID_PHASES = tuple(sorted(PHASES))
 
 
 class UnknownPhase(ValueError):
+    """A phase that is not 1 to 6, with a message that names the valid ones."""
     pass
 
 

@@ -13,10 +13,14 @@ from valine.core.task import Task, TaskState
 
 
 class Clock(Protocol):
-    def now(self) -> float: ...
+    """The time, injected so tests can move it."""
+
+    def now(self) -> float:
+        """Seconds since the epoch."""
 
 
 class TransitionError(StrEnum):
+    """Why a conditional write of a task was refused."""
     NOT_FOUND = "not_found"
     WRONG_STATE = "wrong_state"
     EXPIRED = "expired"
@@ -39,20 +43,25 @@ class Quota:
 
     @property
     def resets_at(self) -> float:
+        """When the current hour's counter starts again."""
         return self.window_start + self.window_seconds
 
     @classmethod
     def hourly(cls, user_id: str, kind: str, limit: int, now: float) -> Quota:
+        """A per-person limit of ``limit`` per clock hour, counted in the same transaction."""
         return cls(user_id, kind, limit, now - now % 3600, 3600)
 
 
 @dataclass(frozen=True)
 class TransitionResult:
+    """The task after a conditional write, or why the write was refused."""
+
     task: Task | None
     error: TransitionError | None = None
 
     @property
     def ok(self) -> bool:
+        """True when the write happened."""
         return self.error is None
 
 
@@ -63,7 +72,8 @@ class TaskStore(Protocol):
         """Store a new task (and count it against ``quota``): DUPLICATE if one with this id
         exists (a replayed interaction), RATE_LIMITED if the quota is used up."""
 
-    def get(self, task_id: str) -> Task | None: ...
+    def get(self, task_id: str) -> Task | None:
+        """The task, or None when it does not exist (or is past the audit retention)."""
 
     def transition(
         self,
@@ -103,7 +113,8 @@ class TaskStore(Protocol):
         quota cannot: DynamoDB transactions return no item), else None; on refusal it is the
         stored task as it was."""
 
-    def recent(self, *, requester_id: str | None, limit: int) -> list[Task]: ...
+    def recent(self, *, requester_id: str | None, limit: int) -> list[Task]:
+        """The newest tasks, everyone's or one requester's."""
 
     def created_between(self, start: float, end: float) -> list[Task]:
         """Every task created in the window (adoption, the weekly and phase reports)."""
@@ -115,6 +126,8 @@ class TaskStore(Protocol):
 
 @dataclass(frozen=True)
 class Job:
+    """One unit of work for the worker: a preview or a pull request for a task, or a notice."""
+
     kind: str  # "preview" | "create_pr" | "heartbeat" (the probe's synthetic job: the queue and worker live)
     task_id: str
     application_id: str
@@ -123,18 +136,23 @@ class Job:
     interaction_id: str = ""
 
     def to_json(self) -> dict[str, Any]:
+        """The job as the queue's message body."""
         return {"kind": self.kind, "task_id": self.task_id, "application_id": self.application_id,
                 "token": self.token, "version": self.version, "interaction_id": self.interaction_id}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Job:
+        """A job from a queue message body."""
         return cls(kind=str(data["kind"]), task_id=str(data["task_id"]),
                    application_id=str(data["application_id"]), token=str(data["token"]),
                    version=int(data.get("version", 0)), interaction_id=str(data.get("interaction_id", "")))
 
 
 class JobQueue(Protocol):
-    def send(self, job: Job) -> None: ...
+    """The job queue port: the hand-off from the 3-second path to the worker."""
+
+    def send(self, job: Job) -> None:
+        """Enqueue one job (raises when it could not be enqueued)."""
 
 
 @dataclass(frozen=True)
@@ -154,19 +172,26 @@ class Flags:
 
 
 class FlagSource(Protocol):
-    def current(self) -> Flags: ...
+    """Where the kill switches come from (the table, behind a short cache)."""
+
+    def current(self) -> Flags:
+        """The flags now."""
 
 
 class Metrics(Protocol):
     """Custom metrics (valine.metrics.METRICS names them): counts, timings, percentages, money."""
 
-    def count(self, name: str, value: float = 1, **dimensions: str) -> None: ...
+    def count(self, name: str, value: float = 1, **dimensions: str) -> None:
+        """Add to a Count metric."""
 
-    def timing(self, name: str, milliseconds: float, **dimensions: str) -> None: ...
+    def timing(self, name: str, milliseconds: float, **dimensions: str) -> None:
+        """Record a duration in milliseconds."""
 
-    def percent(self, name: str, value: float, **dimensions: str) -> None: ...
+    def percent(self, name: str, value: float, **dimensions: str) -> None:
+        """Record a percentage."""
 
-    def money(self, name: str, usd: float, **dimensions: str) -> None: ...
+    def money(self, name: str, usd: float, **dimensions: str) -> None:
+        """Record an amount in US dollars."""
 
 
 class MessageGone(Exception):
@@ -203,9 +228,11 @@ class FeedbackStore(Protocol):
     def vote(self, feedback: Feedback) -> None:
         """Record or change ``feedback.user_id``'s vote on ``feedback.task_id`` (a comment is kept)."""
 
-    def comment(self, task_id: str, user_id: str, text: str, at: float) -> None: ...
+    def comment(self, task_id: str, user_id: str, text: str, at: float) -> None:
+        """Attach a comment to a person's vote on a task."""
 
-    def free_text(self, feedback: Feedback, feedback_id: str) -> None: ...
+    def free_text(self, feedback: Feedback, feedback_id: str) -> None:
+        """Store a /feedback line with the person's role and phase."""
 
     def between(self, start: float, end: float) -> list[Feedback]:
         """Everything given (or last changed) in the window."""
@@ -217,6 +244,8 @@ class SiteSections(Protocol):
     publishes them for each new base tree; the interactions function reads them for the ``section``
     option's autocomplete and for /agents."""
 
-    def current(self) -> tuple[str, ...]: ...
+    def current(self) -> tuple[str, ...]:
+        """The site's section names for autocomplete and /agents (cached)."""
 
-    def publish(self, names: Sequence[str], tree: str, now: float) -> None: ...
+    def publish(self, names: Sequence[str], tree: str, now: float) -> None:
+        """Record the section names of a base tree (once per tree)."""

@@ -15,6 +15,7 @@ from typing import Any
 
 
 class TaskState(StrEnum):
+    """Where a task is in its lifecycle."""
     PROPOSED = "proposed"
     AWAITING_CONFIRMATION = "awaiting_confirmation"
     IN_PROGRESS = "in_progress"
@@ -27,11 +28,13 @@ class TaskState(StrEnum):
 
     @property
     def terminal(self) -> bool:
+        """True once nothing more will happen to the task."""
         return self in (TaskState.COMPLETED, TaskState.FAILED, TaskState.CANCELLED, TaskState.EXPIRED,
                         TaskState.MERGED, TaskState.REJECTED)
 
     @property
     def made_pull_request(self) -> bool:
+        """True for the states of a task whose pull request was opened."""
         return self in (TaskState.COMPLETED, TaskState.MERGED, TaskState.REJECTED)
 
     @property
@@ -42,6 +45,8 @@ class TaskState(StrEnum):
 
 @dataclass(frozen=True)
 class Task:
+    """A request delegated to an agent, with its lifecycle state and audit trail."""
+
     task_id: str
     requester_id: str
     requester_name: str
@@ -83,9 +88,11 @@ class Task:
     history: tuple[dict[str, Any], ...] = field(default=())
 
     def expired(self, now: float) -> bool:
+        """True for an open preview past its confirmation deadline."""
         return self.state.open and self.expires_at <= now
 
     def with_event(self, now: float, event: str, by: str | None = None, **changes: Any) -> Task:
+        """A copy with ``changes`` applied and ``event`` appended to the audit trail."""
         entry = {"at": round(now, 3), "event": event}
         if by:
             entry["by"] = by
@@ -93,4 +100,5 @@ class Task:
 
     @property
     def short_id(self) -> str:
+        """The last six characters of the id, as people see it."""
         return self.task_id[-6:]

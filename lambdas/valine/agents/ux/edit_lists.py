@@ -44,6 +44,20 @@ def _entry_for(model: SiteModel, item: Item) -> Entry | None:
     return entry_of(module, item.source.node) or jsx_entry_of(module, item.source.node)
 
 
+def shown_as(text: str, wish: Wish, model: SiteModel, places: Places, pick: str | None, *,
+             texts_only: bool = False) -> Candidate | Question:
+    """The one place the site shows ``text`` (the person's pick, or the best by the request), or the
+    question that settles which; ``texts_only`` leaves attributes (alt, aria-label) out."""
+    pool = [i for i in visible(model) if (i.attr is None or not texts_only) and same(i.text, text, loose=True)]
+    if not pool:
+        return Question(f"I could not find “{text}” on the site; quote it exactly as it is shown.")
+    candidates = rank(pool, wish, places)
+    chosen = picked(candidates, pick) or decide(candidates)
+    if chosen is None:
+        return ask_which(model, candidates, places, f"“{text}”")
+    return chosen
+
+
 def remove(wish: Wish, model: SiteModel, places: Places, pick: str | None) -> Result:
     """Remove the entry the request names, by its text or by its position in a list."""
     label = wish.old[0] if wish.old else _unquoted_label(wish)
@@ -55,13 +69,9 @@ def remove(wish: Wish, model: SiteModel, places: Places, pick: str | None) -> Re
             label = about.text
     if label is None:
         return Question("What should I remove? Quote its text, e.g. remove \"Error Page\" from the menu.")
-    pool = [i for i in visible(model) if same(i.text, label, loose=True)]
-    if not pool:
-        return Question(f"I could not find “{label}” on the site; quote it exactly as it is shown.")
-    candidates = rank(pool, wish, places)
-    chosen = picked(candidates, pick) or decide(candidates)
-    if chosen is None:
-        return ask_which(model, candidates, places, f"“{label}”")
+    chosen = shown_as(label, wish, model, places, pick)
+    if not isinstance(chosen, Candidate):
+        return chosen
     entry = _entry_for(model, chosen.first)
     if entry is None:
         return Question(f"“{label}” is not one entry of a list I can take out safely; say what should go instead.")
@@ -137,15 +147,24 @@ def _array_name(model: SiteModel, array: Obj) -> str:
     return ""
 
 
+def nth_member(wish: Wish, loop: Loop) -> tuple[list[Node], int] | Question:
+    """The list's entries and the index of the one the request's ordinal names (the last without one)."""
+    entries = members(loop.array.node)
+    index = wish.ordinal - 1 if wish.ordinal and wish.ordinal > 0 else len(entries) - 1
+    if index >= len(entries):
+        return Question(f"That list has {len(entries)} entries, not {wish.ordinal}.")
+    return entries, index
+
+
 def _remove_nth(wish: Wish, model: SiteModel, places: Places, pick: str | None) -> Result:
     loops = loops_for(model, wish, places)
     if not loops or loops[0][0] <= 0 or (len(loops) > 1 and loops[1][0] >= loops[0][0]):
         return Question("Which list? Name it (the services, the team, the FAQ) and the entry's text if you can.")
     _, loop, _ = loops[0]
-    entries = members(loop.array.node)
-    index = wish.ordinal - 1 if wish.ordinal and wish.ordinal > 0 else len(entries) - 1
-    if index >= len(entries):
-        return Question(f"That list has {len(entries)} entries, not {wish.ordinal}.")
+    found = nth_member(wish, loop)
+    if isinstance(found, Question):
+        return found
+    entries, index = found
     node = entries[index]
     text = loop.array.module.source.text(node)
     hints = [w for w in wish.scope if w not in split_words(_array_name(model, loop.array)) and len(w) > 3

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import re
 
-from valine.agents.ux.choose import Proposal, Question, Result, ask_which, decide, picked, rank, same, visible
-from valine.agents.ux.edit_lists import _entry_for
+from valine.agents.ux.choose import Proposal, Question, Result
+from valine.agents.ux.edit_lists import _entry_for, shown_as
 from valine.agents.ux.entries import Entry
 from valine.agents.ux.wish import Wish
 from valine.site.model import SiteModel
@@ -71,13 +71,9 @@ def move(wish: Wish, model: SiteModel, places: Places, pick: str | None) -> Resu
 
 
 def _entry_named(name: str, wish: Wish, model: SiteModel, places: Places, pick: str | None) -> Entry | Question:
-    pool = [i for i in visible(model) if i.attr is None and same(i.text, name, loose=True)]
-    if not pool:
-        return Question(f"I could not find “{name}” on the site; quote it exactly as it is shown.")
-    candidates = rank(pool, wish, places)
-    chosen = picked(candidates, pick) or decide(candidates)
-    if chosen is None:
-        return ask_which(model, candidates, places, f"“{name}”")
+    chosen = shown_as(name, wish, model, places, pick, texts_only=True)
+    if isinstance(chosen, Question):
+        return chosen
     entry = _entry_for(model, chosen.first)
     if entry is None or len(entry.siblings) < 2:
         return Question(f"“{name}” is not an entry of a list I can reorder.")

@@ -10,7 +10,7 @@ from valine.agents.ux.choose import (
     Result,
     same,
 )
-from valine.agents.ux.edit_lists import loops_for
+from valine.agents.ux.edit_lists import loops_for, nth_member
 from valine.agents.ux.entries import (
     ID_KEYS,
     PATHLIKE,
@@ -18,7 +18,6 @@ from valine.agents.ux.entries import (
     SECONDARY,
     entry_of,
     looks_like_path,
-    members,
     object_fields,
 )
 from valine.agents.ux.wish import Wish
@@ -163,10 +162,10 @@ def nth_entry(wish: Wish, model: SiteModel, places: Places, values: list[str]) -
     if not loops or loops[0][0] <= 0.5 or (len(loops) > 1 and loops[1][0] >= loops[0][0] - 0.25):
         return None
     _, loop, items = loops[0]
-    entries = members(loop.array.node)
-    index = wish.ordinal - 1 if wish.ordinal and wish.ordinal > 0 else len(entries) - 1
-    if index >= len(entries):
-        return Question(f"That list has {len(entries)} entries, not {wish.ordinal}.")
+    found = nth_member(wish, loop)
+    if isinstance(found, Question):
+        return found
+    entries, index = found
     node = entries[index]
     module = loop.array.module
     src = module.source

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from functools import cache
 
 import tree_sitter_javascript as tsjs
 from tree_sitter import Language, Node, Parser, Tree
 
 from valine.agents.ux.catalog import Catalog, CatalogError, Selector
+from valine.site.syntax import walk
 
 _PLAIN_TEXT = re.compile(r"^[^{}<>&\"'`\\\r\n\t]*$")
 _LINK_TAGS = ("a", "Link", "NavLink")
@@ -39,12 +40,6 @@ def parses_cleanly(source: str) -> bool:
     return not parse(source).root_node.has_error
 
 
-def _walk(node: Node) -> Iterator[Node]:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        yield current
-        stack.extend(reversed(current.children))
 
 
 def _opening(node: Node) -> Node | None:
@@ -91,7 +86,7 @@ def _matches(node: Node, selector: Selector) -> bool:
 
 
 def find_element(source: str, selector: Selector) -> Node | None:
-    for node in _walk(parse(source).root_node):
+    for node in walk(parse(source).root_node):
         if _matches(node, selector):
             return node
     return None
