@@ -28,7 +28,7 @@ SPEC = AgentSpec(
 )
 '''
 WORK = '''from valine.agents.third import SPEC
-from valine.core.agent import Ask
+from valine.core.work import Ask
 
 
 class ThirdWork:

@@ -53,9 +53,10 @@ def test_costs_and_flags_read_the_stage(stack, monkeypatch, capsys):
     assert "spent $0.0000 of $5.00" in capsys.readouterr().out
     assert valine(["flags", "get", "--stage", "local"]) == 0
     shown = json.loads(capsys.readouterr().out)
+    from valine.agents import KILL_SWITCHES
+
     assert {k: v for k, v in shown.items() if k != "sources"} == {
-        "stage": "local", "phase": 4, "DISABLE_UX_UPDATES": False, "DISABLE_COPY_UPDATES": False,
-        "USE_LLM_PARSING": False}
+        "stage": "local", "phase": 4, **{k: False for k in KILL_SWITCHES}, "USE_LLM_PARSING": False}
     assert shown["sources"]["USE_LLM_PARSING"] == "default for phase 4 (the local stack)"
 
 

@@ -8,8 +8,8 @@ import pytest
 
 from tests.unit.test_agents_on_fakes import World
 from valine.agents.copy.pages import Page, Pages, apply, parse
-from valine.core.agent import Ask, Rewritten
 from valine.core.task import TaskState
+from valine.core.work import Ask, Rewritten
 from valine.markup import shown
 
 FAQ = """---

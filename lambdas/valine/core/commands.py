@@ -9,22 +9,20 @@ from the registry; nothing else names the command.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from valine.core.agent import GUILD_COMMAND, AgentSpec
 from valine.core.ports import Flags, TaskStore
 
 
-@dataclass(frozen=True)
-class CommandSpec:
+class CommandSpec(NamedTuple):
     """A read-only command: its name and description in Discord, its options (Discord's shape),
     and the module whose ``answer(ask)`` replies (imported when the command is first used)."""
 
     name: str
     description: str
     answer: str  # "package.module" with answer(ask: Ask) -> str
-    options: tuple[Mapping[str, Any], ...] = field(default=())
+    options: tuple[Mapping[str, Any], ...] = ()
 
     def schema(self) -> dict[str, Any]:
         """The command in the shape of Discord's bulk-overwrite endpoint."""
@@ -34,8 +32,7 @@ class CommandSpec:
         return out
 
 
-@dataclass(frozen=True)
-class CommandAsk:
+class CommandAsk(NamedTuple):
     """What a command may read to answer one person: the settings, who asks (a
     ``discord.caller.Caller``), the registered agents, the tasks, the time, the command's options
     and the feedback desk (the one command that writes: a feedback line). The flags and the

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import difflib
-
 
 def unified_diff(old: str, new: str, path: str) -> str:
+    import difflib  # the worker's: the 3-second path only trims diffs
+
     lines = difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
                                  fromfile=f"a/{path}", tofile=f"b/{path}", n=2)
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines).rstrip("\n")

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 from valine.cache import TtlCache
-from valine.core.agent import UserFacingError
 from valine.core.github import GitHub, RepoFileMissing
+from valine.core.work import UserFacingError
 
 T = TypeVar("T")
 

@@ -23,18 +23,18 @@ from valine.adapters.site_sections import DynamoSiteSections
 from valine.adapters.sqs import SqsJobQueue
 from valine.agents import AGENTS, KILL_SWITCHES
 from valine.core.clock import SystemClock
-from valine.core.github import GitHub
 from valine.core.ports import DiscordWebhooks, Flags, FlagSource, SiteSections
 from valine.logs import install as install_correlation_ids
 from valine.metrics import EmfMetrics
 from valine.settings import Settings
-from valine.site.source import SiteSource
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the worker's types: the 3-second path never loads them
     from valine.agents.ux.llm import LlmParser
+    from valine.core.github import GitHub
     from valine.core.llm import LlmClient
     from valine.interactions import Interactions
     from valine.ops.adoption import Eligible
+    from valine.site.source import SiteSource
     from valine.workflow.work import TaskWorker
 
 logging.getLogger().setLevel(logging.INFO)
@@ -161,6 +161,8 @@ def build_worker(settings: Settings, *, github: GitHub | None = None,
                                     token_provider=github_token, retry=Retrying(policy))
     metrics = EmfMetrics(stage=settings.stage)
     _record_phase(db, settings)
+    from valine.site.source import SiteSource
+
     site = SiteSource(github, settings.github_base_branch)
     deps = WorkerDeps(settings=settings, github=github, base_branch=settings.github_base_branch,
                       flags=build_flags(settings), metrics=metrics,

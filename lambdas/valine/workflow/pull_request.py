@@ -9,11 +9,11 @@ from collections.abc import Callable
 from typing import Any
 
 from valine import feedback
-from valine.core.agent import AgentWork, UserFacingError
 from valine.core.budgets import OutOfTime
 from valine.core.github import BaseFileChanged, FileChange, GitHub, ProposedChange, PullRequest
 from valine.core.ports import Clock, Job, Metrics, TaskStore
 from valine.core.task import Task, TaskState
+from valine.core.work import AgentWork, UserFacingError
 from valine.discord import messages as msg
 from valine.markup import code_span, fence
 from valine.metrics import parser_family

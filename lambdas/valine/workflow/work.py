@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from valine import feedback
-from valine.core.agent import AgentWork, Ask, Change, Choice, Edited, Rewritten, UserFacingError
 from valine.core.github import GitHub, RepoFileMissing
 from valine.core.phases import PhaseConfig
 from valine.core.ports import Clock, DiscordWebhooks, Job, MessageGone, Metrics, TaskStore
 from valine.core.task import Task, TaskState
+from valine.core.work import AgentWork, Ask, Change, Choice, Edited, Rewritten, UserFacingError
 from valine.discord import messages as msg
 from valine.markup import discord_text
 from valine.metrics import parser_family

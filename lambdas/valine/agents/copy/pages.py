@@ -14,7 +14,7 @@ from importlib import resources
 from typing import Any
 
 from valine.agents.copy.markdown import CODE, FRONT_MATTER, WHERE, region_of, regions, written_problem
-from valine.core.agent import Ask, Rewritten
+from valine.core.work import Ask, Rewritten
 from valine.site.safety import check_text, inside_repository
 
 REPO_CONTENT_PATH = ".valine/content.json"

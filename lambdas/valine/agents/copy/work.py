@@ -14,8 +14,9 @@ from valine.agents.copy.pages import (
     default_pages,
     parse,
 )
-from valine.core.agent import AgentSpec, Ask, Change
+from valine.core.agent import AgentSpec
 from valine.core.task import Task
+from valine.core.work import Ask, Change
 from valine.markup import code_span
 from valine.site.repo_config import RepoConfig
 

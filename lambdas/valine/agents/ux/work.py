@@ -21,9 +21,10 @@ from valine.agents.ux.edits import apply_intent
 from valine.agents.ux.intent import Clarify, Intent, ParseResult
 from valine.agents.ux.jsx import EditError
 from valine.agents.ux.understand import understand
-from valine.core.agent import AgentSpec, Ask, Change, Choice, Edited
+from valine.core.agent import AgentSpec
 from valine.core.ports import SiteSections
 from valine.core.task import Task
+from valine.core.work import Ask, Change, Choice, Edited
 from valine.markup import code_span
 from valine.site.places import section_names
 from valine.site.source import SiteSource
@@ -146,7 +147,7 @@ def _catalog_in(snapshot: Any) -> Catalog | None:
     import json
 
     from valine.agents.ux.catalog import REPO_CATALOG_PATH, CatalogError
-    from valine.core.agent import UserFacingError
+    from valine.core.work import UserFacingError
 
     text = snapshot.texts.get(REPO_CATALOG_PATH)
     if text is None:
