@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from valine.adapters.task_items import PATCHED, task_from_item, task_to_doc
+from valine.adapters.timestamps import iso as _iso
 from valine.core.ports import Quota, TransitionError, TransitionResult
 from valine.core.task import Task, TaskState
 
@@ -24,8 +25,6 @@ TASK_STORE_AUDIT = ("dynamodb:Query",)  # recent(), expired_open(): the by-reque
 BUDGET = ("dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem")
 
 
-def _iso(ts: float) -> str:
-    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class DynamoTaskStore:

@@ -4,17 +4,15 @@ index under ``FEEDBACK``, so a window is one query."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
+from valine.adapters.timestamps import iso as _iso
 from valine.core.ports import Feedback
 
 FEEDBACK_WRITE = ("dynamodb:UpdateItem", "dynamodb:PutItem")
 FEEDBACK_READ = ("dynamodb:Query",)  # the by-time index
 
 
-def _iso(ts: float) -> str:
-    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class DynamoFeedback:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import time
 from typing import Any
 
+from valine.adapters.timestamps import iso as _iso
 from valine.cache import TtlCache
 from valine.core.ports import Flags
 
@@ -14,8 +14,6 @@ FLAGS_READ = ("dynamodb:GetItem",)
 DAY = 86400
 
 
-def _iso(ts: float) -> str:
-    return dt.datetime.fromtimestamp(ts, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
 class DynamoFlags:

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import requests
 
@@ -18,6 +19,7 @@ from valine.core.github import Head, ProposedChange, PullRequest, RepoFile, Tree
 
 log = logging.getLogger("valine.github")
 REMEMBER_SECONDS = 600
+T = TypeVar("T")
 
 
 class GitHubClient:
@@ -42,43 +44,33 @@ class GitHubClient:
                     extra={"reason": str(exc)})
         self._rest_until = time.monotonic() + REMEMBER_SECONDS
 
+    def _either(self, graphql: Callable[[GitHubGraphQL], T], rest: Callable[[GitHubRest], T]) -> T:
+        """GraphQL where it works here, else REST (and remember for REMEMBER_SECONDS that it does not).
+        GraphQLUnavailable is raised before anything ran (validation), so REST never repeats work."""
+        if self._use_graphql and self.graphql is not None:
+            try:
+                return graphql(self.graphql)
+            except GraphQLUnavailable as exc:
+                self._unavailable(exc)
+        return rest(self.rest)
+
     def try_graphql_again(self) -> None:
         self._rest_until = 0.0
 
     def read_file(self, path: str, ref: str) -> RepoFile:
-        if self._use_graphql and self.graphql is not None:
-            try:
-                return self.graphql.read_file(path, ref)
-            except GraphQLUnavailable as exc:
-                self._unavailable(exc)
-        return self.rest.read_file(path, ref)
+        return self._either(lambda g: g.read_file(path, ref), lambda r: r.read_file(path, ref))
 
     def head(self, ref: str) -> Head:
-        if self._use_graphql and self.graphql is not None:
-            try:
-                return self.graphql.head(ref)
-            except GraphQLUnavailable as exc:
-                self._unavailable(exc)
-        return self.rest.head(ref)
+        return self._either(lambda g: g.head(ref), lambda r: r.head(ref))
 
     def tree(self, tree_sha: str) -> list[TreeEntry]:
         return self.rest.tree(tree_sha)  # GraphQL has no recursive tree listing
 
     def blobs(self, shas: list[str]) -> dict[str, str | None]:
-        if self._use_graphql and self.graphql is not None:
-            try:
-                return self.graphql.blobs(shas)
-            except GraphQLUnavailable as exc:
-                self._unavailable(exc)
-        return self.rest.blobs(shas)
+        return self._either(lambda g: g.blobs(shas), lambda r: r.blobs(shas))
 
     def propose(self, change: ProposedChange, *, resume: bool) -> PullRequest:
-        if self._use_graphql and self.graphql is not None:
-            try:
-                return self.graphql.propose(change, resume=resume)
-            except GraphQLUnavailable as exc:  # refused before it ran (validation): nothing was made
-                self._unavailable(exc)
-        return self.rest.propose(change, resume=resume)
+        return self._either(lambda g: g.propose(change, resume=resume), lambda r: r.propose(change, resume=resume))
 
     def find_pull(self, branch: str) -> PullRequest | None:
         return self.rest.find_pull(branch)
