@@ -170,3 +170,22 @@ def test_the_phase_summary_and_the_weekly_post_are_the_same_whatever_people_type
     weekly = weekly_text(forged)
     assert "\n## " not in weekly and not re.search(r"(?<!\\)\[approve", weekly) and not re.search(r"(?<!\\)<@", weekly)
     assert [r.measured for r in forged.results] == [r.measured for r in plain.results]
+
+
+def test_the_relay_quotes_alarm_fields_inert():
+    """The incident relay posts an alarm's name, reason and runbook to the team channel: only the
+    project's own docs/ paths become links, and nothing in the fields mentions anyone."""
+    from valine.ops.incidents import incident_text
+
+    text = incident_text({
+        "AlarmName": "valine-prod-`x`<@&1>", "NewStateValue": "ALARM",
+        "NewStateReason": "[approve](https://evil.example) @everyone\n## forged",
+        "AlarmDescription": "[P1] something. Runbook: [click](javascript:alert(1))",
+        "StateChangeTime": "<@1>"})
+    assert text is not None
+    assert "](javascript:" not in text.replace("\\]\\(", "")  # the description's link is escaped text
+    assert not re.search(r"(?<!\\)\[approve(?<!\\)\]", text) and "\n## forged" not in text
+    assert not re.search(r"(?<![\\`])<@", text)  # mention pills only inside code spans or escaped
+    ok = incident_text({"AlarmName": "valine-prod-X", "NewStateValue": "ALARM", "AlarmDescription":
+                        "[P2] slow. Runbook: docs/runbook.md#slow-responses"})
+    assert ok is not None and "https://github.com/" in ok and "docs/runbook.md#slow-responses" in ok
