@@ -3,6 +3,8 @@ errors and costs, the alarms. A mixin of ``infra.constructs.observability.Observ
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from aws_cdk import Duration
 from aws_cdk import aws_apigatewayv2 as apigw
 from aws_cdk import aws_cloudwatch as cw
@@ -34,8 +36,8 @@ class DashboardWidgets:
     dashboard: cw.Dashboard
     alarms: dict[str, cw.Alarm]
 
-    def custom(self, name: str, period: Duration, statistic: str = "Sum", **dims: str) -> cw.Metric:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # provided by the class this mixes into; declared for the type checker only
+        def custom(self, name: str, period: Duration, statistic: str = "Sum", **dims: str) -> cw.Metric: ...
 
     def _widgets(self, functions: dict[str, BotFunction], table: dynamodb.TableV2, queue: sqs.IQueue,
                  dead_letters: sqs.IQueue, phase: PhaseConfig, api: apigw.HttpApi) -> None:

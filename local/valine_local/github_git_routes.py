@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import base64
 import threading
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from valine_local.git_repo import GitRepo
 from valine_local.httpbase import Request
@@ -21,8 +21,8 @@ class GitDataRoutes:
     lock: threading.Lock
     verified: set[str]
 
-    def write_tree(self, base_tree: str, entries: list[tuple[str, str, str]]) -> str:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # provided by the class this mixes into; declared for the type checker only
+        def write_tree(self, base_tree: str, entries: list[tuple[str, str, str]]) -> str: ...
 
     def _get_commit(self, req: Request, sha: str) -> tuple[int, Any]:
         if self.repo.rev(sha) is None:

@@ -5,6 +5,7 @@ gives a component's body, and what a function returns."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from tree_sitter import Node
 
@@ -30,14 +31,10 @@ class ObjectReader:
     """The evaluator's reading of objects, patterns and function bodies (a mixin: it needs the
     evaluator's ``eval``, ``lookup`` and ``export``)."""
 
-    def eval(self, node: Node | None, scope: Scope, depth: int = 0) -> Value:
-        raise NotImplementedError
-
-    def lookup(self, scope: Scope, name: str) -> Value:
-        raise NotImplementedError
-
-    def export(self, module: Module, name: str) -> Value:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # provided by the class this mixes into; declared for the type checker only
+        def eval(self, node: Node | None, scope: Scope, depth: int = 0) -> Value: ...
+        def lookup(self, scope: Scope, name: str) -> Value: ...
+        def export(self, module: Module, name: str) -> Value: ...
 
     def get(self, obj: Value, name: str | None, depth: int = 0) -> Value:
         if name is None or depth > MAX_DEPTH:

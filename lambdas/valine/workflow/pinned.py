@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from valine.core.agent import AgentSpec
 from valine.core.outcomes import CONFIRM, Outcome, Said, Shown
@@ -31,15 +31,11 @@ class PinnedWrites:
     clock: Clock
     metrics: Metrics
 
-    def refusal(self, spec: AgentSpec, caller: Caller) -> str | None:
-        raise NotImplementedError
-
-    def _rate_limited(self, spec: AgentSpec, kind: str, now: float) -> Outcome:
-        raise NotImplementedError
-
-    def _transition_refusal(self, spec: AgentSpec, error: TransitionError | None, task: Task | None,
-                            now: float, action: str = "do that") -> Outcome:
-        raise NotImplementedError
+    if TYPE_CHECKING:  # provided by the class this mixes into; declared for the type checker only
+        def refusal(self, spec: AgentSpec, caller: Caller) -> str | None: ...
+        def _rate_limited(self, spec: AgentSpec, kind: str, now: float) -> Outcome: ...
+        def _transition_refusal(self, spec: AgentSpec, error: TransitionError | None, task: Task | None,
+                                now: float, action: str = "do that") -> Outcome: ...
 
     def _confirm_pinned(self, spec: AgentSpec, interaction: Mapping[str, Any], caller: Caller, task_id: str,
                         version: int) -> Outcome:
