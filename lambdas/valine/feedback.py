@@ -4,6 +4,7 @@ and the rollout phase; ``valine rollout check`` judges the plan's feedback crite
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -100,12 +101,12 @@ class FeedbackDesk:
             text = " ".join(_text(data, "comment").split())[:MAX_TEXT]
             problem = check_text(text, MAX_TEXT) if text else None
             # The modal only follows a 👎, so its comment is that vote's, whether or not the vote
-            # itself arrived: written with the vote, it is in every report.
-            self.store.vote(self._feedback(caller, task, vote, now))
+            # itself arrived: written with the vote, in one write, it is in every report.
+            kept = "" if problem else text
+            self.store.vote(dataclasses.replace(self._feedback(caller, task, vote, now), comment=kept))
             if problem:
                 return HttpResponse(200, msg.reply(f"Your 👎 is recorded; the comment was not: {problem}."))
             if text:
-                self.store.comment(task_id, caller.user_id, text, now)
                 self.metrics.count("Feedback", Kind="comment")
             return HttpResponse(200, msg.reply("Thank you: your 👎 and your comment are with the team."
                                                if text else "Thank you: your 👎 is recorded."))

@@ -236,11 +236,7 @@ class FakeFeedback:
         assert feedback.task_id is not None
         old = self.items.get((feedback.task_id, feedback.user_id))
         self.items[(feedback.task_id, feedback.user_id)] = dataclasses.replace(
-            feedback, comment=old.comment if old else feedback.comment)
-
-    def comment(self, task_id: str, user_id: str, text: str, at: float) -> None:
-        old = self.items[(task_id, user_id)]
-        self.items[(task_id, user_id)] = dataclasses.replace(old, comment=text)
+            feedback, comment=feedback.comment or (old.comment if old else ""))
 
     def free_text(self, feedback: Feedback, feedback_id: str) -> None:
         self.items[(f"TEXT#{feedback_id}", feedback.user_id)] = feedback

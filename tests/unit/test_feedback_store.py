@@ -11,8 +11,8 @@ from valine.core.ports import Feedback
 def test_votes_change_in_place_comments_stay_and_windows_are_queried(db):  # noqa: F811
     store = DynamoFeedback(db, TABLE, retention_days=90)
     t0 = 1_800_000_000.0
-    store.vote(Feedback(user_id="1", role="admin", phase=2, at=t0, task_id="11", agent="ux", vote=-1))
-    store.comment("11", "1", "wrong colour", t0 + 1)
+    store.vote(Feedback(user_id="1", role="admin", phase=2, at=t0, task_id="11", agent="ux", vote=-1,
+                        comment="wrong colour"))  # a 👎 with its comment, in one write
     store.vote(Feedback(user_id="1", role="admin", phase=2, at=t0 + 2, task_id="11", agent="ux", vote=1))
     store.vote(Feedback(user_id="2", role="pm", phase=3, at=t0 + 3, task_id="11", agent="ux", vote=-1))
     store.free_text(Feedback(user_id="3", role="developer", phase=3, at=t0 + 4, comment="more sections"), "x1")

@@ -84,7 +84,8 @@ def test_the_interactions_function_calls_only_what_it_is_granted(db):
                         expect=(TaskState.AWAITING_CONFIRMATION,), now=time.time(), expect_version=0).ok
     feedback = DynamoFeedback(db, TABLE, retention_days=90)  # 👍 / 👎, the comment modal, /feedback
     feedback.vote(Feedback(user_id="1", role="admin", phase=2, at=time.time(), task_id=task.task_id, vote=1))
-    feedback.comment(task.task_id, "1", "fine", time.time())
+    feedback.vote(Feedback(user_id="1", role="admin", phase=2, at=time.time(), task_id=task.task_id, vote=-1,
+                           comment="fine"))  # the comment modal: its 👎 and comment in one write
     feedback.free_text(Feedback(user_id="1", role="admin", phase=2, at=time.time(), comment="hi"), "f1")
     store.recent(requester_id=None, limit=5)
     store.recent(requester_id="1", limit=5)

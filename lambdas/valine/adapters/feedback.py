@@ -33,16 +33,13 @@ class DynamoFeedback:
         values = self._common(feedback) | {":vote": {"N": str(feedback.vote)}}
         fields = {"vote": ":vote", "role": ":role", "phase": ":phase", "at": ":at", "gsi2pk": ":k",
                   "created_at": ":when", "purge_at": ":p", **({"agent": ":agent"} if feedback.agent else {})}
+        if feedback.comment:  # a 👎 with its comment: one write (an earlier comment is kept otherwise)
+            fields |= {"comment": ":c", "commented_at": ":at"}
+            values[":c"] = {"S": feedback.comment}
         # Every name through a placeholder: several (role, at, agent) are DynamoDB reserved words.
         self._db.update_item(TableName=self._table, Key=self._key(feedback.task_id, feedback.user_id),
                              UpdateExpression="SET " + ", ".join(f"#{k} = {v}" for k, v in fields.items()),
                              ExpressionAttributeValues=values, ExpressionAttributeNames={f"#{k}": k for k in fields})
-
-    def comment(self, task_id: str, user_id: str, text: str, at: float) -> None:
-        self._db.update_item(TableName=self._table, Key=self._key(task_id, user_id),
-                             UpdateExpression="SET #comment = :c, #commented_at = :at",
-                             ExpressionAttributeNames={"#comment": "comment", "#commented_at": "commented_at"},
-                             ExpressionAttributeValues={":c": {"S": text}, ":at": {"N": f"{at:.3f}"}})
 
     def free_text(self, feedback: Feedback, feedback_id: str) -> None:
         item = {"pk": {"S": f"FEEDBACK#TEXT#{feedback_id}"}, "sk": {"S": f"USER#{feedback.user_id}"},

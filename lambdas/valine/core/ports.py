@@ -226,10 +226,8 @@ class FeedbackStore(Protocol):
     """Feedback in the conversation table: one vote per person per task, changeable."""
 
     def vote(self, feedback: Feedback) -> None:
-        """Record or change ``feedback.user_id``'s vote on ``feedback.task_id`` (a comment is kept)."""
-
-    def comment(self, task_id: str, user_id: str, text: str, at: float) -> None:
-        """Attach a comment to a person's vote on a task."""
+        """Record or change ``feedback.user_id``'s vote on ``feedback.task_id``, with ``feedback.comment``
+        when it has one (else an earlier comment is kept)."""
 
     def free_text(self, feedback: Feedback, feedback_id: str) -> None:
         """Store a /feedback line with the person's role and phase."""
