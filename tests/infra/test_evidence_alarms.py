@@ -68,3 +68,27 @@ def test_corrupt_task_items_page(phase_stage: tuple[int, str]) -> None:
     alarm = _by_suffix(template(phase, stage), "CorruptTasks")
     assert alarm is not None and alarm["Threshold"] == 0 and alarm["ComparisonOperator"] == "GreaterThanThreshold"
     assert "daily status" in alarm["AlarmDescription"]
+
+
+def test_every_metric_math_alarm_keeps_cloudwatchs_published_rules(phase_stage: tuple[int, str]) -> None:
+    """The CloudWatch API reference, MetricDataQuery as PutMetricAlarm takes it: an Id is letters, digits
+    and underscores starting with a lowercase letter, unique in the array; each entry has an Expression
+    or a MetricStat, not both; at most 10 of each; exactly one entry has ReturnData true (the value the
+    alarm watches). An expression can only name the Ids beside it (moto checks none of this)."""
+    import re
+
+    phase, stage = phase_stage
+    maths = [a for a in alarms(template(phase, stage)).values() if "Metrics" in a]
+    assert maths, "no metric-math alarm in the template"
+    for alarm in maths:
+        queries = alarm["Metrics"]
+        ids = [q["Id"] for q in queries]
+        assert len(set(ids)) == len(ids) and all(re.fullmatch(r"[a-z][A-Za-z0-9_]*", i) for i in ids), ids
+        assert all(("Expression" in q) != ("MetricStat" in q) for q in queries), alarm["AlarmName"]
+        assert sum("MetricStat" in q for q in queries) <= 10 and sum("Expression" in q for q in queries) <= 10
+        assert [q.get("ReturnData", True) for q in queries].count(True) == 1, alarm["AlarmName"]
+        for q in queries:
+            if "Expression" in q:
+                named = set(re.findall(r"\b([a-z][A-Za-z0-9_]*)\b", q["Expression"]))
+                functions = {n for n in named if re.search(rf"\b{n}\s*\(", q["Expression"])}
+                assert named - functions <= set(ids), (alarm["AlarmName"], q["Expression"])
