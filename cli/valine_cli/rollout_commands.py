@@ -13,7 +13,6 @@ def cmd_rollout(args: argparse.Namespace) -> int:
     import datetime as dt
 
     from infra import approvals
-    from valine.adapters.cloudwatch import CloudWatchReader
     from valine.adapters.feedback import DynamoFeedback
     from valine.core.phases import PHASES, UnknownPhase, phase_from_text
     from valine.ops.criteria import Verdict, evaluate, go
@@ -47,22 +46,15 @@ def cmd_rollout(args: argparse.Namespace) -> int:
         phase = phase_from_text(args.phase)
     except UnknownPhase as exc:
         raise CliError(str(exc)) from exc
-    stage = "local" if args.stage == "local" else args.stage
-    approval = approvals.next_approval(records, stage, phase) if stage == "prod" else None
-    cloudwatch = CloudWatchReader(aws("cloudwatch", endpoint))
     now = dt.datetime.now(dt.UTC)
     window = args.hours or phase.criteria.observation_hours
+    needs_adoption = phase.criteria.min_adoption_pct is not None or phase.criteria.min_weekly_active is not None
+    inputs, bad = evidence_inputs(args, endpoint, table, phase, records, now, hours=window,
+                                  with_adoption=needs_adoption)
+    stage = inputs["stage"]
     feedback = DynamoFeedback(aws("dynamodb", endpoint), table, retention_days=0).between(
         now.timestamp() - window * 3600, now.timestamp())
-    adoption = None
-    if phase.criteria.min_adoption_pct is not None or phase.criteria.min_weekly_active is not None:
-        adoption = measure_adoption(args.stage, endpoint, table, phase, now.timestamp(), window)
-    ran = phase_ran(endpoint, table, phase.number)
-    bad = corrupt_tasks(endpoint, table, now.timestamp())
-    results = evaluate(phase, stage=stage, reader=cloudwatch, alarms=cloudwatch, now=now,
-                       approval_for_next=approval, hours=args.hours, feedback=feedback, adoption=adoption,
-                       ran=ran, require_ran=True, corrupt=bad if isinstance(bad, str) else len(bad),
-                       baseline=baseline(cloudwatch, endpoint, table, stage, phase, now))
+    results = evaluate(phase, now=now, hours=args.hours, feedback=feedback, **inputs)
     print(f"Rollout check: stage {stage}, phase {phase.number} ({phase.name})")
     for r in results:
         print(f"  {r.verdict.value:<8}{r.criterion} — {r.measured}")
@@ -74,6 +66,29 @@ def cmd_rollout(args: argparse.Namespace) -> int:
     if args.record:
         print(f"recorded {record_verdict(stage, phase, results, verdict, now)}")
     return 0 if verdict == "GO" else 1
+
+
+def evidence_inputs(args: argparse.Namespace, endpoint: str | None, table: str, phase: Any, records: Any, now: Any,
+                    *, hours: int, with_adoption: bool) -> tuple[dict[str, Any], list[tuple[str, str]] | str]:
+    """What `rollout check` and `rollout report` both judge, read once: CloudWatch (metrics and alarm
+    history), the next phase's approval (prod), adoption, when the phase ran, the corruption scan and
+    the earlier phase's baseline. Returns evaluate()'s keyword arguments and the corrupt items found."""
+    from infra import approvals
+    from valine.adapters.cloudwatch import CloudWatchReader
+
+    stage = "local" if args.stage == "local" else args.stage
+    cloudwatch = CloudWatchReader(aws("cloudwatch", endpoint))
+    bad = corrupt_tasks(endpoint, table, now.timestamp())
+    inputs = {
+        "stage": stage, "reader": cloudwatch, "alarms": cloudwatch,
+        "approval_for_next": approvals.next_approval(records, stage, phase) if stage == "prod" else None,
+        "adoption": measure_adoption(args.stage, endpoint, table, phase, now.timestamp(), hours)
+        if with_adoption else None,
+        "ran": phase_ran(endpoint, table, phase.number), "require_ran": True,
+        "corrupt": bad if isinstance(bad, str) else len(bad),
+        "baseline": baseline(cloudwatch, endpoint, table, stage, phase, now),
+    }
+    return inputs, bad
 
 
 def baseline(reader: Any, endpoint: str | None, table: str, stage: str, phase: Any, now: Any) -> Any:
@@ -217,7 +232,6 @@ def phase_report(args: argparse.Namespace, endpoint: str | None, table: str, rec
     from pathlib import Path
 
     from infra import approvals
-    from valine.adapters.cloudwatch import CloudWatchReader
     from valine.adapters.feedback import DynamoFeedback
     from valine.core.phases import PHASES, UnknownPhase, phase_from_text
     from valine.ops.criteria import go
@@ -227,19 +241,12 @@ def phase_report(args: argparse.Namespace, endpoint: str | None, table: str, rec
         phase = phase_from_text(args.phase)
     except UnknownPhase as exc:
         raise CliError(str(exc)) from exc
-    stage = "local" if args.stage == "local" else args.stage
     now = dt.datetime.now(dt.UTC)
     hours = args.hours or phase.criteria.observation_hours
-    cloudwatch = CloudWatchReader(aws("cloudwatch", endpoint))
+    inputs, _ = evidence_inputs(args, endpoint, table, phase, records, now, hours=hours, with_adoption=True)
+    stage = inputs["stage"]
     feedback = DynamoFeedback(aws("dynamodb", endpoint), table, retention_days=0)
-    approval = approvals.next_approval(records, stage, phase) if stage == "prod" else None
-    bad = corrupt_tasks(endpoint, table, now.timestamp())
-    evidence = gather(phase, stage=stage, now=now, hours=hours, reader=cloudwatch, alarms=cloudwatch,
-                      feedback=feedback.between, approval_for_next=approval,
-                      adoption=measure_adoption(args.stage, endpoint, table, phase, now.timestamp(), hours),
-                      ran=phase_ran(endpoint, table, phase.number), require_ran=True,
-                      corrupt=bad if isinstance(bad, str) else len(bad),
-                      baseline=baseline(cloudwatch, endpoint, table, stage, phase, now))
+    evidence = gather(phase, now=now, hours=hours, feedback=feedback.between, **inputs)
     nxt = PHASES.get(phase.number + 1)
     hint = (f"When the PM approves phase {nxt.number} ({nxt.name}), add their record to "
             f"`{approvals.DEFAULT_PATH}` in a reviewed commit (docs/rollout.md#pm-approvals):\n\n"
