@@ -20,6 +20,7 @@ from valine.core.github import (
     RepoFileMissing,
     TreeEntry,
 )
+from valine.core.outcomes import Message
 from valine.core.ports import (
     Clock,
     DiscordWebhooks,
@@ -36,6 +37,7 @@ from valine.core.ports import (
     TransitionResult,
 )
 from valine.core.task import Task, TaskState
+from valine.discord import outcomes
 
 
 class FakeClock:
@@ -155,11 +157,11 @@ class FakeDiscord:
         self.messages: dict[str, dict[str, Any]] = {}
         self.gone: set[str] = set()
 
-    def edit_original(self, application_id: str, token: str, message: Mapping[str, Any], *,
+    def edit_original(self, application_id: str, token: str, message: Message, *,
                       interaction_id: str = "") -> None:
         if token in self.gone:
             raise MessageGone("Unknown Webhook")
-        self.messages[token] = dict(message)
+        self.messages[token] = outcomes.message(message)  # the body Discord would be sent
 
 
 def _sha(text: str) -> str:

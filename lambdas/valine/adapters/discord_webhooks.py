@@ -19,7 +19,9 @@ import requests
 
 from valine.adapters.http import Retrying, RetryPolicy
 from valine.core import budgets
+from valine.core.outcomes import Message
 from valine.core.ports import MessageGone
+from valine.discord import outcomes
 from valine.discord.types import snowflake_time, user_agent
 
 log = logging.getLogger("valine.discord")
@@ -41,8 +43,9 @@ class DiscordWebhooksHttp:
         self.waited_for_original = 0  # 404s that were Discord not having made the message yet
         self.followups = 0  # outcomes sent as a follow-up because the original was gone
 
-    def edit_original(self, application_id: str, token: str, message: Mapping[str, Any], *,
+    def edit_original(self, application_id: str, token: str, message: Message, *,
                       interaction_id: str = "") -> None:
+        body = outcomes.message(message)
         # The interaction token authorises these calls; no bot token is needed (or sent).
         url = f"{self._api}/webhooks/{application_id}/{token}/messages/@original"
         created = snowflake_time(interaction_id)
@@ -53,7 +56,7 @@ class DiscordWebhooksHttp:
         delay = 0.05
         while True:
             response = self._send(lambda timeout: self._http.patch(
-                url, json=dict(message), timeout=timeout, headers={"User-Agent": user_agent()}), "message edit")
+                url, json=body, timeout=timeout, headers={"User-Agent": user_agent()}), "message edit")
             if response.status_code != 404:
                 break
             left = wait_until - self._clock()
@@ -61,7 +64,7 @@ class DiscordWebhooksHttp:
             if work_left is not None:
                 left = min(left, work_left)
             if left <= 0 or _code(response) == 10015:  # 10015 Unknown Webhook: the token itself is dead
-                self._follow_up(application_id, token, message, response)
+                self._follow_up(application_id, token, body, response)
                 return
             self.waited_for_original += 1
             self._sleep(min(delay, left))

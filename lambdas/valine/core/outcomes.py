@@ -1,6 +1,7 @@
-"""What the lifecycle decided, as values: the 3-second path returns one of these, and
-``valine.discord.outcomes`` renders each as Discord's interaction response, in one table. The
-lifecycle knows no Discord types; a new way to answer is a value here and a row there.
+"""What the lifecycle and the worker decided, as values: the 3-second path returns one of these,
+the worker hands one to ``DiscordWebhooks``, and ``valine.discord.outcomes`` renders each, in one
+table: as Discord's interaction response, or as the message the worker edits. Neither the lifecycle
+nor the worker knows a Discord type; a new way to answer is a value here and a row there.
 
 NamedTuples rather than dataclasses: immutable values all the same, and a tenth of the import
 cost on the interactions function's cold start (make bench's cold_init_ratio).
@@ -21,11 +22,39 @@ class Said(NamedTuple):
 
 
 class Shown(NamedTuple):
-    """The message the person acted on now says ``text``, its buttons gone; with ``votes``
-    (task id, agent) it carries the 👍 / 👎 row of a finished task."""
+    """The task's message now says ``text``, its buttons gone. With ``diff``, the diff follows in a
+    block trimmed to fit, then ``footer``; with ``link`` (a pull request's address) it carries an
+    "Open pull request" button; with ``votes`` (task id, agent) the 👍 / 👎 row of a finished task."""
 
     text: str
     votes: tuple[str, str] | None = None
+    link: str | None = None
+    diff: str | None = None
+    footer: str = ""
+
+
+class Previewed(NamedTuple):
+    """A preview waiting for the person: ``header``, the diff, ``footer``, then Confirm (pinned to
+    ``version``), Edit and Cancel; one colour swatch per (name, value) in ``colours``."""
+
+    header: str
+    diff: str
+    footer: str
+    task_id: str
+    prefix: str
+    version: int
+    colours: tuple[tuple[str, object], ...] = ()
+
+
+class Asked(NamedTuple):
+    """The agent needs an answer: ``text``, then Edit request and Cancel, and with ``choices``
+    ((label, where, key), ...) a menu to pick one from, pinned to ``version``."""
+
+    text: str
+    task_id: str
+    prefix: str
+    version: int
+    choices: tuple[tuple[str, str, str], ...] = ()
 
 
 class Thinking(NamedTuple):
@@ -42,4 +71,8 @@ class AskEdit(NamedTuple):
     version: int
 
 
-Outcome = Said | Shown | Thinking | AskEdit
+Message = Shown | Previewed | Asked
+"""What a task's message can say: the worker edits it to one of these, and an interaction's
+answer can be one too (``UPDATE_MESSAGE``)."""
+
+Outcome = Said | Thinking | AskEdit | Message

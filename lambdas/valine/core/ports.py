@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, Protocol
 
+from valine.core.outcomes import Message
 from valine.core.task import Task, TaskState
 
 
@@ -201,11 +202,12 @@ class MessageGone(Exception):
 class DiscordWebhooks(Protocol):
     """What the worker needs from Discord: edit the interaction's original message."""
 
-    def edit_original(self, application_id: str, token: str, message: Mapping[str, Any], *,
+    def edit_original(self, application_id: str, token: str, message: Message, *,
                       interaction_id: str = "") -> None:
-        """Show ``message`` as the interaction's answer. Discord makes the deferred message only once
-        the endpoint's answer reaches it, so a missing message soon after ``interaction_id`` was
-        created is waited for; one gone for good gets a follow-up instead (MessageGone if neither)."""
+        """Show ``message`` (an outcome value, which the adapter renders) as the interaction's answer.
+        Discord makes the deferred message only once the endpoint's answer reaches it, so a missing
+        message soon after ``interaction_id`` was created is waited for; one gone for good gets a
+        follow-up instead (MessageGone if neither)."""
 
 
 @dataclass(frozen=True)

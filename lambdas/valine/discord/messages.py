@@ -125,7 +125,12 @@ def reply(content: str, *, ephemeral: bool = True, components: list[dict[str, An
 
 def update(content: str, components: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Replace the message (a preview's colour swatch included)."""
-    return {"type": InteractionResponseType.UPDATE_MESSAGE, "data": body(content, components, [])}
+    return updated(body(content, components, []))
+
+
+def updated(data: dict[str, Any]) -> dict[str, Any]:
+    """Answer a component's interaction by making its message ``data`` (a ``body``)."""
+    return {"type": InteractionResponseType.UPDATE_MESSAGE, "data": data}
 
 
 def deferred_update() -> dict[str, Any]:

@@ -17,7 +17,7 @@ from valine.core.outcomes import CANCEL, CONFIRM, EDIT, PICK, AskEdit, Outcome, 
 from valine.core.ports import Clock, FlagSource, Job, JobQueue, Metrics, Quota, TaskStore, TransitionError
 from valine.core.task import Task, TaskState
 from valine.discord.caller import Caller, options_of
-from valine.markup import discord_code_block, discord_text
+from valine.markup import discord_text
 from valine.metrics import parser_family
 from valine.settings import Settings
 from valine.workflow import refusals
@@ -152,9 +152,9 @@ class Lifecycle(PinnedWrites):
             self.metrics.count("Confirmations", Agent=spec.name)
             if task.version == 0:
                 self.metrics.count("ConfirmedUnchanged", Parser=parser_family(task.parser))
-            return Shown(f"{header}\n{discord_code_block(task.preview_diff or '', 'diff')}"[:1500]
-                         + f"\nDry run: rollout phase {phase.number} shows previews only, so no pull request was "
-                         "made.", votes=(task.task_id, task.agent))
+            return Shown(header, votes=(task.task_id, task.agent), diff=task.preview_diff or "",
+                         footer=f"Dry run: rollout phase {phase.number} shows previews only, so no pull request "
+                         "was made.")
         started = task.with_event(now, "confirmed", by=caller.user_id, state=TaskState.IN_PROGRESS,
                                   confirmed_by=caller.user_id, confirmed_at=now)
         # The version pins the confirmation to the preview that was read: an Edit in between

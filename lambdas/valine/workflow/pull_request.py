@@ -8,13 +8,12 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from valine import feedback
 from valine.core.budgets import OutOfTime
 from valine.core.github import BaseFileChanged, FileChange, GitHub, ProposedChange, PullRequest
+from valine.core.outcomes import Message, Shown
 from valine.core.ports import Clock, Job, Metrics, TaskStore
 from valine.core.task import Task, TaskState
 from valine.core.work import AgentWork, UserFacingError
-from valine.discord import messages as msg
 from valine.markup import code_span, fence
 from valine.metrics import parser_family
 
@@ -35,7 +34,7 @@ def task_id_of_branch(branch: str) -> str | None:
 
 class PullRequestPath:
     def __init__(self, *, config: Any, store: TaskStore, github: GitHub, clock: Clock, metrics: Metrics,
-                 say: Callable[[Job, str, list[dict[str, Any]] | None], None],
+                 say: Callable[[Job, Message], None],
                  title: Callable[[Task], str], heading: Callable[[Task], str]) -> None:
         self.config = config
         self.store = store
@@ -112,8 +111,7 @@ class PullRequestPath:
             return
         self.metrics.count("PullRequestsCreated", Agent=task.agent, Section=task.part or task.agent)
         self.metrics.timing("PullRequestLatency", (self.clock.now() - started) * 1000, Agent=task.agent)
-        self._say(job, self.done_text(done), [msg.row(msg.link_button("Open pull request", pr.url)),
-                                              feedback.buttons(task.task_id, task.agent)])
+        self._say(job, self.done(done, pr.url))
 
     def _change(self, task: Task, branch: str, work: AgentWork) -> ProposedChange:
         assert task.target_path and task.new_content is not None and task.base_sha and task.original_sha
@@ -135,15 +133,14 @@ class PullRequestPath:
         self.store.transition(failed, expect=(TaskState.IN_PROGRESS,), now=now, check_expiry=False)
         self.metrics.count("PullRequestsFailed", Agent=task.agent)
         self.metrics.count("HandledFailures", Function="worker")
-        self._say(job, f"**{work.spec.title}** `{task.short_id}` failed: {reason}. Nothing was merged; ref "
-                       f"{task.task_id[-8:]}.", [feedback.buttons(task.task_id, task.agent)])
+        self._say(job, Shown(f"**{work.spec.title}** `{task.short_id}` failed: {reason}. Nothing was merged; ref "
+                             f"{task.task_id[-8:]}.", (task.task_id, task.agent)))
 
     def _finish(self, job: Job, task: Task, work: AgentWork, *, outcome: str) -> None:
         now = self.clock.now()
         done = task.with_event(now, "completed", state=TaskState.COMPLETED, completed_at=now, outcome=outcome)
         if self.store.transition(done, expect=(TaskState.IN_PROGRESS,), now=now, check_expiry=False).ok:
-            self._say(job, f"**{work.spec.title}** `{task.short_id}`: {outcome}.",
-                      [feedback.buttons(task.task_id, task.agent)])
+            self._say(job, Shown(f"**{work.spec.title}** `{task.short_id}`: {outcome}.", (task.task_id, task.agent)))
 
     def _body(self, task: Task, work: AgentWork) -> str:
         # Everything the user typed is inside code (a fence it cannot close, or a code span):
@@ -160,6 +157,7 @@ class PullRequestPath:
             f"parser {code_span(task.parser or 'rules')} · task `{task.task_id}`"
         )
 
-    def done_text(self, task: Task) -> str:
-        return (f"**{self._heading(task)}** `{task.short_id}` — draft pull request #{task.pr_number} is ready for "
-                f"review: {task.pr_url}\n{task.outcome or ''}")
+    def done(self, task: Task, url: str, *, extra: str = "") -> Shown:
+        """The message of a task whose pull request is open (or was since merged or closed: ``extra``)."""
+        return Shown(f"**{self._heading(task)}** `{task.short_id}` — draft pull request #{task.pr_number} is ready "
+                     f"for review: {url}\n{task.outcome or ''}{extra}", (task.task_id, task.agent), link=url)

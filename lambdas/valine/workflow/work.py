@@ -12,15 +12,13 @@ import dataclasses
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from valine import feedback
 from valine.core.github import GitHub, RepoFileMissing
+from valine.core.outcomes import Asked, Message, Previewed, Shown
 from valine.core.phases import PhaseConfig
 from valine.core.ports import Clock, DiscordWebhooks, Job, MessageGone, Metrics, TaskStore
 from valine.core.task import Task, TaskState
 from valine.core.work import AgentWork, Ask, Change, Choice, Edited, Rewritten, UserFacingError
-from valine.discord import messages as msg
 from valine.markup import discord_text
 from valine.metrics import parser_family
 from valine.site.diff import unified_diff
@@ -75,12 +73,12 @@ class TaskWorker:
             self.site.new_job()
         task = self.store.get(job.task_id)
         if task is None:
-            self._say(job, "This request is gone (older than the audit retention); ask again.", [])
+            self._say(job, Shown("This request is gone (older than the audit retention); ask again."))
             return
         if task.state.terminal:
             # A redelivery after the outcome message could not be posted (or any late job):
             # say the outcome again rather than stay silent.
-            self._say(job, self.outcome_text(task), self._outcome_components(task))
+            self._say(job, self.outcome(task))
             return
         if job.kind == "preview":
             self.preview(job, task)
@@ -110,21 +108,20 @@ class TaskWorker:
             log.exception("could not record the failure; telling the user from the job alone",
                           extra={"task_id": job.task_id})
         self.metrics.count("JobsFailed", Kind=job.kind)
-        self._say(job, f"I could not finish this request ({reason}; ref {job.task_id[-8:]}). Nothing was merged; "
-                       "ask again, and tell the operators if it keeps happening.", [])
+        self._say(job, Shown(f"I could not finish this request ({reason}; ref {job.task_id[-8:]}). Nothing was "
+                             "merged; ask again, and tell the operators if it keeps happening."))
 
     def retrying(self, job: Job, *, attempt: int, of: int) -> None:
         """An attempt ran out of time and SQS will deliver the job again: say so."""
-        self._say(job, f"Still working on `{job.task_id[-6:]}`: it is taking longer than usual, so I am trying "
-                       f"again automatically (attempt {attempt} of {of}).", [])
+        self._say(job, Shown(f"Still working on `{job.task_id[-6:]}`: it is taking longer than usual, so I am "
+                             f"trying again automatically (attempt {attempt} of {of})."))
 
     # ---- preview -------------------------------------------------------------------------
     def preview(self, job: Job, task: Task) -> None:
         if task.version != job.version:
             return  # edited since; a newer job owns the message
         if task.state is TaskState.AWAITING_CONFIRMATION:
-            self._say(job, self._preview_text(task),
-                      msg.preview_buttons(task.task_id, self._prefix(task), task.version), self._swatches(task))
+            self._say(job, self._previewed(task))
             return
         if task.state is not TaskState.PROPOSED:
             return
@@ -157,11 +154,9 @@ class TaskWorker:
             return
         how = "Pick one below, or press **Edit request** to answer, or **Cancel**." if choices else \
             "Press **Edit request** to answer, or **Cancel**."
-        components = msg.choice_menu(task.task_id, self._prefix(task), task.version,
-                                     [(c.label, c.detail, c.key) for c in choices]) if choices else \
-            msg.revise_buttons(task.task_id, self._prefix(task))
-        self._say(job, f"**{self.work(task).spec.title}** `{task.short_id}`: {discord_text(task.request)}\n"
-                       f"{discord_text(text, one_line=False)}\n{how}", components)
+        self._say(job, Asked(f"**{self.work(task).spec.title}** `{task.short_id}`: {discord_text(task.request)}\n"
+                             f"{discord_text(text, one_line=False)}\n{how}", task.task_id, self._prefix(task),
+                             task.version, tuple((c.label, c.detail, c.key) for c in choices)))
 
     def _preview_change(self, job: Job, task: Task, change: Change, started: float) -> None:
         edited = change.edited or self._edit_one(change)
@@ -195,9 +190,7 @@ class TaskWorker:
         if updated.version == 0:  # the request as first typed: the accuracy proxy's denominator
             self.metrics.count("FirstPreviews", Parser=parser_family(change.parser))
         self.metrics.timing("PreviewLatency", (self.clock.now() - started) * 1000, Agent=task.agent)
-        self._say(job, self._preview_text(updated), msg.preview_buttons(task.task_id, self._prefix(task),
-                                                                         updated.version),
-                  self._swatches(updated))
+        self._say(job, self._previewed(updated))
 
     def _edit_one(self, change: Change) -> Rewrite | Ask:
         """An agent that edits one file by a function: read it (from the cached snapshot when there is one)."""
@@ -210,34 +203,32 @@ class TaskWorker:
             return Rewrite((Edited(file, new.content),), new.notes)
         return Rewrite((Edited(file, new),))
 
-    def _preview_text(self, task: Task) -> str:
+    def _previewed(self, task: Task) -> Previewed:
         minutes = self.config.ttl_seconds // 60
         mode = ("Dry run: this phase shows previews only; Confirm makes no pull request."
                 if self.config.phase.dry_run else "Confirm opens a draft pull request with exactly this diff.")
         header = (f"**{self.work(task).spec.title}** `{task.short_id}` for <@{task.requester_id}> — "
                   f"{discord_text(task.summary or '')} (parsed by {discord_text(task.parser or 'rules')})")
-        return msg.preview_message(header, task.preview_diff or "",
-                               f"{mode} Expires in {minutes} min. Only the requester or an admin can confirm.")
+        colours = tuple(dict((task.intent or {}).get("changes") or {}).items())
+        return Previewed(header, task.preview_diff or "",
+                         f"{mode} Expires in {minutes} min. Only the requester or an admin can confirm.",
+                         task.task_id, self._prefix(task), task.version, colours)
 
     # ---- outcomes ------------------------------------------------------------------------
-    def outcome_text(self, task: Task) -> str:
+    def outcome(self, task: Task) -> Shown:
+        """A finished task's message, said again (a late or redelivered job)."""
         head = f"**{self.work(task).spec.title}** `{task.short_id}`"
+        votes = (task.task_id, task.agent)
         if task.state.made_pull_request and task.pr_url:
-            return self.pulls.done_text(task) + (f" It was {task.state.value} by {discord_text(task.pr_closed_by)}."
-                                                 if task.pr_closed_by else "")
+            return self.pulls.done(task, task.pr_url, extra=f" It was {task.state.value} by "
+                                   f"{discord_text(task.pr_closed_by)}." if task.pr_closed_by else "")
         if task.state is TaskState.FAILED:
-            return f"{head} failed: {task.outcome or 'unknown reason'}. Nothing was merged; ref {task.task_id[-8:]}."
+            return Shown(f"{head} failed: {task.outcome or 'unknown reason'}. Nothing was merged; ref "
+                         f"{task.task_id[-8:]}.", votes)
         if task.state is TaskState.EXPIRED:
-            return f"{head}: this preview expired. Run /{self.work(task).spec.command} again for a fresh one."
-        return f"{head}: {task.outcome or task.state.value}. Nothing more to do."
-
-    def _outcome_components(self, task: Task) -> list[dict[str, Any]]:
-        votes = feedback.buttons(task.task_id, task.agent)
-        if task.state.made_pull_request and task.pr_url:
-            return [msg.row(msg.link_button("Open pull request", task.pr_url)), votes]
-        if task.state in (TaskState.COMPLETED, TaskState.FAILED):
-            return [votes]
-        return []
+            return Shown(f"{head}: this preview expired. Run /{self.work(task).spec.command} again for a fresh one.")
+        return Shown(f"{head}: {task.outcome or task.state.value}. Nothing more to do.",
+                     votes if task.state is TaskState.COMPLETED else None)
 
     def _title(self, task: Task) -> str:
         return self.work(task).pr_title(task)[:120]
@@ -245,17 +236,9 @@ class TaskWorker:
     def _prefix(self, task: Task) -> str:
         return self.work(task).spec.prefix
 
-    @staticmethod
-    def _swatches(task: Task) -> list[dict[str, Any]]:
-        return msg.swatches(dict((task.intent or {}).get("changes") or {}))
-
-    def _say(self, job: Job, content: str, components: list[dict[str, Any]] | None,
-             embeds: list[dict[str, Any]] | None = None) -> None:
-        # Every message but a preview carries no swatch: an outcome replaces the preview's.
+    def _say(self, job: Job, message: Message) -> None:
         try:
-            self.discord.edit_original(job.application_id, job.token,
-                                       msg.body(content, components, embeds if embeds is not None else []),
-                                       interaction_id=job.interaction_id)
+            self.discord.edit_original(job.application_id, job.token, message, interaction_id=job.interaction_id)
         except MessageGone:
             # The task's state and the audit trail (/tasks) still hold the outcome.
             log.warning("the Discord message is gone; the outcome is only in /tasks",
