@@ -9,15 +9,15 @@ import hashlib
 import os
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
+from valine.agents.ux.proposal import Candidate, Question
 from valine.agents.ux.wish import Wish
+from valine.core.work import Choice
 from valine.site.model import SiteModel
 from valine.site.places import Places
 from valine.site.render import Item
 from valine.site.values import Str
-from valine.site.writing import Splice
 
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 ROLE_TAGS: dict[str, tuple[str, ...]] = {
@@ -31,30 +31,6 @@ TEXT_ATTRS = ("alt", "aria-label", "title", "placeholder", "value", "label", "co
 RANK_PENALTY = {0: 0.0, 1: 0.1, 2: 0.9}  # a likely branch costs little; a fallback ("Loading") much more
 
 
-@dataclass(frozen=True)
-class Choice:
-    label: str  # what the person sees in the menu
-    detail: str  # file:line and context
-    key: str  # how the choice comes back (the literal's file and offset)
-
-
-@dataclass
-class Proposal:
-    splices: list[Splice]
-    summary: str
-    part: str
-    intent: dict[str, Any]
-    notes: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Question:
-    text: str
-    outcome: str = "clarify"  # "clarify": a question; "unsupported": what cannot be done, and what can
-    choices: list[Choice] = field(default_factory=list)
-
-
-Result = Proposal | Question
 
 
 def norm(text: str) -> str:
@@ -140,17 +116,6 @@ def landmark_fit(item: Item, request: str) -> float:
             return 1.0
         return 0.3 if "nav" in hosts else -1.0
     return 0.0
-
-
-@dataclass
-class Candidate:
-    source: Str
-    items: list[Item]
-    score: float
-
-    @property
-    def first(self) -> Item:
-        return self.items[0]
 
 
 def group(items: Iterable[Item]) -> list[tuple[Str, list[Item]]]:

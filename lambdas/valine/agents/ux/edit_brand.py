@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 
-from valine.agents.ux.choose import Proposal, Question, Result, line_of
+from valine.agents.ux.choose import line_of
 from valine.agents.ux.edit_text import visible
+from valine.agents.ux.proposal import Proposal, Question, Result
 from valine.agents.ux.wish import Wish
 from valine.site.model import SiteModel
 from valine.site.places import Places

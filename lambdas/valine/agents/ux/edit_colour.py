@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 
-from valine.agents.ux.choose import Proposal, Question, Result, ask_which, decide, rank, same
+from valine.agents.ux.choose import ask_which, decide, rank, same
 from valine.agents.ux.colour_wish import PREFIXES, Ask, read_colour
+from valine.agents.ux.proposal import Proposal, Question, Result
 from valine.agents.ux.recolour import _probe, _recolour, _tokens
 from valine.agents.ux.wish import Wish
 from valine.agents.ux.wish_words import colour_words

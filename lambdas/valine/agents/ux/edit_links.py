@@ -5,21 +5,10 @@ from __future__ import annotations
 
 import re
 
-from valine.agents.ux.choose import (
-    Candidate,
-    Proposal,
-    Question,
-    Result,
-    ask_which,
-    contains,
-    decide,
-    picked,
-    rank,
-    same,
-    visible,
-)
+from valine.agents.ux.choose import ask_which, contains, decide, picked, rank, same, visible
 from valine.agents.ux.edit_phrase import _plural_group, phrase
 from valine.agents.ux.edit_text import LINK_ATTRS, _notes, _summary, _where, set_literal
+from valine.agents.ux.proposal import Candidate, Proposal, Question, Result
 from valine.agents.ux.wish import URL, Wish
 from valine.site.model import SiteModel
 from valine.site.places import Places, data_keys

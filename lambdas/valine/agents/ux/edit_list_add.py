@@ -5,15 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from valine.agents.ux.choose import (
-    Proposal,
-    Question,
-    Result,
-    decide,
-    rank,
-    same,
-    visible,
-)
+from valine.agents.ux.choose import decide, rank, same, visible
 from valine.agents.ux.edit_lists import _array_name, _entry_for, _link_label, loops_for
 from valine.agents.ux.entries import (
     ID_KEYS,
@@ -27,6 +19,7 @@ from valine.agents.ux.entries import (
     next_id,
     object_fields,
 )
+from valine.agents.ux.proposal import Proposal, Question, Result
 from valine.agents.ux.wish import Wish
 from valine.site.model import SiteModel
 from valine.site.places import Places

@@ -8,20 +8,7 @@ import re
 
 from tree_sitter import Node
 
-from valine.agents.ux.choose import (
-    RANK_PENALTY,
-    Candidate,
-    Proposal,
-    Question,
-    Result,
-    ask_which,
-    decide,
-    landmark_fit,
-    picked,
-    rank,
-    same,
-    visible,
-)
+from valine.agents.ux.choose import RANK_PENALTY, ask_which, decide, landmark_fit, picked, rank, same, visible
 from valine.agents.ux.entries import (
     Entry,
     entry_of,
@@ -29,6 +16,7 @@ from valine.agents.ux.entries import (
     members,
     removal,
 )
+from valine.agents.ux.proposal import Candidate, Proposal, Question, Result
 from valine.agents.ux.wish import Wish
 from valine.site.model import SiteModel
 from valine.site.places import Places, split_words, stem
@@ -147,25 +135,29 @@ def _array_name(model: SiteModel, array: Obj) -> str:
     return ""
 
 
-def nth_member(wish: Wish, loop: Loop) -> tuple[list[Node], int] | Question:
-    """The list's entries and the index of the one the request's ordinal names (the last without one)."""
+def nth_entry_of_list(wish: Wish, model: SiteModel, places: Places, *, floor: float,
+                      margin: float) -> tuple[Loop, list[Item], Node, int] | Question | None:
+    """The entry the request's ordinal names (the last without one) in the list its words fit best:
+    (the loop, its items, the entry, its index). None when no list scores over ``floor`` and ``margin``
+    over the next; a question when the list is shorter than the ordinal."""
+    loops = loops_for(model, wish, places)
+    if not loops or loops[0][0] <= floor or (len(loops) > 1 and loops[1][0] >= loops[0][0] - margin):
+        return None
+    _, loop, items = loops[0]
     entries = members(loop.array.node)
     index = wish.ordinal - 1 if wish.ordinal and wish.ordinal > 0 else len(entries) - 1
     if index >= len(entries):
         return Question(f"That list has {len(entries)} entries, not {wish.ordinal}.")
-    return entries, index
+    return loop, items, entries[index], index
 
 
 def _remove_nth(wish: Wish, model: SiteModel, places: Places, pick: str | None) -> Result:
-    loops = loops_for(model, wish, places)
-    if not loops or loops[0][0] <= 0 or (len(loops) > 1 and loops[1][0] >= loops[0][0]):
+    found = nth_entry_of_list(wish, model, places, floor=0, margin=0)
+    if found is None:
         return Question("Which list? Name it (the services, the team, the FAQ) and the entry's text if you can.")
-    _, loop, _ = loops[0]
-    found = nth_member(wish, loop)
     if isinstance(found, Question):
         return found
-    entries, index = found
-    node = entries[index]
+    loop, _, node, index = found
     text = loop.array.module.source.text(node)
     hints = [w for w in wish.scope if w not in split_words(_array_name(model, loop.array)) and len(w) > 3
              and w not in ("fifth", "first", "second", "third", "fourth", "sixth", "last", "service", "feature",

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import re
 
-from valine.agents.ux.choose import Proposal, Question, Result
 from valine.agents.ux.edit_lists import _entry_for, shown_as
 from valine.agents.ux.entries import Entry
+from valine.agents.ux.proposal import Proposal, Question, Result
 from valine.agents.ux.wish import Wish
 from valine.site.model import SiteModel
 from valine.site.places import Places

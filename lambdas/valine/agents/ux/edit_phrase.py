@@ -5,21 +5,10 @@ from __future__ import annotations
 
 import re
 
-from valine.agents.ux.choose import (
-    Candidate,
-    Proposal,
-    Question,
-    Result,
-    ask_which,
-    contains,
-    decide,
-    picked,
-    rank,
-    same,
-    visible,
-)
+from valine.agents.ux.choose import ask_which, contains, decide, picked, rank, same, visible
 from valine.agents.ux.edit_text import _distinct, _href_item, _notes, _summary, _where, set_literal
 from valine.agents.ux.entries import entry_fields
+from valine.agents.ux.proposal import Candidate, Proposal, Question, Result
 from valine.agents.ux.wish import Wish
 from valine.site.model import SiteModel
 from valine.site.places import Places

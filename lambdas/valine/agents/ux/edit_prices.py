@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import re
 
-from valine.agents.ux.choose import (
-    Proposal,
-    Question,
-    Result,
-    ask_which,
-    decide,
-    picked,
-    rank,
-)
+from valine.agents.ux.choose import ask_which, decide, picked, rank
+from valine.agents.ux.proposal import Proposal, Question, Result
 from valine.agents.ux.wish import Wish
 from valine.site.model import SiteModel
 from valine.site.places import Places

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from tree_sitter import Node
 
-from valine.agents.ux.choose import Question
+from valine.agents.ux.proposal import Question
 from valine.site.model import SiteModel
 from valine.site.modules import Module
 from valine.site.render import Item

@@ -4,13 +4,8 @@ from __future__ import annotations
 
 import re
 
-from valine.agents.ux.choose import (
-    Proposal,
-    Question,
-    Result,
-    same,
-)
-from valine.agents.ux.edit_lists import loops_for, nth_member
+from valine.agents.ux.choose import same
+from valine.agents.ux.edit_lists import nth_entry_of_list
 from valine.agents.ux.entries import (
     ID_KEYS,
     PATHLIKE,
@@ -20,6 +15,7 @@ from valine.agents.ux.entries import (
     looks_like_path,
     object_fields,
 )
+from valine.agents.ux.proposal import Proposal, Question, Result
 from valine.agents.ux.wish import Wish
 from valine.site.model import SiteModel
 from valine.site.places import Places
@@ -158,15 +154,10 @@ def _instance_field(model: SiteModel, item: Item, word: str) -> Item | None:
 def nth_entry(wish: Wish, model: SiteModel, places: Places, values: list[str]) -> Result | None:
     """"change the first feature to "Title": "Text"": the entry at that position of the list the request
     names gets the values, in its text fields' order (title first). None when no list fits."""
-    loops = loops_for(model, wish, places)
-    if not loops or loops[0][0] <= 0.5 or (len(loops) > 1 and loops[1][0] >= loops[0][0] - 0.25):
-        return None
-    _, loop, items = loops[0]
-    found = nth_member(wish, loop)
-    if isinstance(found, Question):
+    found = nth_entry_of_list(wish, model, places, floor=0.5, margin=0.25)
+    if found is None or isinstance(found, Question):
         return found
-    entries, index = found
-    node = entries[index]
+    loop, items, node, index = found
     module = loop.array.module
     src = module.source
     if node.type == "string":

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from valine.agents.ux.choose import Proposal, Question, Result
 from valine.agents.ux.colour_wish import PREFIXES, PROPERTIES, Ask
+from valine.agents.ux.proposal import Proposal, Question, Result
 from valine.agents.ux.wish import Wish
 from valine.site.colours import UNAMBIGUOUS, hex_of, rewrite_like, utility
 from valine.site.model import SiteModel

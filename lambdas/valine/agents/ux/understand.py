@@ -18,7 +18,7 @@ from valine.agents.ux import (
     edit_prices,
     edit_text,
 )
-from valine.agents.ux.choose import Proposal, Question, Result
+from valine.agents.ux.proposal import Proposal, Question, Result
 from valine.agents.ux.wish import Wish, read, scope_words
 from valine.site.model import SiteModel
 from valine.site.places import Places

@@ -16,10 +16,10 @@ from typing import Any
 
 from valine.agents.ux import SPEC
 from valine.agents.ux.catalog import Catalog
-from valine.agents.ux.choose import Proposal, Question
 from valine.agents.ux.edits import apply_intent
 from valine.agents.ux.intent import Clarify, Intent, ParseResult
 from valine.agents.ux.jsx import EditError
+from valine.agents.ux.proposal import Proposal, Question
 from valine.agents.ux.understand import understand
 from valine.core.agent import AgentSpec
 from valine.core.ports import SiteSections
