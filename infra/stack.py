@@ -12,7 +12,6 @@ from aws_cdk import aws_lambda_event_sources as sources
 from aws_cdk import aws_sns_subscriptions as sns_subscriptions
 from constructs import Construct
 
-from infra.bundling import lambda_code
 from infra.config import ConfigError, DeployTarget
 from infra.constructs.bot_function import CANARY_BAKE_SECONDS, BotFunction, log_retention, scheduled_function
 from infra.constructs.conversation_table import ConversationTable
@@ -37,7 +36,7 @@ class StackError(ConfigError):
 
 
 def stack_name(stage: str) -> str:
-    return names.stack_name(stage)
+    return names.named("stack", stage)
 
 
 class ValineStack(Stack):
@@ -69,10 +68,8 @@ class ValineStack(Stack):
         }
         interactions = BotFunction(
             self, "Interactions",
-            function_name=names.function_name("interactions", stage.name),
+            kind="interactions", stage=stage.name,
             description="Answers Discord interactions within 3 s; hands slow work to the worker",
-            handler="valine.handlers.interactions.handler",
-            code=lambda_code("interactions"),
             environment={
                 **common,
                 Env.DISCORD_PUBLIC_KEY: stage.discord_public_key,
@@ -106,10 +103,8 @@ class ValineStack(Stack):
             }
         worker = BotFunction(
             self, "Worker",
-            function_name=names.function_name("worker", stage.name),
+            kind="worker", stage=stage.name,
             description="Parses requests, builds previews from GitHub, opens draft PRs, edits Discord messages",
-            handler="valine.handlers.worker.handler",
-            code=lambda_code("worker"),
             environment=worker_env,
             timeout=Duration.seconds(budgets.WORKER_TIMEOUT_SECONDS),
             memory_mb=1024,
@@ -122,9 +117,8 @@ class ValineStack(Stack):
         ))
         webhook = BotFunction(
             self, "GitHubWebhook",
-            function_name=names.function_name("webhook", stage.name),
+            kind="webhook", stage=stage.name,
             description="GitHub's pull_request webhook: tasks become merged or rejected; the requester is told",
-            handler="valine.handlers.github_webhook.handler", code=lambda_code("worker"),
             # Telling the requester goes through its own notices queue: GitHub is answered within its
             # 10 s whatever Discord does, and the same function posts the notices as the bot.
             environment={**common, Env.GITHUB_REPOSITORY: stage.github_repository,
@@ -156,9 +150,8 @@ class ValineStack(Stack):
         status = scheduled_function(
             self, "Status", rule_id="DailyStatus", rule_description="The plan's daily status check, 09:00 UTC",
             schedule=events.Schedule.cron(minute="0", hour="9"),
-            function_name=names.function_name("status", stage.name),
+            kind="status", stage=stage.name,
             description="Posts the last 24 hours' key metrics against the phase's targets to the team channel",
-            handler="valine.handlers.status.handler", code=lambda_code("worker"),
             environment={**common, Env.STATUS_CHANNEL_ID: stage.status_channel_id,
                          Env.DISCORD_BOT_TOKEN_SECRET_ARN: secrets.discord_bot_token.secret_arn,
                          Env.ELIGIBLE_USERS: json.dumps(dict(stage.eligible_users), sort_keys=True)},
@@ -170,9 +163,8 @@ class ValineStack(Stack):
                     targets=[targets.LambdaFunction(status.alias, event=events.RuleTargetInput.from_object(
                         {"report": "weekly"}), dead_letter_queue=jobs.failed_events)])
         relay = BotFunction(
-            self, "IncidentRelay", function_name=names.function_name("relay", stage.name),
+            self, "IncidentRelay", kind="relay", stage=stage.name,
             description="Copies every alarm notification on the on-call topic to the team channel",
-            handler="valine.handlers.relay.handler", code=lambda_code("worker"),
             environment={**common, Env.STATUS_CHANNEL_ID: stage.status_channel_id,
                          Env.DISCORD_BOT_TOKEN_SECRET_ARN: secrets.discord_bot_token.secret_arn},
             timeout=Duration.seconds(30), memory_mb=256, log_retention_days=stage.log_retention_days, canary=False,
@@ -182,15 +174,15 @@ class ValineStack(Stack):
         oncall.topic.add_subscription(sns_subscriptions.LambdaSubscription(relay.alias,
                                                                            dead_letter_queue=jobs.failed_events))
         secrets.discord_bot_token.grant_read(relay.alias)
-        probe = EndpointProbe(self, "Probe", stage=stage.name, url=api.url, code=lambda_code("worker"),
+        probe = EndpointProbe(self, "Probe", stage=stage.name, url=api.url,
                               log_retention_days=stage.log_retention_days, alarm=observability.factory,
                               jobs=jobs.queue, failed_events=jobs.failed_events)
         sweep = scheduled_function(
             self, "Sweep", rule_id="ExpirySweep", rule_description="Marks abandoned previews expired",
             schedule=events.Schedule.rate(Duration.minutes(5)), retry_attempts=0,
-            function_name=names.function_name("sweep", stage.name),
+            kind="sweep", stage=stage.name,
             description="Every 5 minutes: previews nobody answered become expired, each once (the expiry rate)",
-            handler="valine.handlers.sweep.handler", code=lambda_code("worker"), environment=common,
+            environment=common,
             timeout=Duration.seconds(60), memory_mb=256, log_retention_days=stage.log_retention_days,
             failed_events=jobs.failed_events)
 
@@ -233,33 +225,6 @@ class ValineStack(Stack):
                 reason="dynamodb:Query only, on the table's two indexes (by-requester, by-time): /tasks and the "
                 "expiry sweep read tasks by time; no other action reaches an index.",
             ))
-        for fn in (interactions, worker, status, probe.function, sweep, webhook, relay):
-            Validations.of(fn).acknowledge(
-                Acknowledgment(
-                    id="AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
-                    "service-role/AWSLambdaBasicExecutionRole]",
-                    reason="AWSLambdaBasicExecutionRole only allows writing the function's own logs.",
-                ),
-                Acknowledgment(
-                    id="AwsSolutions::AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/"
-                    "service-role/AWSCodeDeployRoleForLambdaLimited]",
-                    reason="CodeDeploy's managed role for Lambda canaries is scoped to alias shifting and "
-                    "the deployment hooks; AWS maintains it as the service evolves.",
-                ),
-            )
-
-        self.table = table
-        self.interactions = interactions
-        self.worker = worker
-        self.jobs = jobs
-        self.oncall = oncall
-        self.secrets = secrets
-        self.api = api
-        self.observability = observability
-        self.status = status
-        self.probe = probe
-        self.sweep = sweep
-        self.webhook = webhook
         CfnOutput(self, "GitHubWebhookUrl", value=api.webhook_url,
                   description="GitHub's pull_request webhook (valine register-webhook sets it up)")
         CfnOutput(self, "InteractionsEndpoint", value=api.url,

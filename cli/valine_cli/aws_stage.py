@@ -59,7 +59,7 @@ def stage_endpoint(args: argparse.Namespace) -> tuple[str | None, str]:
         health = local_health()
         return args.endpoint_url or health["aws_url"], str(health["table"])
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
-    return args.endpoint_url, names.table_name(args.stage)
+    return args.endpoint_url, names.named("table", args.stage)
 
 
 def resource_suffix(args: argparse.Namespace) -> str:
@@ -88,7 +88,7 @@ def bot_token(stage: str, endpoint: str | None, secret_id: str | None = None) ->
 def deployed_phase_text(stage: str, endpoint: str | None) -> str:
     """The stack's Phase output, or why it could not be read."""
     try:
-        stacks = aws("cloudformation", endpoint).describe_stacks(StackName=names.stack_name(stage))["Stacks"]
+        stacks = aws("cloudformation", endpoint).describe_stacks(StackName=names.named("stack", stage))["Stacks"]
     except Exception as exc:
         return f"unknown ({type(exc).__name__}: is valine-orchestrator-{stage} deployed?)"
     outputs = {o["OutputKey"]: o["OutputValue"] for o in stacks[0].get("Outputs", [])}
@@ -100,9 +100,9 @@ def require_deployed_locally(aws_url: str, name: str, command: str) -> None:
     A check of those on it could only fail, so the command says so instead (it runs where a stage is
     laid out in the local moto as `cdk deploy` would leave it, as the tests do)."""
     try:
-        aws("cloudformation", aws_url).describe_stacks(StackName=names.stack_name(name))
+        aws("cloudformation", aws_url).describe_stacks(StackName=names.named("stack", name))
     except Exception as exc:  # noqa: BLE001 - any answer but the stack means there is none to check
         raise CliError(f"`valine {command} --stage local` checks deployed resources, and the local stack has none "
-                       f"(no CloudFormation stack {names.stack_name(name)}: {type(exc).__name__}); it runs the "
+                       f"(no CloudFormation stack {names.named('stack', name)}: {type(exc).__name__}); it runs the "
                        "functions in-process. Check it with its /healthz (printed by make local) and "
                        "`valine discord ux-update ...`; run this command against --stage dev or prod") from exc

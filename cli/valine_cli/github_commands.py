@@ -56,11 +56,12 @@ def _target(args: argparse.Namespace) -> dict[str, Any]:
         raise CliError(f"no github_repository for stage {args.stage} in cdk.json")
     url = args.url
     if not url:
-        stacks = aws("cloudformation", None).describe_stacks(StackName=names.stack_name(args.stage))["Stacks"]
+        stacks = aws("cloudformation", None).describe_stacks(StackName=names.named("stack", args.stage))["Stacks"]
         outputs = {o["OutputKey"]: o["OutputValue"] for o in stacks[0].get("Outputs", [])}
         url = outputs.get("GitHubWebhookUrl")
         if not url:
-            raise CliError(f"{names.stack_name(args.stage)} has no GitHubWebhookUrl output; deploy first or pass --url")
+            raise CliError(f"{names.named('stack', args.stage)} has no GitHubWebhookUrl output; deploy first or "
+                           "pass --url")
     return {"api": args.api_url.rstrip("/"), "repository": repository, "aws": None, "url": url,
             "secret_id": names.secret_name(args.stage, "github-webhook"),
             "token_id": names.secret_name(args.stage, "github")}

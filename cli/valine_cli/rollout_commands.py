@@ -10,11 +10,10 @@ from valine_cli.aws_stage import REPO_ROOT, CliError, aws, deployed_phase_text, 
 
 
 def cmd_rollout(args: argparse.Namespace) -> int:
-    import datetime as dt
 
     from infra import approvals
     from valine.adapters.feedback import DynamoFeedback
-    from valine.core.phases import PHASES, UnknownPhase, phase_from_text
+    from valine.core.phases import PHASES
     from valine.ops.criteria import Verdict, evaluate, go
 
     if args.rollout_action == "criteria":
@@ -42,12 +41,7 @@ def cmd_rollout(args: argparse.Namespace) -> int:
         shown = _shown(_flags(endpoint, table, deployed_phase(args.stage, endpoint)[0]).read())
         print("flags: " + " ".join(f"{k}={str(v).lower()}" for k, v in shown.items()))
         return 0
-    try:
-        phase = phase_from_text(args.phase)
-    except UnknownPhase as exc:
-        raise CliError(str(exc)) from exc
-    now = dt.datetime.now(dt.UTC)
-    window = args.hours or phase.criteria.observation_hours
+    phase, now, window = judged(args)
     needs_adoption = phase.criteria.min_adoption_pct is not None or phase.criteria.min_weekly_active is not None
     inputs, bad = evidence_inputs(args, endpoint, table, phase, records, now, hours=window,
                                   with_adoption=needs_adoption)
@@ -66,6 +60,20 @@ def cmd_rollout(args: argparse.Namespace) -> int:
     if args.record:
         print(f"recorded {record_verdict(stage, phase, results, verdict, now)}")
     return 0 if verdict == "GO" else 1
+
+
+def judged(args: argparse.Namespace) -> tuple[Any, Any, int]:
+    """The phase `--phase` names, the moment it is judged at, and the hours judged (`--hours`, else
+    the phase's own observation window)."""
+    import datetime as dt
+
+    from valine.core.phases import UnknownPhase, phase_from_text
+
+    try:
+        phase = phase_from_text(args.phase)
+    except UnknownPhase as exc:
+        raise CliError(str(exc)) from exc
+    return phase, dt.datetime.now(dt.UTC), args.hours or phase.criteria.observation_hours
 
 
 def evidence_inputs(args: argparse.Namespace, endpoint: str | None, table: str, phase: Any, records: Any, now: Any,
@@ -228,21 +236,15 @@ def overall_metrics(args: argparse.Namespace, endpoint: str | None, table: str) 
 
 def phase_report(args: argparse.Namespace, endpoint: str | None, table: str, records: Any) -> int:
     """The phase summary (Markdown) that the PM approval request attaches."""
-    import datetime as dt
     from pathlib import Path
 
     from infra import approvals
     from valine.adapters.feedback import DynamoFeedback
-    from valine.core.phases import PHASES, UnknownPhase, phase_from_text
+    from valine.core.phases import PHASES
     from valine.ops.criteria import go
     from valine.ops.report import gather, phase_markdown
 
-    try:
-        phase = phase_from_text(args.phase)
-    except UnknownPhase as exc:
-        raise CliError(str(exc)) from exc
-    now = dt.datetime.now(dt.UTC)
-    hours = args.hours or phase.criteria.observation_hours
+    phase, now, hours = judged(args)
     inputs, _ = evidence_inputs(args, endpoint, table, phase, records, now, hours=hours, with_adoption=True)
     stage = inputs["stage"]
     feedback = DynamoFeedback(aws("dynamodb", endpoint), table, retention_days=0)

@@ -84,7 +84,7 @@ def run_checks(t: Target, *, token: Callable[[], str], command_schema: list[dict
     outputs: dict[str, str] = {}
 
     def stack() -> Check:
-        found = cfn.describe_stacks(StackName=names.stack_name(t.name))["Stacks"][0]
+        found = cfn.describe_stacks(StackName=names.named("stack", t.name))["Stacks"][0]
         outputs.update({o["OutputKey"]: o["OutputValue"] for o in found.get("Outputs", [])})
         missing = {"InteractionsEndpoint", "Phase"} - set(outputs)
         status = found["StackStatus"]
@@ -182,7 +182,7 @@ def run_checks(t: Target, *, token: Callable[[], str], command_schema: list[dict
     yield _guard("alarms", alarms)
 
     def oncall() -> Check:
-        topic = names.topic_name(t.name)
+        topic = names.named("topic", t.name)
         arns = [x["TopicArn"] for page in sns.get_paginator("list_topics").paginate() for x in page["Topics"]
                 if x["TopicArn"].rsplit(":", 1)[-1] == topic]
         if not arns:
@@ -217,7 +217,7 @@ def target_for(args: argparse.Namespace) -> Target:
         raise CliError(f"no Discord application id for stage {args.stage} in cdk.json")
     guilds = tuple(str(g) for g in settings.get("guild_ids") or [] if not str(g).startswith("<"))
     return Target(stage=args.stage, name=args.stage, aws_endpoint=args.endpoint_url,
-                  table=names.table_name(args.stage), discord_api=args.discord_api_url.rstrip("/"),
+                  table=names.named("table", args.stage), discord_api=args.discord_api_url.rstrip("/"),
                   application_id=app_id, guild_ids=guilds, endpoint_url=args.url)
 
 

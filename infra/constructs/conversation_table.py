@@ -20,7 +20,7 @@ class ConversationTable(Construct):
         self.table = dynamodb.TableV2(
             self,
             "Table",
-            table_name=names.table_name(stage),
+            table_name=names.named("table", stage),
             partition_key=dynamodb.Attribute(name="pk", type=dynamodb.AttributeType.STRING),
             sort_key=dynamodb.Attribute(name="sk", type=dynamodb.AttributeType.STRING),
             billing=dynamodb.Billing.on_demand(),

@@ -23,16 +23,17 @@ class JobQueue(Construct):
         return sqs.Queue(self, construct_id, encryption=sqs.QueueEncryption.SQS_MANAGED, enforce_ssl=True,
                          **props)
 
+    def _failures(self, construct_id: str, kind: str, stage: str) -> sqs.Queue:
+        """A queue where what failed is kept, as long as SQS keeps anything (its depth pages)."""
+        return self._queue(construct_id, queue_name=names.named(kind, stage),
+                           retention_period=Duration.seconds(budgets.DEAD_LETTER_RETENTION_SECONDS))
+
     def __init__(self, scope: Construct, construct_id: str, *, stage: str) -> None:
         super().__init__(scope, construct_id)
-        self.dead_letters = self._queue(
-            "DeadLetters",
-            queue_name=names.dead_letter_queue_name(stage),
-            retention_period=Duration.seconds(budgets.DEAD_LETTER_RETENTION_SECONDS),
-        )
+        self.dead_letters = self._failures("DeadLetters", "dead-letters", stage)
         self.queue = self._queue(
             "Queue",
-            queue_name=names.queue_name(stage),
+            queue_name=names.named("queue", stage),
             # 6x the worker timeout (AWS's rule for SQS event sources); all deliveries still fit
             # inside Discord's 15-minute token: the arithmetic is valine.core.budgets.check().
             visibility_timeout=Duration.seconds(budgets.JOB_VISIBILITY_SECONDS),
@@ -42,17 +43,13 @@ class JobQueue(Construct):
         )
         # Events an asynchronous invocation could not handle (the relay's alarm notification, a scheduled
         # status, sweep or probe run) after Lambda's retries: kept, counted and paged about, never dropped.
-        self.failed_events = self._queue(
-            "FailedEvents",
-            queue_name=names.failed_events_queue_name(stage),
-            retention_period=Duration.seconds(budgets.DEAD_LETTER_RETENTION_SECONDS),
-        )
+        self.failed_events = self._failures("FailedEvents", "failed-events", stage)
         # Pull-request outcome notices: the webhook function fills it and consumes it (as the bot), so
         # GitHub's delivery is answered at once and a slow or failing Discord is retried here; after
         # five tries a notice lands with the failed events, which pages.
         self.notices = self._queue(
             "Notices",
-            queue_name=names.notice_queue_name(stage),
+            queue_name=names.named("notices", stage),
             visibility_timeout=Duration.seconds(NOTICE_VISIBILITY_SECONDS),
             retention_period=Duration.seconds(budgets.JOB_RETENTION_SECONDS),
             dead_letter_queue=sqs.DeadLetterQueue(queue=self.failed_events, max_receive_count=5),

@@ -23,7 +23,7 @@ class OnCall(Construct):
     ) -> None:
         super().__init__(scope, construct_id)
         # enforce_ssl adds the deny of plain-HTTP publishes to the same policy document.
-        self.topic = sns.Topic(self, "Topic", topic_name=names.topic_name(stage), enforce_ssl=True)
+        self.topic = sns.Topic(self, "Topic", topic_name=names.named("topic", stage), enforce_ssl=True)
         account = Stack.of(self).account
         self.topic.add_to_resource_policy(iam.PolicyStatement(
             sid="AllowAlarmsOfThisAccountToPage",

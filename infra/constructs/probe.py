@@ -5,13 +5,11 @@ from __future__ import annotations
 
 from aws_cdk import Duration
 from aws_cdk import aws_events as events
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra.constructs.alarms import AlarmFactory, AlarmSpec, Cadence, custom_metric, down
 from infra.constructs.bot_function import scheduled_function
-from valine.core import names
 from valine.core.names import Env
 
 PROBE_RATE = Duration.minutes(1)
@@ -21,16 +19,15 @@ PROBE_CADENCE = Cadence(60, 5, 3)
 
 
 class EndpointProbe(Construct):
-    def __init__(self, scope: Construct, construct_id: str, *, stage: str, url: str, code: lambda_.Code,
+    def __init__(self, scope: Construct, construct_id: str, *, stage: str, url: str,
                  log_retention_days: int, alarm: AlarmFactory, jobs: sqs.IQueue, failed_events: sqs.IQueue) -> None:
         super().__init__(scope, construct_id)
         self.function = scheduled_function(
             self, "Function", rule_id="Schedule", rule_description="The P0 endpoint probe",
             schedule=events.Schedule.rate(PROBE_RATE), retry_attempts=0,
-            function_name=names.function_name("probe", stage),
+            kind="probe", stage=stage,
             description="Every minute: an unsigned request to the Discord endpoint must get 401 within 1 s, and a "
                         "heartbeat job goes to the worker",
-            handler="valine.handlers.probe.handler", code=code,
             environment={Env.STAGE: stage, Env.PROBE_URL: url, Env.JOB_QUEUE_URL: jobs.queue_url},
             timeout=Duration.seconds(10), memory_mb=256, log_retention_days=log_retention_days,
             failed_events=failed_events)

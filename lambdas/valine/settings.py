@@ -94,7 +94,7 @@ class Settings:
         return cls(
             stage=e.get(Env.STAGE, "dev"),
             phase=phase_from_text(e.get(Env.PHASE, "1")),
-            table_name=e.get(Env.TABLE_NAME, names.table_name("dev")),
+            table_name=e.get(Env.TABLE_NAME, names.named("table", "dev")),
             application_id=e.get(Env.DISCORD_APPLICATION_ID, ""),
             public_key_hex=e.get(Env.DISCORD_PUBLIC_KEY, ""),
             guild_ids=_ids(e.get(Env.DISCORD_GUILD_IDS)),

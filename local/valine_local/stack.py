@@ -36,7 +36,7 @@ log = logging.getLogger("valine.local")
 class LocalStack:
     def __init__(self, config: LocalConfig) -> None:
         self.config = config
-        self.TABLE = names.table_name(config.name)
+        self.TABLE = names.named("table", config.name)
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self.worker_runs = 0
@@ -140,10 +140,10 @@ class LocalStack:
         db.update_time_to_live(TableName=self.TABLE,
                                TimeToLiveSpecification={"Enabled": True, "AttributeName": "purge_at"})
         sqs = boto3.client("sqs", endpoint_url=self.aws_url)
-        dlq = sqs.create_queue(QueueName=names.dead_letter_queue_name(self.config.name))["QueueUrl"]
+        dlq = sqs.create_queue(QueueName=names.named("dead-letters", self.config.name))["QueueUrl"]
         dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
         self.dlq_url = dlq
-        self.queue_url = sqs.create_queue(QueueName=names.queue_name(self.config.name), Attributes={
+        self.queue_url = sqs.create_queue(QueueName=names.named("queue", self.config.name), Attributes={
             "VisibilityTimeout": str(self.config.visibility_timeout),
             "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "3"}),
         })["QueueUrl"]
@@ -166,7 +166,7 @@ class LocalStack:
         secret = {"api_key": api_key} if api_key else {"unset": True}
         self.openai_secret_arn = sm.create_secret(Name=names.secret_name(self.config.name, "openai"),
                                                   SecretString=json.dumps(secret))["ARN"]
-        self.notice_queue_url = sqs.create_queue(QueueName=names.notice_queue_name(self.config.name), Attributes={
+        self.notice_queue_url = sqs.create_queue(QueueName=names.named("notices", self.config.name), Attributes={
             "VisibilityTimeout": str(self.config.visibility_timeout),
             "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "5"}),
         })["QueueUrl"]

@@ -44,44 +44,26 @@ class RateLimits:
 RATE_LIMITS = RateLimits()
 
 
-def stack_name(stage: str) -> str:
-    """The CloudFormation stack of a stage."""
-    return f"valine-orchestrator-{stage}"
+# Each resource a stage has once: what it is -> its name, before "-<stage>".
+STAGED = {
+    "stack": "valine-orchestrator",  # the CloudFormation stack
+    "table": "valine-ux-agent-conversations",  # the conversation table
+    "queue": "valine-jobs",  # the job queue
+    "dead-letters": "valine-jobs-dlq",  # the job queue's dead-letter queue
+    "notices": "valine-notices",  # pull-request outcome notices, which the webhook function posts as the bot
+    "failed-events": "valine-failed-events",  # every function's failed asynchronous events (their DLQ)
+    "topic": "valine-oncall",  # the on-call SNS topic
+}
+
+
+def named(kind: str, stage: str) -> str:
+    """The name of the stage's one resource of ``kind`` (a key of ``STAGED``)."""
+    return f"{STAGED[kind]}-{stage}"
 
 
 def function_name(kind: str, stage: str) -> str:
-    """A function's name on a stage."""
+    """A function's name on a stage (``kind`` a key of ``FUNCTIONS``)."""
     return f"valine-orchestrator-{FUNCTIONS[kind]}-{stage}"
-
-
-def table_name(stage: str) -> str:
-    """The conversation table of a stage."""
-    return f"valine-ux-agent-conversations-{stage}"
-
-
-def queue_name(stage: str) -> str:
-    """The job queue of a stage."""
-    return f"valine-jobs-{stage}"
-
-
-def dead_letter_queue_name(stage: str) -> str:
-    """The job queue's dead-letter queue of a stage."""
-    return f"valine-jobs-dlq-{stage}"
-
-
-def notice_queue_name(stage: str) -> str:
-    """The webhook function's queue of pull-request outcome notices (it posts them as the bot)."""
-    return f"valine-notices-{stage}"
-
-
-def failed_events_queue_name(stage: str) -> str:
-    """Where every function's failed asynchronous events go (its dead-letter queue)."""
-    return f"valine-failed-events-{stage}"
-
-
-def topic_name(stage: str) -> str:
-    """The on-call SNS topic of a stage."""
-    return f"valine-oncall-{stage}"
 
 
 def secret_name(stage: str, key: str) -> str:

@@ -21,12 +21,16 @@ DAY = 86400.0
 
 @dataclass(frozen=True)
 class Eligible:
+    """How many people the phase allows, and where that number came from (the report says which)."""
+
     count: int
     source: str
 
 
 @dataclass(frozen=True)
 class Adoption:
+    """Unique requesters in the judged window, 7 and 30 days, against the eligible people."""
+
     unique_window: int  # distinct requesters in the window judged
     unique_7d: int  # weekly active users
     unique_30d: int
