@@ -6,6 +6,25 @@ from __future__ import annotations
 import posixpath
 import re
 import unicodedata
+from collections.abc import Iterator
+from typing import Any
+
+CATALOG_NAME = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
+
+
+def named_objects(data: Any, key: str, error: type[ValueError], *, shape: str,
+                  what: str) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The entries of a catalog file's ``{key: {"<name>": {...}}}``: each name short, lowercase
+    letters, digits and dashes, and each entry an object. ``error`` says ``shape`` (the file's
+    expected shape) when there are none, and which ``what`` (say "page") is wrong otherwise."""
+    if not isinstance(data, dict) or not isinstance(data.get(key), dict) or not data[key]:
+        raise error(shape)
+    for name, raw in data[key].items():
+        if not CATALOG_NAME.match(str(name)):
+            raise error(f"{what} name {name!r} must be lowercase letters, digits and dashes")
+        if not isinstance(raw, dict):
+            raise error(f"{what} {name}: must be an object ({shape})")
+        yield name, raw
 
 
 def inside_repository(path: str, suffixes: tuple[str, ...]) -> bool:

@@ -15,10 +15,9 @@ from typing import Any
 
 from valine.agents.copy.markdown import CODE, FRONT_MATTER, WHERE, region_of, regions, written_problem
 from valine.core.work import Ask, Rewritten
-from valine.site.safety import check_text, inside_repository
+from valine.site.safety import check_text, inside_repository, named_objects
 
 REPO_CONTENT_PATH = ".valine/content.json"
-_NAME = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 MAX_WORDS = 300
 # Characters that make Markdown out of plain words; escaped in what the agent writes unless the
 # words it replaces already had them (then the author meant them).
@@ -42,12 +41,9 @@ class Pages:
 
     @classmethod
     def from_json(cls, data: Any) -> Pages:
-        if not isinstance(data, dict) or not isinstance(data.get("pages"), dict) or not data["pages"]:
-            raise ContentCatalogError('a content catalog is {"pages": {"<name>": {"file": "content/x.md"}}}')
         out = {}
-        for name, raw in data["pages"].items():
-            if not _NAME.match(str(name)) or not isinstance(raw, dict):
-                raise ContentCatalogError(f"page {name!r}: lowercase letters, digits and dashes, with a file")
+        for name, raw in named_objects(data, "pages", ContentCatalogError, what="page",
+                                       shape='a content catalog is {"pages": {"<name>": {"file": "content/x.md"}}}'):
             file = str(raw.get("file") or "")
             if not inside_repository(file, (".md", ".mdx")):
                 raise ContentCatalogError(f"page {name}: file {file!r} must be a relative .md/.mdx path inside "

@@ -15,13 +15,12 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from valine.site.safety import inside_repository
+from valine.site.safety import CATALOG_NAME, inside_repository, named_objects
 
 REPO_CATALOG_PATH = ".valine/catalog.json"
 _SELECTOR = re.compile(
     r"^(?P<tag>[A-Za-z][A-Za-z0-9.]*)?(?:\[(?P<attr>[A-Za-z_:][-A-Za-z0-9_:.]*)=(?P<val>[^\]\"']+)\])?$"
 )
-_NAME = re.compile(r"^[a-z][a-z0-9-]{0,31}$")
 
 
 class RuleKind(StrEnum):
@@ -89,20 +88,15 @@ class Catalog:
 
     @classmethod
     def from_json(cls, data: Any) -> Catalog:
-        if not isinstance(data, dict) or not isinstance(data.get("sections"), dict) or not data["sections"]:
-            raise CatalogError('a catalog is {"sections": {"<name>": {"file": ..., "properties": {...}}}}')
         sections = {}
-        for name, raw in data["sections"].items():
-            if not _NAME.match(str(name)):
-                raise CatalogError(f"section name {name!r} must be lowercase letters, digits and dashes")
-            if not isinstance(raw, dict):
-                raise CatalogError(f"section {name}: must be an object with file and properties")
+        shape = 'a catalog is {"sections": {"<name>": {"file": ..., "properties": {...}}}}'
+        for name, raw in named_objects(data, "sections", CatalogError, what="section", shape=shape):
             file = str(raw.get("file") or "")
             if file or raw.get("properties"):
                 _check_path(name, file, pinned=bool(raw.get("properties")))
             props = {}
             for prop, rule in (raw.get("properties") or {}).items():
-                if not _NAME.match(str(prop)) or prop == "section":
+                if not CATALOG_NAME.match(str(prop)) or prop == "section":
                     raise CatalogError(f"section {name}: property name {prop!r} is not allowed")
                 if not isinstance(rule, dict):
                     raise CatalogError(f"section {name}, property {prop}: rule must be an object")
