@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from valine.core.agent import AgentSpec
+from valine.core.caller import Caller
 from valine.core.phases import Role
 from valine.core.ports import Flags
 from valine.core.task import Task, TaskState
-from valine.discord.caller import Caller
 from valine.markup import discord_text
 from valine.settings import Settings
 

@@ -10,10 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from valine.core.caller import Caller
 from valine.core.ports import Clock, Feedback, FeedbackStore, Metrics, TaskStore
 from valine.core.task import Task, TaskState
 from valine.discord import messages as msg
-from valine.discord.caller import Caller, HttpResponse
+from valine.discord.caller import HttpResponse
 from valine.discord.types import ButtonStyle, ComponentType, InteractionResponseType, TextInputStyle
 from valine.settings import Settings
 from valine.site.safety import check_text

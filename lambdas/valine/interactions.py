@@ -17,10 +17,11 @@ from typing import Any
 
 from valine import commands
 from valine.core.agent import AgentSpec
+from valine.core.caller import Caller
 from valine.core.commands import CommandAsk
 from valine.core.ports import Clock, FeedbackStore, FlagSource, JobQueue, Metrics, SiteSections, TaskStore
 from valine.discord import messages as msg
-from valine.discord.caller import Caller, HttpResponse, caller_of
+from valine.discord.caller import HttpResponse, caller_of, interaction_of
 from valine.discord.outcomes import response
 from valine.discord.shape import malformed
 from valine.discord.signature import Verifier
@@ -108,8 +109,10 @@ class Interactions:
             return HttpResponse(200, msg.reply("This button is not one of mine any more; ask again with /agents."))
         _, action, task_id, version = parsed
         if kind == InteractionType.MODAL_SUBMIT:
-            return response(self.lifecycle.edit_submitted(agent, interaction, data, caller, task_id, version))
-        return response(self.lifecycle.button(agent, interaction, caller, action, task_id, version))
+            return response(self.lifecycle.edit_submitted(agent, interaction_of(interaction, self.settings), caller,
+                                                          task_id, version))
+        return response(self.lifecycle.button(agent, interaction_of(interaction, self.settings), caller, action,
+                                               task_id, version))
 
     def _suggest(self, data: Mapping[str, Any]) -> list[dict[str, str]]:
         """The site's sections that fit what is typed so far (Discord shows at most 25)."""
@@ -127,7 +130,7 @@ class Interactions:
         name = str(data.get("name"))
         agent = self._by_command.get(name)
         if agent is not None:
-            return response(self.lifecycle.start(agent, interaction, data, caller))
+            return response(self.lifecycle.start(agent, interaction_of(interaction, self.settings), caller))
         command = commands.by_name().get(name)
         if command is None:
             return HttpResponse(200, msg.reply(f"I do not know /{name}; try /agents."))

@@ -1,4 +1,4 @@
-"""Who is asking, and the HTTP answer: the shapes the router and the lifecycle share."""
+"""Who is asking, read from Discord's interaction, and the HTTP answer the router gives."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from valine.core.phases import Role
+from valine.core.caller import Caller, Interaction
 from valine.discord import messages as msg
 from valine.settings import Settings
 
@@ -16,25 +16,6 @@ class HttpResponse:
     status: int
     body: dict[str, Any]
     headers: dict[str, str] = field(default_factory=lambda: {"content-type": "application/json"})
-
-
-@dataclass(frozen=True)
-class Caller:
-    user_id: str
-    name: str
-    role_ids: tuple[str, ...]
-    roles: frozenset[Role]
-    guild_id: str
-
-    @property
-    def is_admin(self) -> bool:
-        return Role.ADMIN in self.roles
-
-    def role_label(self) -> str:
-        for role in (Role.ADMIN, Role.PM, Role.DEVELOPER):
-            if role in self.roles:
-                return role.value
-        return Role.MEMBER.value
 
 
 def caller_of(interaction: Mapping[str, Any], settings: Settings) -> Caller | HttpResponse:
@@ -59,3 +40,22 @@ def options_of(data: Mapping[str, Any]) -> dict[str, str]:
         if isinstance(opt, dict) and isinstance(opt.get("name"), str) and "value" in opt:
             out[opt["name"]] = str(opt["value"])
     return out
+
+
+def interaction_of(interaction: Mapping[str, Any], settings: Settings) -> Interaction:
+    """What the lifecycle reads of a Discord interaction (a command, a component or a modal)."""
+    data = interaction.get("data") or {}
+    text = ""
+    for top in data.get("components") or []:  # a Label holds one ``component``; an Action Row a list
+        top = top if isinstance(top, dict) else {}
+        for comp in [top.get("component"), *(top.get("components") or [])]:
+            if isinstance(comp, dict) and comp.get("custom_id") == "request":
+                text = str(comp.get("value") or "").strip()
+    values = data.get("values") or []
+    picked = values[0] if isinstance(values, list) and values and isinstance(values[0], str) else ""
+    message = interaction.get("message") or {}
+    clicked = str((message.get("content") if isinstance(message, dict) else "") or "").split("\n", 1)[0]
+    return Interaction(id=str(interaction["id"]), token=str(interaction["token"]),
+                       application_id=str(interaction.get("application_id") or settings.application_id),
+                       channel_id=str(interaction.get("channel_id") or ""), options=options_of(data), text=text,
+                       picked=picked, clicked=clicked)

@@ -8,15 +8,13 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Mapping
 from dataclasses import replace
-from typing import Any
 
 from valine.core.agent import AgentSpec
+from valine.core.caller import Caller, Interaction
 from valine.core.outcomes import CANCEL, CONFIRM, EDIT, PICK, AskEdit, Outcome, Said, Shown, Thinking
-from valine.core.ports import Clock, FlagSource, Job, JobQueue, Metrics, Quota, TaskStore, TransitionError
+from valine.core.ports import Clock, FlagSource, JobQueue, Metrics, Quota, TaskStore, TransitionError
 from valine.core.task import Task, TaskState
-from valine.discord.caller import Caller, options_of
 from valine.markup import discord_text
 from valine.metrics import parser_family
 from valine.settings import Settings
@@ -47,13 +45,12 @@ class Lifecycle(PinnedWrites):
         return None
 
     # ---- start ---------------------------------------------------------------------------
-    def start(self, spec: AgentSpec, interaction: Mapping[str, Any], data: Mapping[str, Any],
-              caller: Caller) -> Outcome:
+    def start(self, spec: AgentSpec, interaction: Interaction, caller: Caller) -> Outcome:
         refusal = self.refusal(spec, caller)
         if refusal:
             self.metrics.count("Refused", Agent=spec.name, Role=caller.role_label())
             return Said(refusal)
-        options = options_of(data)
+        options = interaction.options
         request, problem = spec.compose(options)
         if problem:
             return Said(f"I did not start anything: {problem}. Try: {spec.ask}")
@@ -66,9 +63,9 @@ class Lifecycle(PinnedWrites):
         use_llm = flags.use_llm_parsing and options.get("use_llm", "").lower() in ("true", "1", "yes")
         now = self.clock.now()
         task = Task(
-            task_id=str(interaction["id"]), requester_id=caller.user_id, requester_name=caller.name,
+            task_id=interaction.id, requester_id=caller.user_id, requester_name=caller.name,
             requester_roles=tuple(sorted(r.value for r in caller.roles)), guild_id=caller.guild_id,
-            channel_id=str(interaction.get("channel_id") or ""), request=request, state=TaskState.PROPOSED,
+            channel_id=interaction.channel_id, request=request, state=TaskState.PROPOSED,
             created_at=now, updated_at=now, expires_at=now + self.settings.conversation_ttl_seconds,
             use_llm=use_llm, agent=spec.name,
         ).with_event(now, "requested", by=caller.user_id)
@@ -78,13 +75,12 @@ class Lifecycle(PinnedWrites):
             return Said("I already have this request (a replayed interaction).")
         if created.error is TransitionError.RATE_LIMITED:
             return self._rate_limited(spec, "request", now)
-        self.queue.send(Job(kind="preview", task_id=task.task_id, application_id=self._app_id(interaction),
-                            token=str(interaction["token"]), version=task.version, interaction_id=task.task_id))
+        self.queue.send(interaction.job("preview", task.task_id, task.version))
         self.metrics.count("Requests", Agent=spec.name, Role=caller.role_label())
         return Thinking()
 
     # ---- buttons -------------------------------------------------------------------------
-    def button(self, spec: AgentSpec, interaction: Mapping[str, Any], caller: Caller, action: str,
+    def button(self, spec: AgentSpec, interaction: Interaction, caller: Caller, action: str,
                task_id: str, version: int | None = None) -> Outcome:
         if action == CONFIRM and version is not None and not self.settings.phase.dry_run:
             return self._confirm_pinned(spec, interaction, caller, task_id, version)
@@ -134,7 +130,7 @@ class Lifecycle(PinnedWrites):
         self.metrics.count("Cancellations", Agent=spec.name)
         return Shown(f"Cancelled by <@{caller.user_id}>. Nothing was changed.")
 
-    def _confirm(self, spec: AgentSpec, interaction: Mapping[str, Any], task: Task, caller: Caller,
+    def _confirm(self, spec: AgentSpec, interaction: Interaction, task: Task, caller: Caller,
                  now: float) -> Outcome:
         phase = self.settings.phase
         if task.state is not TaskState.AWAITING_CONFIRMATION:
@@ -166,9 +162,7 @@ class Lifecycle(PinnedWrites):
         if not result.ok:
             return self._transition_refusal(spec, result.error, result.task, now)
         try:
-            self.queue.send(Job(kind="create_pr", task_id=task.task_id, application_id=self._app_id(interaction),
-                                token=str(interaction["token"]), version=task.version,
-                                interaction_id=str(interaction["id"])))
+            self.queue.send(interaction.job("create_pr", task.task_id, task.version))
         except Exception:
             # Put the task back so the user can press Confirm again; nothing is lost.
             log.exception("hand-off failed", extra={"task_id": task.task_id})
@@ -198,14 +192,9 @@ class Lifecycle(PinnedWrites):
         return Said(refusals.rate_limited_text(spec, kind, now, self.settings))
 
     # ---- the Edit modal ------------------------------------------------------------------
-    def edit_submitted(self, spec: AgentSpec, interaction: Mapping[str, Any], data: Mapping[str, Any],
-                       caller: Caller, task_id: str, version: int | None = None) -> Outcome:
-        text = ""
-        for top in data.get("components") or []:  # a Label holds one ``component``; an Action Row a list
-            top = top if isinstance(top, dict) else {}
-            for comp in [top.get("component"), *(top.get("components") or [])]:
-                if isinstance(comp, dict) and comp.get("custom_id") == "request":
-                    text = str(comp.get("value") or "").strip()
+    def edit_submitted(self, spec: AgentSpec, interaction: Interaction, caller: Caller, task_id: str,
+                       version: int | None = None) -> Outcome:
+        text = interaction.text
         if not text or len(text) > MAX_REQUEST_CHARS:
             return Said(f"The request must be 1 to {MAX_REQUEST_CHARS} characters.")
         refusal = self.refusal(spec, caller)
@@ -233,8 +222,6 @@ class Lifecycle(PinnedWrites):
             return self._rate_limited(spec, "request", now)
         if not result.ok:
             return self._transition_refusal(spec, result.error, result.task, now)
-        self.queue.send(Job(kind="preview", task_id=task.task_id, application_id=self._app_id(interaction),
-                            token=str(interaction["token"]), version=edited.version,
-                            interaction_id=str(interaction["id"])))
+        self.queue.send(interaction.job("preview", task.task_id, edited.version))
         return Shown(f"Updating the preview for: {discord_text(text)}")
 

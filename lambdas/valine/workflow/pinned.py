@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from valine.core.agent import AgentSpec
+from valine.core.caller import Caller, Interaction
 from valine.core.outcomes import CONFIRM, Outcome, Said, Shown
-from valine.core.ports import Clock, Job, JobQueue, Metrics, Quota, TaskStore, TransitionError
+from valine.core.ports import Clock, JobQueue, Metrics, Quota, TaskStore, TransitionError
 from valine.core.task import Task, TaskState
-from valine.discord.caller import Caller
 from valine.markup import discord_text
 from valine.settings import Settings
 
@@ -37,7 +36,7 @@ class PinnedWrites:
         def _transition_refusal(self, spec: AgentSpec, error: TransitionError | None, task: Task | None,
                                 now: float, action: str = "do that") -> Outcome: ...
 
-    def _confirm_pinned(self, spec: AgentSpec, interaction: Mapping[str, Any], caller: Caller, task_id: str,
+    def _confirm_pinned(self, spec: AgentSpec, interaction: Interaction, caller: Caller, task_id: str,
                         version: int) -> Outcome:
         """Confirm in two AWS calls: one conditional write pinned to the version on the button (the
         preview the person saw; an Edit since bumps it), with the PR quota, then the hand-off."""
@@ -53,9 +52,7 @@ class PinnedWrites:
         if not result.ok:
             return self._pinned_refusal(spec, result.error, result.task, "confirm", now)
         try:
-            self.queue.send(Job(kind="create_pr", task_id=task_id, application_id=self._app_id(interaction),
-                                token=str(interaction["token"]), version=version,
-                                interaction_id=str(interaction["id"])))
+            self.queue.send(interaction.job("create_pr", task_id, version))
         except Exception:
             # Put the task back so the user can press Confirm again; nothing is lost.
             log.exception("hand-off failed", extra={"task_id": task_id})
@@ -68,7 +65,7 @@ class PinnedWrites:
                                                "press Confirm again in a moment.")
         self.metrics.count("Confirmations", Agent=spec.name)
         # The task was not read: the header is the first line of the preview that was clicked.
-        clicked = str(((interaction.get("message") or {}).get("content")) or "").split("\n", 1)[0]
+        clicked = interaction.clicked
         header = clicked if clicked.startswith("**") else f"**{spec.title}** `{task_id[-6:]}`"
         return Shown(f"{header}\nConfirmed by <@{caller.user_id}>: creating the draft pull request…")
 
@@ -85,11 +82,10 @@ class PinnedWrites:
         return self._transition_refusal(spec, error, task, now, action=f"{action} this request")
 
 
-    def _pick(self, spec: AgentSpec, interaction: Mapping[str, Any], caller: Caller, task_id: str,
+    def _pick(self, spec: AgentSpec, interaction: Interaction, caller: Caller, task_id: str,
               version: int | None) -> Outcome:
         """The requester picked one of the agent's candidates: the preview is made again for that one."""
-        values = (interaction.get("data") or {}).get("values") or []
-        value = values[0] if isinstance(values, list) and values and isinstance(values[0], str) else ""
+        value = interaction.picked
         if not value or len(value) > 100 or version is None:
             return Said("Pick one of the options in the menu, or press Edit request.")
         refusal = self.refusal(spec, caller)
@@ -105,13 +101,11 @@ class PinnedWrites:
             quota=Quota.hourly(caller.user_id, "request", self.settings.requests_per_hour, now))
         if not result.ok:
             return self._pinned_refusal(spec, result.error, result.task, "pick", now)
-        self.queue.send(Job(kind="preview", task_id=task_id, application_id=self._app_id(interaction),
-                            token=str(interaction["token"]), version=version + 1,
-                            interaction_id=str(interaction["id"])))
+        self.queue.send(interaction.job("preview", task_id, version + 1))
         return Shown("Making the preview for your pick…")
 
 
-    def _edit_pinned(self, spec: AgentSpec, interaction: Mapping[str, Any], caller: Caller, task_id: str,
+    def _edit_pinned(self, spec: AgentSpec, interaction: Interaction, caller: Caller, task_id: str,
                      version: int, text: str) -> Outcome:
         """The edited request in two AWS calls: one write pinned to the version the modal was opened
         at (with the request quota), then the preview job."""
@@ -125,10 +119,5 @@ class PinnedWrites:
             expect_agent=spec.name, quota=Quota.hourly(caller.user_id, "request", self.settings.requests_per_hour, now))
         if not result.ok:
             return self._pinned_refusal(spec, result.error, result.task, "edit", now)
-        self.queue.send(Job(kind="preview", task_id=task_id, application_id=self._app_id(interaction),
-                            token=str(interaction["token"]), version=version + 1,
-                            interaction_id=str(interaction["id"])))
+        self.queue.send(interaction.job("preview", task_id, version + 1))
         return Shown(f"Updating the preview for: {discord_text(text)}")
-
-    def _app_id(self, interaction: Mapping[str, Any]) -> str:
-        return str(interaction.get("application_id") or self.settings.application_id)

@@ -7,10 +7,10 @@ import datetime as dt
 import math
 
 from valine.core.agent import AgentSpec
+from valine.core.caller import Caller
 from valine.core.phases import PhaseConfig
 from valine.core.ports import Quota, TransitionError
 from valine.core.task import Task, TaskState
-from valine.discord.caller import Caller
 from valine.settings import Settings
 
 
