@@ -33,6 +33,7 @@ from valine.core.phases import (
     MAX_LLM_FALLBACK_PCT,
     MAX_NEGATIVE_FEEDBACK_PCT,
     MIN_FEEDBACK_VOTES,
+    MIN_LLM_FIRST_PREVIEWS,
     MIN_LLM_PARSES,
     MONITORING,
     PhaseConfig,
@@ -158,15 +159,15 @@ class Observability(DashboardWidgets, Construct):
         self.watched: dict[str, BotFunction] = dict(functions)
         if phase.llm_enabled:
             # The plan's "accuracy < 60%" rollback trigger, on the proxy: first previews confirmed unchanged.
-            # As a misparse rate (> 40%), and only with at least 20 first previews in the day.
-            day = Duration.days(1)
+            # As a misparse rate (> 40%), and only with at least MIN_LLM_FIRST_PREVIEWS first previews in the day.
+            day, floor = Duration.days(1), phase.llm_accuracy_rollback_pct
             alarm("LlmAccuracyProxy", cw.MathExpression(
-                expression="IF(p >= 20, 100 - 100 * FILL(c, 0) / p, 0)", period=day,
+                expression=f"IF(p >= {MIN_LLM_FIRST_PREVIEWS}, 100 - 100 * FILL(c, 0) / p, 0)", period=day,
                 using_metrics={"p": self.custom("FirstPreviews", day, Parser="llm"),
                                "c": self.custom("ConfirmedUnchanged", day, Parser="llm")},
-                label="LLM first previews not confirmed unchanged %"), 40, cadence=Cadence(86400, 1, 1),
-                spec=AlarmSpec("P1", "LLM accuracy proxy < 60% (first previews confirmed unchanged, >= 20 a day)",
-                               "llm-accuracy"),
+                label="LLM first previews not confirmed unchanged %"), 100 - floor, cadence=Cadence(86400, 1, 1),
+                spec=AlarmSpec("P1", f"LLM accuracy proxy < {floor:g}% (first previews confirmed unchanged, "
+                                     f">= {MIN_LLM_FIRST_PREVIEWS} a day)", "llm-accuracy"),
                 missing=quiet("fewer than 20 LLM first previews a day is too little to judge"))
             alarm("LlmDailyCost", self.custom("LlmCostUsd", Duration.days(1)), phase.llm_daily_rollback_usd,
                   cadence=Cadence(86400, 1, 1),

@@ -66,6 +66,7 @@ BASELINE_MORE_ERRORS_PTS = 0.1
 # at least MIN_LLM_PARSES parses to judge, and fewer than MAX_LLM_FALLBACK_PCT of them falling back.
 MIN_LLM_PARSES = 20
 MAX_LLM_FALLBACK_PCT = 10.0
+MIN_LLM_FIRST_PREVIEWS = 20  # a day's first LLM previews before the accuracy proxy is judged
 # The plan's phase-2 rollback trigger "negative feedback from admins", as a number: more than this
 # share of 👎 among at least MIN_FEEDBACK_VOTES votes in a day (the feedback criterion's 80% 👍, inverted).
 MAX_NEGATIVE_FEEDBACK_PCT = 20.0
@@ -116,6 +117,9 @@ class PhaseConfig:
     optional: bool = False
     llm_daily_cap_usd: float = 5.0
     llm_daily_rollback_usd: float = 10.0
+    # The plan's "rollback if accuracy < 60%", judged on the accuracy proxy (first LLM previews
+    # confirmed unchanged) once a day has at least MIN_LLM_FIRST_PREVIEWS of them.
+    llm_accuracy_rollback_pct: float = 60.0
     notes: tuple[str, ...] = field(default=())
 
     @property
