@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
+import boto3
 import pytest
 
 from tests.integration.conftest import start_stack
@@ -43,3 +45,7 @@ def client(stack: LocalStack) -> DiscordClient:
     return DiscordClient(stack.url, health=stack.health(), signing_key=stack.signing_key)
 
 
+@pytest.fixture
+def cw(stack: LocalStack) -> Any:
+    """A CloudWatch client on the local stack's moto (the rollout-check tests read and seed it)."""
+    return boto3.client("cloudwatch", endpoint_url=stack.aws_url)

@@ -2,88 +2,19 @@
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
-import itertools
 import json
-import re
 import time
 
 import boto3
 import pytest
 
+from tests.integration.rollout_seed import _n, by_name, check, seed, started
 from valine.adapters.cloudwatch import CloudWatchReader
 from valine.core.phases import PHASES
 from valine.core.ports import Feedback
-from valine.metrics import NAMESPACE
-from valine.ops.criteria import Measured, PhaseWindow, Verdict, alias_dimensions, evaluate, function_names, go
+from valine.ops.criteria import Measured, PhaseWindow, Verdict, evaluate, go
 from valine_cli.main import main as valine
-
-_n = itertools.count()
-
-
-def seed(cw, stage: str, *, invocations=2000, errors=0, durations=(400.0,) * 95 + (900.0,) * 5, flows=60,
-         llm_daily=(1.0, 2.0), hours_ago=1, handled=0, previews=(800.0,) * 40, expired=0,
-         llm_parses=(50, 1), llm_first=(30, 28)):
-    at = dt.datetime.now(dt.UTC) - dt.timedelta(hours=hours_ago)
-    stage_dim = [{"Name": "Stage", "Value": stage}]
-
-    def ours(name, value, **dims):
-        # Sorted, as EMF publishes them (moto matches dimensions in order).
-        return {"MetricName": name, "Value": value, "Timestamp": at,
-                "Dimensions": [{"Name": k, "Value": v} for k, v in sorted({"Stage": stage, **dims}.items())]}
-
-    # What a person waits for (request to preview), and what became of the previews.
-    if previews:
-        cw.put_metric_data(Namespace=NAMESPACE, MetricData=[
-            {**ours("PreviewLatency", v), "Unit": "Milliseconds"} for v in previews])
-    cw.put_metric_data(Namespace=NAMESPACE, MetricData=[
-        ours("Previews", float(len(previews))), ours("ConversationsExpired", float(expired)),
-        ours("LlmParses", float(llm_parses[0]), Outcome="ok"), ours("LlmParses", float(llm_parses[1]),
-                                                                     Outcome="fallback"),
-        ours("FirstPreviews", float(llm_first[0]), Parser="llm"),
-        ours("ConfirmedUnchanged", float(llm_first[1]), Parser="llm")])
-    for kind, fn in function_names(stage).items():
-        dims = [{"Name": k, "Value": v} for k, v in alias_dimensions(fn).items()]
-        cw.put_metric_data(Namespace="AWS/Lambda", MetricData=[
-            {"MetricName": "Invocations", "Dimensions": dims, "Value": invocations / 2, "Timestamp": at},
-            {"MetricName": "Errors", "Dimensions": dims, "Value": errors / 2, "Timestamp": at}])
-        cw.put_metric_data(Namespace="AWS/Lambda", MetricData=[
-            {"MetricName": "Duration", "Dimensions": dims, "Value": d, "Timestamp": at, "Unit": "Milliseconds"}
-            for d in durations])
-        if handled:
-            cw.put_metric_data(Namespace=NAMESPACE, MetricData=[
-                {"MetricName": "HandledFailures", "Value": handled / 2, "Timestamp": at,
-                 "Dimensions": [{"Name": "Function", "Value": kind}, {"Name": "Stage", "Value": stage}]}])
-    cw.put_metric_data(Namespace=NAMESPACE, MetricData=[
-        {"MetricName": "PullRequestsCreated", "Dimensions": stage_dim, "Value": flows, "Timestamp": at}])
-    for i, cost in enumerate(llm_daily):
-        cw.put_metric_data(Namespace=NAMESPACE, MetricData=[
-            {"MetricName": "LlmCostUsd", "Dimensions": stage_dim, "Value": cost,
-             "Timestamp": at - dt.timedelta(days=i)}])
-
-
-@pytest.fixture
-def cw(stack):
-    return boto3.client("cloudwatch", endpoint_url=stack.aws_url)
-
-
-HEALTHY_BASELINE = Measured(invocations=2000.0, errors=0.0, preview_p95_ms=900.0)
-
-
-def check(cw, stage, phase, approval=None, now=None, ran=True, baseline=HEALTHY_BASELINE):
-    """The check of a phase that started ``observation_hours`` + 2 h ago (``ran=False``: never
-    recorded), held to an earlier phase's ``baseline`` where the plan compares with one."""
-    found = None if approval is None else (approval, "recorded" if approval else "missing")
-    now = now or dt.datetime.now(dt.UTC)
-    since = now - dt.timedelta(hours=PHASES[phase].criteria.observation_hours + 2)
-    return evaluate(PHASES[phase], stage=stage, reader=CloudWatchReader(cw), now=now, approval_for_next=found,
-                    ran=PhaseWindow(since) if ran else None, require_ran=True, baseline=baseline)
-
-
-def by_name(results, fragment):
-    (r,) = [r for r in results if fragment in r.criterion]
-    return r
 
 
 @pytest.mark.parametrize("phase", [2, 3, 4, 5, 6])
@@ -138,13 +69,6 @@ def test_data_outside_the_window_does_not_count(cw):
     assert by_name(check(cw, stage, 2), "flows >= 5").measured == "0"
 
 
-def started(stack, phase: int, hours_ago: float) -> None:
-    """GIVEN the phase started on the local stage that long ago (as the worker records it)."""
-    db = boto3.client("dynamodb", endpoint_url=stack.aws_url)
-    db.put_item(TableName=stack.TABLE, Item={"pk": {"S": "ROLLOUT"}, "sk": {"S": f"PHASE#{phase}"},
-                                             "since": {"N": f"{time.time() - hours_ago * 3600:.3f}"}})
-
-
 def test_the_cli_prints_each_criterion_and_exits_by_verdict(stack, cw, monkeypatch, capsys):
     monkeypatch.setenv("PORT", str(stack.config.port))
     started(stack, 2, hours_ago=80)
@@ -168,110 +92,6 @@ def test_the_cli_prints_each_criterion_and_exits_by_verdict(stack, cw, monkeypat
     assert valine(["rollout", "check", "--stage", "local", "--phase", "seven"]) == 2
 
 
-def test_rollout_status_and_rollback(stack, monkeypatch, capsys):
-    monkeypatch.setenv("PORT", str(stack.config.port))
-    assert valine(["rollout", "status", "--stage", "local"]) == 0
-    out = capsys.readouterr().out
-    assert "Sign-off table" in out and "deployed phase: unknown" in out and "DISABLE_UX_UPDATES=false" in out
-    assert valine(["rollback", "--stage", "prod", "--to-phase", "2", "--dry-run"]) == 0
-    assert "npx cdk deploy --no-notices -c phase=2 -c stage=prod" in capsys.readouterr().out
-    try:
-        assert valine(["rollback", "--stage", "local", "--disable-ux"]) == 0
-        assert "DISABLE_UX_UPDATES=true" in capsys.readouterr().out
-        assert valine(["flags", "get", "--stage", "local"]) == 0
-        assert '"DISABLE_UX_UPDATES": true' in capsys.readouterr().out
-    finally:
-        valine(["flags", "set", "--stage", "local", "--disable-ux", "false"])
-
-
-def test_the_daily_status_posts_the_last_24_hours_to_the_team_channel(stack, cw, capfd):
-    from valine.handlers.status import run_daily_status
-
-    seed(cw, stack.settings.stage, flows=7, errors=0)
-    settings = dataclasses.replace(stack.settings, status_channel_id="100000000000000077",
-                                   bot_token_secret_arn=stack.health()["bot_token_secret"])
-    out = run_daily_status(settings)
-    assert out["posted"] is True
-    posted = [m for m in stack.discord.messages.values() if m.get("channel_id") == "100000000000000077"]
-    assert len(posted) == 1
-    text = posted[0]["content"]
-    assert text.startswith("**Valine daily status** — local, rollout phase 4") and "last 24 h" in text
-    # Phase 4's target as a day's share, 50 flows over 7 days: 8 (other tests seed the same stage too).
-    flows = re.search(r"(✅|❌) successful UX update flows >= 8 \(last 24 h\): (\d+)", text)
-    assert flows and int(flows.group(2)) >= 7, text
-    assert (flows.group(1) == "✅") is (int(flows.group(2)) >= 8)
-    assert "50 flows over 7 days is 8 a day" in text
-    assert "Dashboard: https://console.aws.amazon.com/cloudwatch/home?region=" in text
-    assert "#dashboards:name=Valine-UX-Agent-Local" in text
-    assert "valine rollout check --stage local --phase 4" in text
-    printed = capfd.readouterr().out
-    assert '"TableItemCount"' in printed and '"WeeklyActiveUsers"' in printed  # the dashboard's gauges
-
-
-def test_a_dynamodb_outage_is_counted_as_errors_and_makes_the_check_no_go(stack, client, cw, capfd):
-    from tests.integration.emf import emf_lines, publish
-    from valine_local.faults import parse_faults
-
-    # GIVEN the task store refuses every write: each /ux-update is answered with an apology (200)
-    capfd.readouterr()
-    stack.moto.faults.set(parse_faults("DDB (PutItem|TransactWriteItems) -> 500"))
-    try:
-        answers = [client.command("ux-update", f"outage{i}", ["admin"], {"request": "make the footer teal"})
-                   for i in range(4)]
-    finally:
-        stack.moto.faults.clear()
-    assert all(a["status"] == 200 and "Something went wrong" in a["response"]["data"]["content"] for a in answers)
-    # WHEN CloudWatch ingests what the function printed (EMF), and Lambda's own metrics say
-    # what Lambda saw: 4 invocations of the live alias, no Lambda errors
-    stage = f"outage{next(_n)}"
-    lines = [ln for ln in emf_lines(capfd.readouterr().out) if "HandledFailures" in ln]
-    assert len(lines) == 4 and {ln["Function"] for ln in lines} == {"interactions"}
-    publish(cw, lines, stage=stage)
-    seed(cw, stage, invocations=8, errors=0, flows=6)
-    # THEN the error rate includes the handled failures, breaks phase 2's "no errors" and the check says NO-GO
-    # (read a little ahead: the points are seconds old, and the stand-in ends its window at the minute)
-    results = check(cw, stage, 2, approval=True, now=dt.datetime.now(dt.UTC) + dt.timedelta(minutes=2))
-    rate = by_name(results, "no errors")
-    assert rate.verdict is Verdict.FAIL and "4 handled failures" in rate.measured, rate
-    assert rate.measured.startswith("50.00%")
-    assert not go(results)
-    assert [r.criterion for r in results if r.verdict is Verdict.FAIL] == [rate.criterion]
-
-
-def test_a_status_that_could_not_be_posted_is_a_handled_failure(stack, capfd):
-    import dataclasses as dc
-
-    from valine.handlers.status import run_daily_status
-
-    settings = dc.replace(stack.settings, status_channel_id="100000000000000077")
-    out = run_daily_status(settings, post=lambda channel, text: "HTTP 403")
-    assert out["posted"] is False
-    printed = capfd.readouterr().out
-    assert '"HandledFailures":1' in printed and '"Function":"status"' in printed
-
-
-def test_skipping_the_optional_phase_5_is_not_a_missing_approval(tmp_path):
-    from infra import approvals
-    from tests.infra.conftest import write_approvals
-
-    path = write_approvals(tmp_path, "")
-    rows = [f'[[approval]]\nstage = "prod"\nphase = {n}\napprover = "PM"\ndate = 2026-11-0{n}\nlessons = "x"\n'
-            for n in (1, 2, 3, 4)]
-    path.write_text("".join(rows))
-    records = approvals.load(path)
-    assert approvals.next_approval(records, "prod", PHASES[4]) == (
-        False, "missing: phase 5, or phase 6 to skip the optional phase 5")
-    checklist = "checklist = { budget_cap_tested = true, fallback_tested = true, billing_alerts_configured = true }"
-    path.write_text("".join(rows) + '[[approval]]\nstage = "prod"\nphase = 6\napprover = "PM"\ndate = 2026-11-09\n'
-                    + 'lessons = "x"\n' + checklist + "\n")
-    records = approvals.load(path)
-    found = approvals.next_approval(records, "prod", PHASES[4])
-    assert found == (True, "phase 5 skipped (optional); phase 6 recorded")
-    assert approvals.skipped(records, "prod", 5) and not approvals.skipped(records, "prod", 4)
-    approvals.check_gate(path, "prod", PHASES[6])  # 6 deploys without a phase-5 record
-
-
-# ---- evidence or no GO (#20) ----------------------------------------------------------------
 def test_an_empty_phase_is_no_data_not_a_pass(cw):
     stage = f"empty{next(_n)}"
     results = check(cw, stage, 2, approval=True)
