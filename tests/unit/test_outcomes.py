@@ -9,7 +9,7 @@ import typing
 from pathlib import Path
 
 from valine.core import outcomes
-from valine.core.outcomes import Asked, AskEdit, Previewed, Said, Shown, Thinking
+from valine.core.outcomes import Asked, AskEdit, Choice, Previewed, Said, Shown, Thinking
 from valine.discord.outcomes import BODY, RENDER, message, response
 from valine.discord.types import MAX_CONTENT
 
@@ -56,7 +56,7 @@ def test_each_message_is_the_body_discord_expects() -> None:
     # A question: Edit request and Cancel, and with choices a menu pinned to the version.
     plain = message(Asked("Which heading?", "t1", "ux", 3))
     assert [c["custom_id"] for c in plain["components"][0]["components"]] == ["ux:edit:t1", "ux:cancel:t1"]
-    menu = message(Asked("Which heading?", "t1", "ux", 3, (("Welcome", "src/App.tsx:4", "k1"),)))
+    menu = message(Asked("Which heading?", "t1", "ux", 3, (Choice("Welcome", "src/App.tsx:4", "k1"),)))
     select = menu["components"][0]["components"][0]
     assert select["custom_id"] == "ux:pick:t1:3" and select["options"] == [
         {"label": "Welcome", "value": "k1", "description": "src/App.tsx:4"}]

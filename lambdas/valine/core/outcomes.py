@@ -15,6 +15,15 @@ from typing import NamedTuple
 CONFIRM, EDIT, CANCEL, PICK = "confirm", "edit", "cancel", "pick"
 
 
+class Choice(NamedTuple):
+    """One answer the person can pick (a select option): what it is, where, and its key (how the
+    pick comes back, as ``task.pick``)."""
+
+    label: str
+    detail: str
+    key: str
+
+
 class Said(NamedTuple):
     """A private answer to the person who acted; the message they acted on stays as it is."""
 
@@ -47,14 +56,14 @@ class Previewed(NamedTuple):
 
 
 class Asked(NamedTuple):
-    """The agent needs an answer: ``text``, then Edit request and Cancel, and with ``choices``
-    ((label, where, key), ...) a menu to pick one from, pinned to ``version``."""
+    """The agent needs an answer: ``text``, then Edit request and Cancel, and with ``choices`` a menu
+    to pick one from, pinned to ``version``."""
 
     text: str
     task_id: str
     prefix: str
     version: int
-    choices: tuple[tuple[str, str, str], ...] = ()
+    choices: tuple[Choice, ...] = ()
 
 
 class Thinking(NamedTuple):

@@ -9,20 +9,12 @@ from typing import Any, Protocol
 
 from valine.core.agent import AgentSpec
 from valine.core.github import RepoFile
+from valine.core.outcomes import Choice
 from valine.core.task import Task
 
 
 class UserFacingError(Exception):
     """Something the user must hear about, with what to do next."""
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One answer the person can pick (a Discord select option): what it is, where, and its key."""
-
-    label: str
-    detail: str
-    key: str
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from valine.core.outcomes import CANCEL, CONFIRM, EDIT, PICK
@@ -77,8 +78,10 @@ def revise_buttons(task_id: str, prefix: str) -> list[dict[str, Any]]:
     )]
 
 
-def choice_menu(task_id: str, prefix: str, version: int, choices: list[tuple[str, str, str]]) -> list[dict[str, Any]]:
-    """A select menu of the agent's candidates (label, where, value), above Edit request and Cancel."""
+def choice_menu(task_id: str, prefix: str, version: int,
+                choices: Sequence[tuple[str, str, str]]) -> list[dict[str, Any]]:
+    """A select menu of the agent's candidates (label, where, value: a ``Choice``), above Edit request and
+    Cancel."""
     options = [{"label": label[:100] or "(empty)", "value": value[:100], "description": detail[:100]}
                for label, detail, value in choices[:MAX_SELECT_OPTIONS]]
     menu = {"type": ComponentType.STRING_SELECT, "custom_id": custom_id(prefix, PICK, task_id, version),

@@ -27,7 +27,7 @@ def _previewed(o: Previewed) -> dict[str, Any]:
 
 
 def _asked(o: Asked) -> dict[str, Any]:
-    rows = msg.choice_menu(o.task_id, o.prefix, o.version, list(o.choices)) if o.choices else \
+    rows = msg.choice_menu(o.task_id, o.prefix, o.version, o.choices) if o.choices else \
         msg.revise_buttons(o.task_id, o.prefix)
     return msg.body(o.text, rows, [])
 

@@ -156,7 +156,7 @@ class TaskWorker:
             "Press **Edit request** to answer, or **Cancel**."
         self._say(job, Asked(f"**{self.work(task).spec.title}** `{task.short_id}`: {discord_text(task.request)}\n"
                              f"{discord_text(text, one_line=False)}\n{how}", task.task_id, self._prefix(task),
-                             task.version, tuple((c.label, c.detail, c.key) for c in choices)))
+                             task.version, choices))
 
     def _preview_change(self, job: Job, task: Task, change: Change, started: float) -> None:
         edited = change.edited or self._edit_one(change)

@@ -24,7 +24,7 @@ from valine.agents.ux.understand import understand
 from valine.core.agent import AgentSpec
 from valine.core.ports import SiteSections
 from valine.core.task import Task
-from valine.core.work import Ask, Change, Choice, Edited
+from valine.core.work import Ask, Change, Edited
 from valine.markup import code_span
 from valine.site.places import section_names
 from valine.site.source import SiteSource
@@ -66,7 +66,7 @@ class UxWork:
             if pinned is not None:
                 return pinned
             return Ask(result.text, outcome="unsupported" if result.outcome == "unsupported" else "clarify",
-                       parser="site", choices=tuple(Choice(c.label, c.detail, c.key) for c in result.choices))
+                       parser="site", choices=tuple(result.choices))
         return self._change(result, snapshot, catalog)
 
     def _publish(self, model: Any, named: dict[str, tuple[str, ...]] | None, tree: str) -> None:
