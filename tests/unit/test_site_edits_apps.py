@@ -178,12 +178,17 @@ def test_words_from_the_english_message_file_and_the_other_languages_are_named()
     assert any("src/locales/pt.json keep their words" in n for n in result.notes)
 
 
+def cafe_app(request: str) -> tuple[str, list[str]]:
+    """Cafe's src/App.js as the request changes it, and the notes the preview shows with it."""
+    result = understand(request, build(CAFE))
+    assert isinstance(result, Proposal), getattr(result, "text", result)
+    return apply(CAFE, result.splices)["src/App.js"], result.notes
+
+
 def test_a_styled_component_is_recoloured_in_its_css_at_rest():
-    result = understand('make the "Order now" button #2f855a', build(CAFE))
-    assert isinstance(result, Proposal)
-    changed = apply(CAFE, result.splices)["src/App.js"]
+    changed, notes = cafe_app('make the "Order now" button #2f855a')
     assert "background-color: #2f855a;\n  &:hover {\n    background-color: #5a3e2b;" in changed
-    assert any("&:hover" in n for n in result.notes)
+    assert any("&:hover" in n for n in notes)
 
 
 def test_a_css_module_class_is_found_and_a_gradient_is_asked_about():
@@ -194,8 +199,6 @@ def test_a_css_module_class_is_found_and_a_gradient_is_asked_about():
 
 
 def test_a_hover_shade_of_its_own_is_left_alone_and_said():
-    result = understand('make the "Our menu" button #2f855a', build(CAFE))
-    assert isinstance(result, Proposal)
-    changed = apply(CAFE, result.splices)["src/App.js"]
+    changed, notes = cafe_app('make the "Our menu" button #2f855a')
     assert 'className="bg-[#2f855a] hover:bg-amber-600 text-white"' in changed
-    assert any("hover:bg-amber-600 (on hover)" in n for n in result.notes)
+    assert any("hover:bg-amber-600 (on hover)" in n for n in notes)
