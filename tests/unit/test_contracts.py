@@ -8,8 +8,10 @@ import pytest
 from graphql import parse, validate
 
 from valine.adapters.github_graphql_queries import PREVIEW, STATE, mutation
+from valine.core.outcomes import Asked, Choice, Previewed, Shown
 from valine.discord import messages as msg
 from valine.discord.commands import command_schema
+from valine.discord.outcomes import message, response
 from valine_local import contracts
 
 REPO = "/repos/example-org/valine-site"
@@ -106,3 +108,24 @@ def test_command_registration_is_valid_against_discords_spec(discord):
     body = command_schema()
     assert discord.check_request("PUT", "/applications/1/guilds/2/commands", {}, body) == []
     assert all("dm_permission" not in c for c in body)
+
+
+MESSAGES = [
+    Shown("PR #4 is ready", votes=("01JABCDEF", "ux"), link="https://github.com/o/r/pull/4"),
+    Shown("**UX update**", votes=("01JABCDEF", "ux"), diff="-a\n+b", footer="Dry run."),
+    Shown("Still working on it"),
+    Previewed("**UX update**", "-a\n+b", "Confirm opens a draft pull request.", "01JABCDEF", "ux", 3,
+              (("color", "#1e40af"),)),
+    Asked("Which heading?", "01JABCDEF", "ux", 3),
+    Asked("Which heading?", "01JABCDEF", "ux", 3, tuple(Choice(f"Welcome {i}", f"src/App.tsx:{i}", f"k{i}")
+                                                         for i in range(30))),
+]
+
+
+@pytest.mark.parametrize("value", MESSAGES, ids=lambda v: type(v).__name__)
+def test_every_message_the_worker_sends_and_its_update_are_valid_against_discords_spec(discord, value):
+    # The worker's PATCH @original (and its follow-up), and the same value as a component's UPDATE_MESSAGE.
+    body = message(value)
+    assert discord.check_request("PATCH", "/webhooks/1/token/messages/@original", {}, body) == []
+    assert discord.check_request("POST", "/webhooks/1/token", {"wait": "true"}, body) == []
+    assert discord.check_request("POST", CALLBACK, {}, response(value).body) == []
